@@ -1,0 +1,18 @@
+import type { ListedTask } from '../../controller/protocol.js';
+import { defineVerb, EXIT, UsageError, withClient } from '../command.js';
+
+export default defineVerb({
+  name: 'focus',
+  summary: "Select the task's tmux pane, bringing it in from the overflow window if needed.",
+  usage: 'focus ID',
+  help: `
+Exit codes: 0 focused, 3 the task has no pane (headless or ended), 4 no such task.`,
+  options: {},
+  allowPositionals: true,
+  async run({ positionals }, ctx) {
+    if (positionals.length !== 1) throw new UsageError('give exactly one task id');
+    const t = await withClient(ctx, (c) => c.request<ListedTask>({ op: 'focus', taskId: positionals[0]! }));
+    ctx.out(`focused ${t.id} (${t.paneId})`);
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDuration } from '../../config/duration.js';
+import { loadConfig } from '../../config/load.js';
+import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
+import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
+
+/** Where the launcher runs: carried so the task's pane opens beside it. */
+export function originFromEnv(env: NodeJS.ProcessEnv): LaunchSpec['origin'] {
+  const socket = env.TMUX?.split(',')[0];
+  return socket && env.TMUX_PANE ? { tmuxSocket: socket, tmuxPane: env.TMUX_PANE } : {};
+}
+
+/** The launcher's environment, captured as the task's environment (strings only). */
+export function captureEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('\0')));
+}
+
+function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
+  const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;
+  if (sources > 1) throw new UsageError('give the prompt one way: --prompt TEXT, --prompt-file FILE, or - to read standard input');
+  if (typeof values.prompt === 'string') return values.prompt;
+  if (typeof values['prompt-file'] === 'string') return readFileSync(resolve(ctx.cwd, values['prompt-file']), 'utf8');
+  if (positionals.length === 1 && positionals[0] === '-') return readFileSync(0, 'utf8');
+  if (positionals.length) return positionals.join(' ');
+  throw new UsageError('no prompt: use --prompt TEXT, --prompt-file FILE, or - to read it from standard input');
+}
+
+export default defineVerb({
+  name: 'launch',
+  summary: 'Queue a background task and print its id.',
+  usage: 'launch [--prompt T | --prompt-file F | - | TEXT...] [options]',
+  help: `
+Options:
+  --prompt TEXT          the task's prompt
+  --prompt-file FILE     read the prompt from FILE
+  -                      read the prompt from standard input
+  --agent NAME           agent profile (see: panecrew agents); default from config defaults.agent
+  --category NAME        a task kind mapping to an agent and model (quick, deep, research, ...)
+  --subagent NAME        a subagent type (explore, librarian, oracle) or an agent profile name
+  --model P/M            model as provider/model, e.g. anthropic/claude-sonnet-4-5
+  --key K                concurrency key (default: the model, else <provider>/<agent>)
+  --title T              a short title (default: the prompt's first line)
+  --cwd DIR              working directory (default: the current one)
+  --priority N           1-10, higher starts first (default 5)
+  --after ID             wait for task ID to complete first (repeatable)
+  --placement P          auto | pane | window | headless (default auto: a pane when in tmux)
+  --timeout DUR          end the task as error after DUR (500ms, 30s, 5m, 2h)
+  --json                 print the task as JSON instead of its id
+
+The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments, 3 controller error.`,
+  options: {
+    prompt: { type: 'string' },
+    'prompt-file': { type: 'string' },
+    agent: { type: 'string' },
+    category: { type: 'string' },
+    subagent: { type: 'string' },
+    model: { type: 'string' },
+    key: { type: 'string' },
+    title: { type: 'string' },
+    cwd: { type: 'string' },
+    priority: { type: 'string' },
+    after: { type: 'string', multiple: true },
+    placement: { type: 'string' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  allowPositionals: true,
+  async run({ values, positionals }, ctx) {
+    const prompt = readPrompt(values, positionals, ctx);
+    const str = (k: string) => values[k] as string | undefined;
+    let timeoutMs: number | undefined;
+    if (str('timeout') !== undefined) {
+      const ms = parseDuration(str('timeout')!);
+      if (ms === null || ms === 0) throw new UsageError(`--timeout ${str('timeout')}: expected a duration such as 90s, 5m or 2h`);
+      timeoutMs = ms;
+    }
+    let priority: number | undefined;
+    if (str('priority') !== undefined) {
+      priority = Number(str('priority'));
+      if (!Number.isInteger(priority) || priority < 1 || priority > 10) throw new UsageError(`--priority ${str('priority')}: expected a whole number from 1 to 10`);
+    }
+    // The project's .panecrew.yaml sets launch defaults for tasks launched from inside it.
+    const { config } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    const spec: LaunchSpec = {
+      prompt,
+      agent: str('agent') ?? (str('category') || str('subagent') ? undefined : config.defaults.agent),
+      category: str('category'),
+      subagentType: str('subagent'),
+      model: str('model'),
+      key: str('key'),
+      title: str('title'),
+      cwd: resolve(ctx.cwd, str('cwd') ?? '.'),
+      priority: priority ?? config.defaults.priority,
+      after: (values.after as string[] | undefined) ?? [],
+      placement: (str('placement') as LaunchSpec['placement']) ?? config.defaults.placement,
+      timeoutMs,
+      env: captureEnv(ctx.env),
+      origin: originFromEnv(ctx.env),
+    };
+    const task = await withClient(ctx, (c) => c.request<ListedTask>({ op: 'launch', spec }));
+    if (values.json) printJson(ctx, task);
+    else ctx.out(task.id);
+    return EXIT.ok;
+  },
+});

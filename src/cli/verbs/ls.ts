@@ -1,0 +1,27 @@
+import type { ListedTask, Stats } from '../../controller/protocol.js';
+import { defineVerb, EXIT, printJson, withClient } from '../command.js';
+import { table } from '../format.js';
+
+export default defineVerb({
+  name: 'ls',
+  summary: 'List tasks: what runs, what waits and why, what ended in the last hour.',
+  usage: 'ls [--all] [--json]',
+  help: `
+Options:
+  --all     every task the controller remembers, not just active and recent ones
+  --json    print {tasks, stats} as JSON for scripts`,
+  options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  async run({ values }, ctx) {
+    const [tasks, stats] = await withClient(ctx, (c) =>
+      Promise.all([c.request<ListedTask[]>({ op: 'list', all: Boolean(values.all) }), c.request<Stats>({ op: 'stats' })]),
+    );
+    if (values.json) {
+      printJson(ctx, { tasks, stats });
+      return EXIT.ok;
+    }
+    ctx.out(table(tasks, ctx.color, process.stdout.columns || 120));
+    const keys = stats.keys.map((k) => `${k.key} ${k.running}/${k.limit || '∞'}${k.pending ? ` +${k.pending} queued` : ''}`).join(', ');
+    ctx.out(`\n${stats.running} running, ${stats.pending} queued (cap ${stats.globalCap || '∞'}); gate ${stats.gate.open ? 'open' : `closed: ${stats.gate.detail}`}${keys ? `; ${keys}` : ''}`);
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,77 @@
+import type { ListedTask } from '../../controller/protocol.js';
+import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
+
+interface Chunk {
+  text: string;
+  offset: number;
+  final: boolean;
+}
+
+export default defineVerb({
+  name: 'output',
+  summary: "Print a task's output (output.log); with --follow, keep printing until it ends.",
+  usage: 'output ID [--follow] [--json]',
+  help: `
+Options:
+  --follow, -f   stream new output as it is written, until the task ends
+  --json         print {task, output, result} as JSON (not with --follow)
+Exit codes: 0 printed, 4 no such task.`,
+  options: { follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, ctx) {
+    if (positionals.length !== 1) throw new UsageError('give exactly one task id');
+    if (values.follow && values.json) throw new UsageError('--follow and --json do not go together');
+    const taskId = positionals[0]!;
+    return withClient(ctx, async (c) => {
+      const read = async (offset: number): Promise<Chunk> => {
+        let chunk = await c.request<Chunk>({ op: 'output', taskId, offset });
+        let text = chunk.text;
+        while (chunk.text && !chunk.final) {
+          const next = await c.request<Chunk>({ op: 'output', taskId, offset: chunk.offset });
+          if (!next.text) break;
+          text += next.text;
+          chunk = next;
+        }
+        return { ...chunk, text };
+      };
+      if (values.json) {
+        const [chunk, res] = await Promise.all([read(0), c.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId })]);
+        printJson(ctx, { task: res.task, output: chunk.text, result: res.result });
+        return EXIT.ok;
+      }
+      if (!values.follow) {
+        process.stdout.write((await read(0)).text);
+        return EXIT.ok;
+      }
+      // Follow: every "output" or "task" event for this task triggers one more read from where we are.
+      let offset = 0;
+      let busy: Promise<void> | null = null;
+      let again = false;
+      return new Promise<number>((resolve, reject) => {
+        const pump = (): void => {
+          if (busy) {
+            again = true;
+            return;
+          }
+          busy = (async () => {
+            do {
+              again = false;
+              const chunk = await read(offset);
+              offset = chunk.offset;
+              if (chunk.text) process.stdout.write(chunk.text);
+              if (chunk.final) return resolve(EXIT.ok);
+            } while (again);
+          })()
+            .catch(reject)
+            .finally(() => (busy = null));
+        };
+        c.onClose(() => reject(new Error('the controller went away')));
+        void c
+          .subscribe((e) => {
+            if ((e.event === 'output' && e.taskId === taskId) || (e.event === 'task' && e.task.id === taskId)) pump();
+          })
+          .then(pump, reject);
+      });
+    });
+  },
+});

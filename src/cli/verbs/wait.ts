@@ -1,0 +1,61 @@
+import { parseDuration } from '../../config/duration.js';
+import type { ListedTask } from '../../controller/protocol.js';
+import { isFinal } from '../../core/task.js';
+import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
+import { paint, STATE_SYMBOL } from '../format.js';
+
+export default defineVerb({
+  name: 'wait',
+  summary: 'Wait until tasks end. Driven by the controller\'s events: no polling.',
+  usage: 'wait [ID...] [--all] [--timeout DUR] [--json]',
+  help: `
+Options:
+  --all            wait for every task that is pending or running now
+  --timeout DUR    give up after DUR (e.g. 30s, 5m)
+  --json           print the ended tasks as JSON
+Exit codes: 0 all completed, 1 any ended otherwise (error, cancelled, interrupt),
+4 no such task, 124 timed out.`,
+  options: { all: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, ctx) {
+    if (!values.all && !positionals.length) throw new UsageError('name the tasks to wait for, or use --all');
+    let timeoutMs: number | null = null;
+    if (typeof values.timeout === 'string') {
+      timeoutMs = parseDuration(values.timeout);
+      if (timeoutMs === null) throw new UsageError(`--timeout ${values.timeout}: expected a duration such as 30s or 5m`);
+    }
+    return withClient(ctx, async (c) => {
+      const latest = new Map<string, ListedTask>();
+      let check: () => void = () => {};
+      // Subscribe before reading the current state so no ending can fall between the two.
+      await c.subscribe((e) => {
+        if (e.event === 'task' && latest.has(e.task.id)) {
+          latest.set(e.task.id, e.task);
+          check();
+        }
+      });
+      const initial = values.all
+        ? (await c.request<ListedTask[]>({ op: 'list', all: false })).filter((t) => !isFinal(t.state))
+        : await Promise.all(positionals.map((taskId) => c.request<ListedTask>({ op: 'get', taskId })));
+      for (const t of initial) if (!latest.has(t.id) || !isFinal(latest.get(t.id)!.state)) latest.set(t.id, t);
+      const ended = await new Promise<boolean>((resolve) => {
+        const timer = timeoutMs !== null ? setTimeout(() => resolve(false), timeoutMs) : undefined;
+        check = () => {
+          if ([...latest.values()].every((t) => isFinal(t.state))) {
+            clearTimeout(timer);
+            resolve(true);
+          }
+        };
+        check();
+      });
+      const tasks = [...latest.values()];
+      if (values.json) printJson(ctx, tasks);
+      else for (const t of tasks) ctx.out(`${t.id}  ${paint(`${STATE_SYMBOL[t.state]} ${t.state}`, t.state, ctx.color)}  ${t.reason ?? t.resultPreview?.split('\n')[0] ?? ''}`);
+      if (!ended) {
+        if (!values.json) ctx.err(`panecrew wait: timed out with ${tasks.filter((t) => !isFinal(t.state)).length} task(s) still active`);
+        return EXIT.timeout;
+      }
+      return tasks.every((t) => t.state === 'completed') ? EXIT.ok : EXIT.failed;
+    });
+  },
+});

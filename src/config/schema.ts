@@ -1,0 +1,63 @@
+// The whole configuration, validated with zod. Each part that owns options exports its own section schema.
+import { z } from 'zod';
+import { DurationSchema } from './duration.js';
+import { TmuxOptionsSchema } from '../tmux/options.js';
+import { NotificationOptionsSchema } from '../notify/options.js';
+import { ProfileSchema, CategorySchema } from '../runner/profile-schema.js';
+
+const Percent = z.number().min(1).max(100);
+const Limit = z.number().int().min(0, 'a concurrency limit is 0 (unlimited) or more');
+
+export const BackgroundTaskSchema = z
+  .object({
+    defaultConcurrency: Limit.default(5),
+    providerConcurrency: z.record(z.string(), Limit).default({}),
+    modelConcurrency: z.record(z.string(), Limit).default({}),
+    maxConcurrentTasks: Limit.default(16),
+    staleTimeoutMs: DurationSchema.default(180_000),
+    stabilityMs: DurationSchema.default(10_000),
+    defaultTimeoutMs: DurationSchema.nullable().default(null),
+    killGraceMs: DurationSchema.default(5_000),
+    retentionMs: DurationSchema.default(7 * 86_400_000),
+    resourceGate: z
+      .object({
+        enabled: z.boolean().default(true),
+        cpuPercent: Percent.default(70),
+        memoryPercent: Percent.default(85),
+      })
+      .strict()
+      .default({ enabled: true, cpuPercent: 70, memoryPercent: 85 }),
+    retry: z
+      .object({
+        attempts: z.number().int().min(1).max(20).default(3),
+        backoffMs: DurationSchema.default(5_000),
+        maxBackoffMs: DurationSchema.default(300_000),
+        factor: z.number().min(1).max(10).default(2),
+      })
+      .strict()
+      .default({ attempts: 3, backoffMs: 5_000, maxBackoffMs: 300_000, factor: 2 }),
+  })
+  .strict();
+
+export const DefaultsSchema = z
+  .object({
+    agent: z.string().min(1).default('builtin'),
+    placement: z.enum(['auto', 'pane', 'window', 'headless']).default('auto'),
+    priority: z.number().int().min(1).max(10).default(5),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    background_task: BackgroundTaskSchema.default(BackgroundTaskSchema.parse({})),
+    defaults: DefaultsSchema.default(DefaultsSchema.parse({})),
+    tmux: TmuxOptionsSchema.default(TmuxOptionsSchema.parse({})),
+    notification: NotificationOptionsSchema.default(NotificationOptionsSchema.parse({})),
+    agents: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'agent names are lowercase letters, digits, - and _'), ProfileSchema).default({}),
+    categories: z.record(z.string(), CategorySchema).default({}),
+    subagents: z.record(z.string(), CategorySchema).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type BackgroundTaskOptions = Config['background_task'];

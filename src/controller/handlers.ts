@@ -1,0 +1,160 @@
+// One function per request op: the controller's whole public surface.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { taskPaths, type HomePaths } from '../core/paths.js';
+import { isFinal, type Task } from '../core/task.js';
+import type { Config } from '../config/schema.js';
+import { readGate } from '../scheduler/gate.js';
+import type { Engine } from './engine.js';
+import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
+import type { Placer } from './placer.js';
+import type { TaskStore } from './store.js';
+
+/** `ls` without --all shows active tasks and those that ended within this window. */
+const RECENT_MS = 60 * 60_000;
+
+export interface HandlerDeps {
+  config: Config;
+  paths: HomePaths;
+  store: TaskStore;
+  engine: Engine;
+  placerFor(task: Task): Placer;
+  startedAt: number;
+  shutdown(): void;
+}
+
+/** Cuts a byte range at the last complete UTF-8 character so text never splits a character. */
+function utf8Boundary(buf: Buffer): number {
+  let end = buf.length;
+  for (let i = 1; i <= Math.min(3, buf.length); i++) {
+    const byte = buf[buf.length - i]!;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    if (need > i) end = buf.length - i;
+    break;
+  }
+  return end;
+}
+
+export function createHandlers(deps: HandlerDeps) {
+  const { store, engine, paths } = deps;
+  const must = (id: string): Task => {
+    const task = store.get(id);
+    if (!task) throw new RequestError('not-found', `no task ${id}; list tasks with: panecrew ls --all`);
+    return task;
+  };
+  const readResult = (id: string): string | null => {
+    const file = taskPaths(paths.tasks, id).result;
+    return existsSync(file) ? readFileSync(file, 'utf8') : null;
+  };
+
+  const stats = (): Stats => {
+    const all = [...store.tasks.values()];
+    const gateOptions = deps.config.background_task.resourceGate;
+    const gate = readGate(gateOptions);
+    return {
+      pid: process.pid,
+      uptimeMs: Date.now() - deps.startedAt,
+      running: all.filter((t) => t.state === 'running').length,
+      pending: all.filter((t) => t.state === 'pending').length,
+      globalCap: deps.config.background_task.maxConcurrentTasks,
+      gate: { enabled: gateOptions.enabled, ...gate },
+      keys: engine.keyStats(),
+      rssBytes: process.memoryUsage().rss,
+    };
+  };
+
+  return async (req: Request): Promise<unknown> => {
+    switch (req.op) {
+      case 'ping':
+        return { pid: process.pid, home: paths.home };
+      case 'launch':
+        return engine.listed(engine.launch(req.spec));
+      case 'list': {
+        const since = Date.now() - RECENT_MS;
+        return [...store.tasks.values()]
+          .filter((t) => req.all || !isFinal(t.state) || (t.endedAt ?? 0) >= since)
+          .sort((a, b) => a.createdAt - b.createdAt)
+          .map((t) => engine.listed(t));
+      }
+      case 'get':
+        return engine.listed(must(req.taskId));
+      case 'output': {
+        const task = must(req.taskId);
+        const file = taskPaths(paths.tasks, task.id).output;
+        if (!existsSync(file)) return { text: '', offset: req.offset, final: isFinal(task.state) };
+        const handle = await open(file, 'r');
+        try {
+          const buf = Buffer.alloc(req.maxBytes);
+          const { bytesRead } = await handle.read(buf, 0, req.maxBytes, req.offset);
+          const end = utf8Boundary(buf.subarray(0, bytesRead));
+          const size = (await handle.stat()).size;
+          const offset = req.offset + end;
+          return { text: buf.subarray(0, end).toString('utf8'), offset, final: isFinal(task.state) && offset >= size };
+        } finally {
+          await handle.close();
+        }
+      }
+      case 'result': {
+        let task = must(req.taskId);
+        if (req.collect && isFinal(task.state) && task.collectedAt === null) task = store.update(task.id, { collectedAt: Date.now() })!;
+        return { task: engine.listed(task), result: readResult(task.id) };
+      }
+      case 'cancel': {
+        const ids = req.all
+          ? [...store.tasks.values()].filter((t) => !isFinal(t.state)).map((t) => t.id)
+          : (req.taskIds ?? []);
+        if (!req.all && !ids.length) throw new RequestError('bad-request', 'name the tasks to cancel, or cancel --all');
+        return engine.cancel(ids).map((t) => engine.listed(t));
+      }
+      case 'relaunch': {
+        const old = must(req.taskId);
+        if (!isFinal(old.state)) throw new RequestError('conflict', `task ${old.id} is still ${old.state}; cancel it first or wait for it`);
+        const envFile = join(taskPaths(paths.tasks, old.id).dir, 'client-env.json');
+        const spec: LaunchSpec = {
+          prompt: old.prompt,
+          agent: old.agent,
+          model: old.model ?? undefined,
+          key: old.key,
+          title: old.title,
+          cwd: old.cwd,
+          priority: old.priority,
+          after: [],
+          placement: old.requestedPlacement,
+          timeoutMs: old.timeoutMs,
+          env: existsSync(envFile) ? (JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>) : {},
+          origin: old.origin,
+        };
+        return engine.listed(engine.launch(spec));
+      }
+      case 'focus': {
+        const task = must(req.taskId);
+        if (task.paneId === null) throw new RequestError('conflict', `task ${task.id} has no pane (${task.placement ?? task.state}); read its output with: panecrew output ${task.id} --follow`);
+        await deps.placerFor(task).focus(task);
+        return engine.listed(store.get(task.id)!);
+      }
+      case 'prune': {
+        const cutoff = Date.now() - (req.olderThanMs ?? deps.config.background_task.retentionMs);
+        const ids = [...store.tasks.values()].filter((t) => isFinal(t.state) && (t.endedAt ?? 0) <= cutoff).map((t) => t.id);
+        store.remove(ids);
+        for (const id of ids) rmSync(taskPaths(paths.tasks, id).dir, { recursive: true, force: true });
+        return { removed: ids };
+      }
+      case 'uncollected': {
+        const found = [...store.tasks.values()].filter(
+          (t) => isFinal(t.state) && t.collectedAt === null && (req.origin === undefined || (t.origin.tmuxPane ?? 'headless') === req.origin),
+        );
+        const now = Date.now();
+        return found.map((t) => engine.listed(req.mark ? store.update(t.id, { collectedAt: now })! : t));
+      }
+      case 'stats':
+        return stats();
+      case 'subscribe':
+        return { subscribed: true, stats: stats() };
+      case 'shutdown':
+        setImmediate(deps.shutdown);
+        return { stopping: true };
+    }
+  };
+}

@@ -1,0 +1,107 @@
+// `panecrew controller run`: composes the parts and serves until stopped. Agents outlive it.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { Journal } from '../core/journal.js';
+import { homePaths, panecrewHome } from '../core/paths.js';
+import type { Task } from '../core/task.js';
+import { resolveCategories, resolveSubagents } from '../runner/categories.js';
+import { resolveProfiles } from '../runner/profiles.js';
+import { Engine } from './engine.js';
+import { createHandlers } from './handlers.js';
+import { acquireInstanceLock, type InstanceLock } from './instance.js';
+import { createPlacers } from './placers.js';
+import { recover } from './recovery.js';
+import { SocketServer } from './server.js';
+import { TaskStore } from './store.js';
+import { Notifier, originKeyOf } from '../notify/index.js';
+import type { Catalog } from './resolve.js';
+
+export interface ControllerOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  sets?: string[];
+}
+
+export function buildCatalog(config: LoadedConfig['config']): Catalog {
+  return {
+    profiles: resolveProfiles(config.agents),
+    categories: resolveCategories(config.categories),
+    subagents: resolveSubagents(config.subagents),
+    defaultAgent: config.defaults.agent,
+  };
+}
+
+export async function runController({ env, cwd, sets = [] }: ControllerOptions): Promise<void> {
+  const paths = homePaths(panecrewHome(env));
+  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const log = (message: string) => appendFileSync(paths.log, `${new Date().toISOString()} ${message}\n`);
+  const { config, warnings } = loadConfig({ cwd, env, sets });
+  for (const w of warnings) log(`config warning: ${w}`);
+
+  let lock: InstanceLock;
+  try {
+    lock = await acquireInstanceLock(paths);
+  } catch (err) {
+    process.stderr.write(`panecrew: ${(err as Error).message}\n`);
+    process.exitCode = 3;
+    return;
+  }
+
+  const journal = new Journal(paths.journal, paths.snapshot);
+  const replayed = journal.replay();
+  if (replayed.skipped) log(`journal: skipped ${replayed.skipped} unreadable line(s) (a torn write from a crash)`);
+  const store = new TaskStore(journal, replayed.tasks);
+  const catalog = buildCatalog(config);
+  const placers = createPlacers(config, env, log);
+  let server: SocketServer | undefined;
+  const engine = new Engine({
+    config,
+    paths,
+    store,
+    catalog,
+    placerFor: placers.placerFor,
+    onOutput: (taskId) => server?.broadcast({ event: 'output', taskId }),
+    log,
+  });
+
+  const activeCount = (origin: string) =>
+    [...store.tasks.values()].filter((t) => (t.state === 'running' || t.state === 'pending') && originKeyOf(t) === origin).length;
+  const notifier = new Notifier(config.notification, { log, activeCountFor: activeCount });
+
+  server = new SocketServer(
+    createHandlers({
+      config,
+      paths,
+      store,
+      engine,
+      placerFor: placers.placerFor,
+      startedAt: Date.now(),
+      shutdown: () => void stop(),
+    }),
+  );
+  store.on('change', (task: Task, previous) => {
+    server?.broadcast({ event: 'task', task: engine.listed(task) });
+    notifier.onTaskChange(task, previous);
+  });
+  store.on('removed', (ids) => server?.broadcast({ event: 'removed', ids }));
+
+  let stopping = false;
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log('controller stopping; running agents keep running and are re-adopted on the next start');
+    await server?.close(paths.socket);
+    await engine.close();
+    notifier.close();
+    journal.close();
+    lock.release();
+  }
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+
+  await server.listen(paths.socket);
+  recover(engine, store, paths.tasks, (id) => placers.placerFor(store.get(id)!), log);
+  log(`controller ${process.pid} serving ${paths.socket} (${store.tasks.size} tasks in the journal)`);
+  // Tell a CLI waiting for start-up that the socket is ready.
+  process.send?.('ready');
+}

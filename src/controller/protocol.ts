@@ -1,0 +1,118 @@
+// The socket protocol: one JSON object per line each way. Every request is validated here, at the boundary.
+import { z } from 'zod';
+import { REQUESTED_PLACEMENTS, TaskIdSchema, type Task } from '../core/task.js';
+
+/** Requests larger than this are refused before parsing. */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+const EnvSchema = z
+  .record(z.string().regex(/^[^=\0]+$/, 'environment variable names cannot contain = or NUL'), z.string().regex(/^[^\0]*$/, 'environment values cannot contain NUL'))
+  .refine((env) => Object.keys(env).length <= 10_000, 'too many environment variables');
+
+export const LaunchSpecSchema = z
+  .object({
+    prompt: z.string().min(1, 'the prompt is empty').max(1_000_000, 'the prompt is over 1 MB').regex(/^[^\0]*$/, 'the prompt contains a NUL byte'),
+    agent: z.string().min(1).max(64).optional(),
+    category: z.string().min(1).max(64).optional(),
+    subagentType: z.string().min(1).max(64).optional(),
+    model: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._:@/-]+$/, 'a model is provider/model, e.g. anthropic/claude-sonnet-4-5')
+      .optional(),
+    key: z.string().min(1).max(200).regex(/^[^\s\0]+$/, 'a concurrency key has no spaces').optional(),
+    title: z.string().max(200).regex(/^[^\0\n]*$/, 'a title is one line').optional(),
+    cwd: z.string().startsWith('/', 'cwd must be an absolute path'),
+    priority: z.number().int().min(1).max(10).optional(),
+    after: z.array(TaskIdSchema).max(100).default([]),
+    placement: z.enum(REQUESTED_PLACEMENTS).optional(),
+    timeoutMs: z.number().int().positive().nullable().optional(),
+    env: EnvSchema.default({}),
+    origin: z
+      .object({
+        tmuxSocket: z.string().startsWith('/').optional(),
+        tmuxPane: z.string().regex(/^%\d+$/, 'a tmux pane id looks like %12').optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+export type LaunchSpec = z.infer<typeof LaunchSpecSchema>;
+
+const Ids = z.array(TaskIdSchema).min(1).max(10_000);
+
+export const RequestSchema = z.discriminatedUnion('op', [
+  z.object({ id: z.number(), op: z.literal('ping') }).strict(),
+  z.object({ id: z.number(), op: z.literal('launch'), spec: LaunchSpecSchema }).strict(),
+  z.object({ id: z.number(), op: z.literal('list'), all: z.boolean().default(false) }).strict(),
+  z.object({ id: z.number(), op: z.literal('get'), taskId: TaskIdSchema }).strict(),
+  z
+    .object({ id: z.number(), op: z.literal('output'), taskId: TaskIdSchema, offset: z.number().int().min(0).default(0), maxBytes: z.number().int().positive().max(16_777_216).default(1_048_576) })
+    .strict(),
+  z.object({ id: z.number(), op: z.literal('result'), taskId: TaskIdSchema, collect: z.boolean().default(false) }).strict(),
+  z.object({ id: z.number(), op: z.literal('cancel'), taskIds: Ids.optional(), all: z.boolean().default(false) }).strict(),
+  z.object({ id: z.number(), op: z.literal('relaunch'), taskId: TaskIdSchema }).strict(),
+  z.object({ id: z.number(), op: z.literal('focus'), taskId: TaskIdSchema }).strict(),
+  z.object({ id: z.number(), op: z.literal('prune'), olderThanMs: z.number().int().min(0).optional() }).strict(),
+  z.object({ id: z.number(), op: z.literal('uncollected'), origin: z.string().optional(), mark: z.boolean().default(true) }).strict(),
+  z.object({ id: z.number(), op: z.literal('stats') }).strict(),
+  z.object({ id: z.number(), op: z.literal('subscribe') }).strict(),
+  z.object({ id: z.number(), op: z.literal('shutdown') }).strict(),
+]);
+export type Request = z.infer<typeof RequestSchema>;
+export type Op = Request['op'];
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** What a caller sends: the request without its id; defaults are filled in by the server. */
+export type RequestInput = DistributiveOmit<z.input<typeof RequestSchema>, 'id'>;
+
+export type ErrorCode = 'bad-request' | 'not-found' | 'conflict' | 'internal';
+
+export interface Reply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: ErrorCode; message: string };
+}
+
+/** A pending task as listed, with why it waits. */
+export type ListedTask = Task & { waiting: string | null };
+
+export interface KeyStats {
+  key: string;
+  running: number;
+  pending: number;
+  limit: number;
+  limitSource: string;
+}
+
+export interface Stats {
+  pid: number;
+  uptimeMs: number;
+  running: number;
+  pending: number;
+  globalCap: number;
+  gate: { enabled: boolean; open: boolean; detail: string };
+  keys: KeyStats[];
+  rssBytes: number;
+}
+
+export type ServerEvent = { event: 'task'; task: ListedTask } | { event: 'removed'; ids: string[] } | { event: 'output'; taskId: string };
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A zod error as one readable line: `field: message; other: message`. */
+export function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = i.path.join('.');
+      if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}${path ? ` in ${path}` : ''}`;
+      return path ? `${path}: ${i.message}` : i.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,54 @@
+// XDG locations and the layout of PANECREW_HOME.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function xdgConfigHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+}
+
+export function xdgStateHome(env: NodeJS.ProcessEnv): string {
+  return env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+}
+
+export function panecrewHome(env: NodeJS.ProcessEnv): string {
+  return env.PANECREW_HOME || join(xdgStateHome(env), 'panecrew');
+}
+
+export interface HomePaths {
+  home: string;
+  socket: string;
+  pid: string;
+  log: string;
+  journal: string;
+  snapshot: string;
+  tasks: string;
+}
+
+export function homePaths(home: string): HomePaths {
+  return {
+    home,
+    socket: join(home, 'controller.sock'),
+    pid: join(home, 'controller.pid'),
+    log: join(home, 'controller.log'),
+    journal: join(home, 'journal.jsonl'),
+    snapshot: join(home, 'snapshot.json'),
+    tasks: join(home, 'tasks'),
+  };
+}
+
+/** Files of one task's folder. */
+export function taskPaths(tasksDir: string, id: string) {
+  const dir = join(tasksDir, id);
+  return {
+    dir,
+    spec: join(dir, 'spec.json'),
+    argv: join(dir, 'argv.nul'),
+    env: join(dir, 'env.nul'),
+    prompt: join(dir, 'prompt.md'),
+    output: join(dir, 'output.log'),
+    events: join(dir, 'events.jsonl'),
+    exit: join(dir, 'exit.json'),
+    result: join(dir, 'result.md'),
+  };
+}
+export type TaskPaths = ReturnType<typeof taskPaths>;

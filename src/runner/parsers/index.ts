@@ -1,0 +1,26 @@
+// Output parsers: one per agent output format, all behind `createParser`.
+import { ClaudeStreamJsonParser } from './claude-stream-json.js';
+import { OpencodeJsonParser } from './opencode-json.js';
+import { PanecrewEventsParser } from './panecrew-events.js';
+import { PlainParser } from './plain.js';
+import type { OutputFormat, OutputParser, ParserOptions } from './types.js';
+
+export { OUTPUT_FORMATS } from './types.js';
+export type { OutputFormat, OutputParser, ParseState, ParserOptions } from './types.js';
+export { DEFAULT_MAX_LINE_LENGTH } from './base.js';
+export { PLAIN_RESULT_LINES } from './plain.js';
+export { describeToolCall } from './tool-step.js';
+export { stripAnsi } from './text.js';
+
+export function createParser(format: OutputFormat, options: ParserOptions = {}): OutputParser {
+  switch (format) {
+    case 'plain':
+      return new PlainParser(options);
+    case 'claude-stream-json':
+      return new ClaudeStreamJsonParser(options);
+    case 'opencode-json':
+      return new OpencodeJsonParser(options);
+    case 'panecrew-events':
+      return new PanecrewEventsParser(options);
+  }
+}

@@ -1,0 +1,78 @@
+// Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Task } from '../core/task.js';
+import type { TaskPaths } from '../core/paths.js';
+import { argvVars, expandArgv } from './argv-template.js';
+import type { AgentProfile } from './profile-schema.js';
+
+/** The runner script, next to this module in src/ and in dist/. */
+export const RUNNER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'runner.sh');
+/** The CLI entry, for the built-in agent's `{panecrew}` placeholder. */
+export const CLI_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+
+export interface DependencyResult {
+  id: string;
+  title: string;
+  resultFile: string;
+}
+
+export interface PrepareInput {
+  task: Task;
+  paths: TaskPaths;
+  profile: AgentProfile;
+  /** The launching client's environment, captured at launch. */
+  clientEnv: Record<string, string>;
+  dependencies: DependencyResult[];
+}
+
+const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
+
+export function taskEnv({ task, paths, profile, clientEnv, dependencies }: PrepareInput): Record<string, string> {
+  const env: Record<string, string> = { ...clientEnv, ...(profile.env ?? {}) };
+  env.PANECREW_TASK_ID = task.id;
+  env.PANECREW_TASK_DIR = paths.dir;
+  env.PANECREW_EVENTS_FILE = paths.events;
+  env.PANECREW_RESULT_FILE = paths.result;
+  if (task.model) env.PANECREW_MODEL = task.model;
+  // A dependent task gets what it waited for: one variable per dependency and a list of all.
+  dependencies.forEach((dep, i) => {
+    env[`PANECREW_DEP_${i + 1}_ID`] = dep.id;
+    env[`PANECREW_DEP_${i + 1}_RESULT`] = dep.resultFile;
+  });
+  if (dependencies.length) env.PANECREW_DEP_RESULTS = dependencies.map((d) => d.resultFile).join(':');
+  return env;
+}
+
+/** Prepares the task folder; throws (with a message for the person) when the argv cannot be built. */
+export function prepareTaskFolder(input: PrepareInput): string[] {
+  const { task, paths, profile, dependencies } = input;
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  let prompt = task.prompt;
+  if (dependencies.length) {
+    prompt += `\n\nResults of the tasks this one waited for:\n${dependencies.map((d) => `- ${d.id} (${d.title}): ${d.resultFile}`).join('\n')}\n`;
+  }
+  writeFileSync(paths.prompt, prompt, { mode: 0o600 });
+  if (profile.prompt_via === 'stdin') writeFileSync(join(paths.dir, 'stdin'), prompt, { mode: 0o600 });
+  const argv = expandArgv(
+    profile.command,
+    argvVars({
+      prompt,
+      promptFile: paths.prompt,
+      model: task.model,
+      provider: task.provider,
+      cwd: task.cwd,
+      taskId: task.id,
+      taskDir: paths.dir,
+      panecrew: CLI_ENTRY,
+    }),
+  );
+  writeFileSync(paths.argv, nul(argv), { mode: 0o600 });
+  const env = taskEnv(input);
+  // The client's environment may hold secrets: 0600, and never in the journal.
+  writeFileSync(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)), { mode: 0o600 });
+  writeFileSync(join(paths.dir, 'cwd'), task.cwd, { mode: 0o600 });
+  writeFileSync(paths.spec, JSON.stringify({ ...task, argv }, null, 2), { mode: 0o600 });
+  return argv;
+}

@@ -1,0 +1,81 @@
+// The config schema of one agent profile (`agents.<name>`) and of one category or subagent type
+// (`categories.<name>`, `subagents.<name>`). Field names are snake_case like the rest of the YAML.
+import { z } from 'zod';
+import { OUTPUT_FORMATS } from './parsers/types.js';
+import { placeholdersIn, validateArgvTemplate } from './argv-template.js';
+
+export const PROMPT_VIA = ['argv', 'file', 'stdin'] as const;
+export type PromptVia = (typeof PROMPT_VIA)[number];
+
+const ExitCode = z.number().int().min(1, 'exit code 0 means success; it cannot mean "rate limited"').max(255);
+
+export const ProfileSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    /** Argv template, first element the executable; see argv-template.ts for placeholders. */
+    command: z.array(z.string()).min(1, 'give at least the executable, e.g. [claude, -p, "{prompt}"]'),
+    env: z.record(z.string(), z.string()).optional(),
+    output: z.enum(OUTPUT_FORMATS).default('plain'),
+    /** Where progress events come from: the agent's output, or tasks/<id>/events.jsonl (builtin). */
+    events_from: z.enum(['output', 'events-file']).default('output'),
+    /** `exit`: done when the process exits. `idle`: an interactive agent that never exits; done when
+     *  its output is stable (and idle_pattern matches the last line, if set). */
+    completion: z.enum(['exit', 'idle']).default('exit'),
+    /** A regular expression tested against the last non-empty output line, e.g. a prompt. */
+    idle_pattern: z.string().optional(),
+    /** Exit codes meaning "rate limited": the task is requeued with backoff instead of failing. */
+    retry_exit_codes: z.array(ExitCode).default([]),
+    /** Who bills the task (anthropic, openai, google, local); the concurrency key's first part. */
+    provider: z.string().min(1).optional(),
+    /** Used when neither the task nor its category names a model. */
+    default_model: z.string().min(1).optional(),
+    /** How the agent gets the prompt; when absent: argv if the command has {prompt}, file if it has
+     *  {prompt_file}, else stdin. */
+    prompt_via: z.enum(PROMPT_VIA).optional(),
+  })
+  .superRefine((p, ctx) => {
+    // An empty command was already reported by .min(1).
+    for (const issue of p.command.length > 0 ? validateArgvTemplate(p.command) : []) {
+      ctx.addIssue({ code: 'custom', path: ['command', issue.index], message: issue.message });
+    }
+    if (p.idle_pattern !== undefined) {
+      try {
+        new RegExp(p.idle_pattern);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['idle_pattern'], message: `not a valid regular expression: ${(err as Error).message}` });
+      }
+    }
+    if (p.events_from === 'events-file' && p.output !== 'panecrew-events') {
+      ctx.addIssue({ code: 'custom', path: ['events_from'], message: 'an events file holds panecrew events: set output: panecrew-events, or events_from: output' });
+    }
+    const used = placeholdersIn(p.command);
+    if (p.prompt_via === 'argv' && !used.has('prompt')) {
+      ctx.addIssue({ code: 'custom', path: ['prompt_via'], message: 'prompt_via is argv but the command has no {prompt} element' });
+    }
+    if (p.prompt_via === 'file' && !used.has('prompt_file')) {
+      ctx.addIssue({ code: 'custom', path: ['prompt_via'], message: 'prompt_via is file but the command has no {prompt_file} element' });
+    }
+  })
+  .transform((p) => ({ ...p, prompt_via: p.prompt_via ?? inferPromptVia(p.command) }));
+
+/** A validated profile, defaults filled in and prompt_via resolved. */
+export type AgentProfile = z.output<typeof ProfileSchema>;
+/** A profile as written in YAML. */
+export type AgentProfileInput = z.input<typeof ProfileSchema>;
+
+function inferPromptVia(command: readonly string[]): PromptVia {
+  const used = placeholdersIn(command);
+  if (used.has('prompt')) return 'argv';
+  if (used.has('prompt_file')) return 'file';
+  return 'stdin';
+}
+
+/** A category (`quick`, `deep`, …) or subagent type (`explore`, `oracle`, …): an agent and a model. */
+export const CategorySchema = z.strictObject({
+  agent: z.string().min(1),
+  model: z.string().min(1).optional(),
+  /** Put before the task's prompt, separated by a blank line. */
+  prompt_prefix: z.string().optional(),
+  description: z.string().optional(),
+});
+export type Category = z.output<typeof CategorySchema>;

@@ -1,0 +1,165 @@
+// Agent profiles: how to start each agent CLI and how to read its output.
+//
+// Built-in profiles (override any of them under `agents.<name>` in config):
+//   name      argv                                                               output              completion  retry  provider
+//   claude    claude -p --output-format stream-json --verbose [--model M] -- P   claude-stream-json  exit        —      anthropic
+//   opencode  opencode run --format json [-m provider/model] -- P                opencode-json       exit        —      (model prefix)
+//   codex     codex exec --sandbox workspace-write --skip-git-repo-check [-m M] -- P
+//                                                                                plain               exit        —      openai
+//   aider     aider --message=P --yes-always --no-pretty [--model provider/model]
+//                                                                                plain               exit        —      (model prefix)
+//   gemini    gemini --prompt=P [-m M]                                           plain               exit        —      google
+//   shell     bash -c P panecrew-task                                            plain               exit        —      local
+//   builtin   node panecrew agent --prompt-file F --model M --events D/events.jsonl
+//                                                                                panecrew-events     exit        75     anthropic
+//
+// Why these flags:
+//  - claude: `-p` is a boolean flag and the prompt a positional; `--` keeps a prompt starting with
+//    "-" from being read as a flag, and keeps multi-value flags from swallowing it. Claude Code exits
+//    1 on any API failure, rate limit or not, so no exit code is treated as "retry".
+//  - opencode 1.18: `--` before the prompt verified with a real run (a prompt "-run a command" arrives
+//    intact). `-m` wants provider/model, so it gets {model}, not {model_name}.
+//  - codex: `codex exec` is read-only by default; workspace-write lets it edit the task's cwd, like the
+//    other agents. It refuses to run outside a git repository without --skip-git-repo-check. Its
+//    progress goes to stderr and only the final message to stdout, which suits the plain parser
+//    (`--json` gives JSONL events, but there is no parser for them yet).
+//  - aider, gemini: `--flag=value` so a prompt starting with "-" stays a value.
+//  - shell: the prompt IS the user's own command — the one place user text reaches a shell, because
+//    that is what the user asked for. `panecrew-task` becomes $0 in error messages.
+//  - builtin: see src/agent; exit 75 (EX_TEMPFAIL) means the API rate-limited it.
+import { constants as fsConstants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { ProfileSchema, type AgentProfile, type AgentProfileInput } from './profile-schema.js';
+
+export const AGENT_NAME_RE = /^[a-z][a-z0-9_-]*$/;
+
+const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
+  claude: {
+    description: 'Claude Code, one-shot (-p) with stream-json events',
+    command: ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--model', '?{model_name}', '--', '{prompt}'],
+    output: 'claude-stream-json',
+    provider: 'anthropic',
+  },
+  opencode: {
+    description: 'OpenCode, one-shot (opencode run) with JSON events',
+    command: ['opencode', 'run', '--format', 'json', '-m', '?{model}', '--', '{prompt}'],
+    output: 'opencode-json',
+  },
+  codex: {
+    description: 'OpenAI Codex CLI, one-shot (codex exec), allowed to edit its working directory',
+    command: ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '--', '{prompt}'],
+    output: 'plain',
+    provider: 'openai',
+  },
+  aider: {
+    description: 'Aider, one message then exit, every confirmation answered yes',
+    command: ['aider', '--message={prompt}', '--yes-always', '--no-pretty', '--model', '?{model}'],
+    output: 'plain',
+  },
+  gemini: {
+    description: 'Gemini CLI, one-shot (-p)',
+    command: ['gemini', '--prompt={prompt}', '-m', '?{model_name}'],
+    output: 'plain',
+    provider: 'google',
+  },
+  shell: {
+    description: "Your own shell command (the task prompt), run with bash -c",
+    command: ['bash', '-c', '{prompt}', 'panecrew-task'],
+    output: 'plain',
+    provider: 'local',
+  },
+  builtin: {
+    description: "panecrew's built-in read-only agent (Anthropic API)",
+    command: ['{node}', '{panecrew}', 'agent', '--prompt-file', '{prompt_file}', '--model', '{model_name}', '--events', '{task_dir}/events.jsonl'],
+    output: 'panecrew-events',
+    events_from: 'events-file',
+    retry_exit_codes: [75],
+    provider: 'anthropic',
+    default_model: 'anthropic/claude-haiku-4-5',
+  },
+};
+
+function freezeProfile(p: AgentProfile): AgentProfile {
+  Object.freeze(p.command);
+  Object.freeze(p.retry_exit_codes);
+  if (p.env) Object.freeze(p.env);
+  return Object.freeze(p);
+}
+
+/** The built-in profiles, validated by the same schema as user profiles. */
+export const BUILTIN_PROFILES: Readonly<Record<string, AgentProfile>> = Object.freeze(
+  Object.fromEntries(Object.entries(BUILTIN_INPUTS).map(([name, input]) => [name, freezeProfile(ProfileSchema.parse(input))])),
+);
+
+export class ProfileConfigError extends Error {
+  override name = 'ProfileConfigError';
+  constructor(readonly issues: string[]) {
+    super(`invalid agent profile${issues.length > 1 ? 's' : ''}:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** "agents.mine.command.2: unknown placeholder {modle} …" */
+export function formatIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].join('.')}: ${i.message}`);
+}
+
+/**
+ * User profiles over the built-ins. A user profile with a built-in's name REPLACES it entirely (no
+ * field-by-field merge: a half-inherited command line is harder to reason about than a full one).
+ * Throws ProfileConfigError listing every bad profile.
+ */
+export function resolveProfiles(userAgents: Record<string, unknown> = {}): Record<string, AgentProfile> {
+  const profiles: Record<string, AgentProfile> = { ...BUILTIN_PROFILES };
+  const issues: string[] = [];
+  for (const [name, raw] of Object.entries(userAgents)) {
+    if (!AGENT_NAME_RE.test(name)) {
+      issues.push(`agents.${name}: agent names are lowercase letters, digits, - and _, starting with a letter`);
+      continue;
+    }
+    const parsed = ProfileSchema.safeParse(raw);
+    if (parsed.success) profiles[name] = parsed.data;
+    else issues.push(...formatIssues(`agents.${name}`, parsed.error));
+  }
+  if (issues.length > 0) throw new ProfileConfigError(issues);
+  return profiles;
+}
+
+export interface InstalledCheck {
+  installed: boolean;
+  /** The executable as the template names it, after {node}/{panecrew}. */
+  executable: string;
+  /** Where it was found. */
+  path?: string;
+}
+
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    await access(file, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the profile's executable exists: a name is looked up on PATH the way execvp would, a path
+ * is checked directly. No shell, no process started.
+ */
+export async function installedCheck(profile: Pick<AgentProfile, 'command'>, env: NodeJS.ProcessEnv = process.env): Promise<InstalledCheck> {
+  const first = profile.command[0] ?? '';
+  const executable = first === '{node}' ? process.execPath : first;
+  if (/\{[a-z_]+\}/.test(executable)) return { installed: false, executable };
+  if (executable.includes('/')) {
+    const full = path.resolve(executable);
+    return (await isExecutableFile(full)) ? { installed: true, executable, path: full } : { installed: false, executable };
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, executable);
+    if (await isExecutableFile(candidate)) return { installed: true, executable, path: candidate };
+  }
+  return { installed: false, executable };
+}

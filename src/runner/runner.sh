@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# panecrew task runner: starts one task's agent, in a tmux pane or headless, and records how it ended.
+#
+# It is bash, not Node, so that a task start costs a couple of milliseconds. It never evaluates task
+# text: the agent's argv and environment are NUL-separated files written by the controller and read
+# here as data (mapfile), then passed as an argv array. Usage:
+#   runner.sh TASK_DIR headless|pane
+# In a pane, the agent's output goes to the pane too; the pane manager shows the outcome afterwards.
+set -u
+dir=$1
+mode=${2:-headless}
+log="$dir/output.log"
+
+now_ms() { local t=${EPOCHREALTIME/./}; echo "${t:0:13}"; }
+started=$(now_ms)
+agent=""
+ended=0
+
+# exit.json is the one record of how the agent ended; write it once, atomically (tmp + rename).
+write_exit() { # code signal note
+  [ "$ended" = 1 ] && return
+  ended=1
+  local sig=null note=null
+  [ -n "$2" ] && sig="\"$2\""
+  [ -n "$3" ] && note="\"$3\""
+  printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s,"note":%s}\n' \
+    "$1" "$sig" "$started" "$(now_ms)" "$note" >"$dir/exit.json.tmp" && mv -f "$dir/exit.json.tmp" "$dir/exit.json"
+}
+
+# The pane closed, tmux died, or the task was cancelled: stop the agent and say so before going.
+on_signal() { # signal-name code
+  [ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null
+  write_exit "$2" "$1" "runner received SIG$1"
+  exit "$2"
+}
+trap 'on_signal HUP 129' HUP
+trap 'on_signal TERM 143' TERM
+trap 'on_signal INT 130' INT
+
+mapfile -d '' -t argv <"$dir/argv.nul"
+mapfile -d '' -t envv <"$dir/env.nul"
+if ! cd -- "$(<"$dir/cwd")"; then
+  write_exit 127 "" "cannot enter the working directory"
+  exit 127
+fi
+printf '{"pid":%s,"startedAt":%s}\n' "$$" "$started" >"$dir/started.json"
+input=/dev/null
+[ -f "$dir/stdin" ] && input="$dir/stdin"
+
+if [ "$mode" = pane ]; then
+  # The agent's output goes to the pane and to output.log; exit.json waits for tee to drain so that
+  # the log is complete when the controller reads it.
+  exec 3> >(exec tee -a "$log")
+  tee_pid=$!
+  env -i "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- &
+else
+  env -i "${envv[@]}" "${argv[@]}" <"$input" >>"$log" 2>&1 &
+fi
+agent=$!
+wait "$agent"
+code=$?
+agent=""
+signal=""
+[ "$code" -gt 128 ] && signal=$(kill -l "$((code - 128))" 2>/dev/null)
+
+if [ "$mode" = pane ]; then
+  exec 3>&-
+  # A daemon the agent left behind may hold the pipe open: give tee two seconds, no more.
+  ( sleep 2; kill "$tee_pid" 2>/dev/null ) &
+  guard=$!
+  wait "$tee_pid" 2>/dev/null
+  kill "$guard" 2>/dev/null
+fi
+write_exit "$code" "$signal" ""
+
+exit "$code"

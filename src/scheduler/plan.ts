@@ -1,0 +1,154 @@
+// The scheduler is pure: (tasks, limits, gate, now) → which pending tasks start, which are cancelled, why the rest wait.
+import type { Task, WaitReason } from '../core/task.js';
+
+export interface Limits {
+  defaultConcurrency: number;
+  providerConcurrency: Record<string, number>;
+  modelConcurrency: Record<string, number>;
+  maxConcurrentTasks: number;
+}
+
+export interface Gate {
+  open: boolean;
+  detail: string;
+}
+
+export interface PlanInput {
+  tasks: Iterable<Task>;
+  limits: Limits;
+  gate: Gate;
+  now: number;
+}
+
+export interface Plan {
+  start: Task[];
+  cancel: Array<{ task: Task; reason: string }>;
+  waits: Map<string, WaitReason>;
+  /** Earliest backoff expiry among waiting tasks: when to plan again without an event. */
+  wakeAt: number | null;
+}
+
+/** Highest priority first, then oldest: FIFO within a key among equal priorities. */
+export function queueOrder(a: Task, b: Task): number {
+  return b.priority - a.priority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+}
+
+const unlimited = (limit: number | undefined): boolean => limit === undefined || limit === 0;
+
+export class SlotCounter {
+  private readonly byKey = new Map<string, number>();
+  private readonly byProvider = new Map<string, number>();
+  total = 0;
+
+  constructor(private readonly limits: Limits) {}
+
+  add(task: Pick<Task, 'key' | 'provider'>): void {
+    this.byKey.set(task.key, (this.byKey.get(task.key) ?? 0) + 1);
+    this.byProvider.set(task.provider, (this.byProvider.get(task.provider) ?? 0) + 1);
+    this.total++;
+  }
+
+  running(key: string): number {
+    return this.byKey.get(key) ?? 0;
+  }
+
+  /** The limit that applies to a key, as shown to people: model > provider > default. */
+  limitFor(task: Pick<Task, 'key' | 'provider'>): { limit: number; source: string } {
+    const { modelConcurrency, providerConcurrency, defaultConcurrency } = this.limits;
+    if (task.key in modelConcurrency) return { limit: modelConcurrency[task.key]!, source: `modelConcurrency[${task.key}]` };
+    if (task.provider in providerConcurrency) return { limit: providerConcurrency[task.provider]!, source: `providerConcurrency[${task.provider}]` };
+    return { limit: defaultConcurrency, source: 'defaultConcurrency' };
+  }
+
+  /** Why this task may not take a slot now, or null if it may. */
+  blockedBy(task: Pick<Task, 'key' | 'provider'>): WaitReason | null {
+    const { modelConcurrency, providerConcurrency, defaultConcurrency, maxConcurrentTasks } = this.limits;
+    const keyCount = this.running(task.key);
+    const model = modelConcurrency[task.key];
+    const provider = providerConcurrency[task.provider];
+    if (model !== undefined && !unlimited(model) && keyCount >= model) {
+      return { kind: 'slot', limit: `${task.key} ${keyCount}/${model} (modelConcurrency)` };
+    }
+    if (provider !== undefined && !unlimited(provider)) {
+      const providerCount = this.byProvider.get(task.provider) ?? 0;
+      if (providerCount >= provider) return { kind: 'slot', limit: `provider ${task.provider} ${providerCount}/${provider} (providerConcurrency)` };
+    }
+    if (model === undefined && provider === undefined && !unlimited(defaultConcurrency) && keyCount >= defaultConcurrency) {
+      return { kind: 'slot', limit: `${task.key} ${keyCount}/${defaultConcurrency} (defaultConcurrency)` };
+    }
+    if (!unlimited(maxConcurrentTasks) && this.total >= maxConcurrentTasks) return { kind: 'global-cap', cap: maxConcurrentTasks };
+    return null;
+  }
+}
+
+function dependencyState(task: Task, byId: Map<string, Task>): { failed?: string; waiting: string[] } {
+  const waiting: string[] = [];
+  for (const id of task.after) {
+    const dep = byId.get(id);
+    if (!dep) return { failed: `dependency ${id} no longer exists`, waiting };
+    if (dep.state === 'completed') continue;
+    if (dep.state === 'pending' || dep.state === 'running') waiting.push(id);
+    else return { failed: `dependency ${id} ended ${dep.state}${dep.reason ? `: ${dep.reason}` : ''}`, waiting };
+  }
+  return { waiting };
+}
+
+export function plan({ tasks, limits, gate, now }: PlanInput): Plan {
+  const byId = new Map<string, Task>();
+  const pending: Task[] = [];
+  const slots = new SlotCounter(limits);
+  for (const t of tasks) {
+    byId.set(t.id, t);
+    if (t.state === 'running') slots.add(t);
+    else if (t.state === 'pending') pending.push(t);
+  }
+  pending.sort(queueOrder);
+
+  const result: Plan = { start: [], cancel: [], waits: new Map(), wakeAt: null };
+  for (const task of pending) {
+    const deps = dependencyState(task, byId);
+    if (deps.failed) {
+      result.cancel.push({ task, reason: deps.failed });
+      continue;
+    }
+    if (deps.waiting.length) {
+      result.waits.set(task.id, { kind: 'dependency', on: deps.waiting });
+      continue;
+    }
+    if (task.notBefore !== null && task.notBefore > now) {
+      result.waits.set(task.id, { kind: 'backoff', until: task.notBefore });
+      result.wakeAt = Math.min(result.wakeAt ?? Infinity, task.notBefore);
+      continue;
+    }
+    const blocked = slots.blockedBy(task);
+    if (blocked) {
+      result.waits.set(task.id, blocked);
+      continue;
+    }
+    if (!gate.open) {
+      result.waits.set(task.id, { kind: 'gate', detail: gate.detail });
+      continue;
+    }
+    slots.add(task);
+    result.start.push(task);
+  }
+  return result;
+}
+
+/** Refuses unknown ids and cycles among `after` edges, given the tasks that exist plus the new one. */
+export function checkDependencies(newTask: Pick<Task, 'id' | 'after'>, existing: Map<string, Pick<Task, 'id' | 'after'>>): string | null {
+  for (const id of newTask.after) if (!existing.has(id)) return `unknown task id in --after: ${id}`;
+  if (newTask.after.includes(newTask.id)) return `task ${newTask.id} cannot wait for itself`;
+  // A new task has no dependents yet, so a cycle can only come through a self-reference or
+  // duplicate edge; still walk the graph so relaunch/edits that reuse ids stay safe.
+  const seen = new Set<string>();
+  const stack = [...newTask.after];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === newTask.id) return `dependency cycle through ${newTask.id}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(existing.get(id)?.after ?? []));
+  }
+  return null;
+}

@@ -1,0 +1,137 @@
+// The only place that runs tmux. Every call is an argv array (execa, never a shell), and every
+// caller names its target explicitly: this module never assumes a "current" window or pane.
+import { execa } from 'execa';
+
+/** Which tmux server to talk to: a socket path (as in `$TMUX`) or a socket name (`-L`). */
+export interface TmuxServer {
+  socketPath?: string;
+  socketName?: string;
+}
+
+/** Separates fields in `-F` output. A control character that task ids, numbers and ids cannot hold. */
+export const FIELD_SEPARATOR = '\u001f';
+
+export class TmuxError extends Error {
+  readonly args: readonly string[];
+  readonly stderr: string;
+  readonly exitCode: number | undefined;
+
+  constructor(args: readonly string[], stderr: string, exitCode: number | undefined) {
+    super(`tmux ${args.join(' ')} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}: ${stderr.trim() || 'no error output'}`);
+    this.name = 'TmuxError';
+    this.args = args;
+    this.stderr = stderr;
+    this.exitCode = exitCode;
+  }
+
+  /** tmux could not split because the target pane (or window) is too small. */
+  get isNoSpace(): boolean {
+    return /no space for new pane|pane too small|size too small/i.test(this.stderr);
+  }
+
+  /** The target (pane, window or session) does not exist (any more). */
+  get isMissingTarget(): boolean {
+    return /can't find|no such (pane|window|session)|session not found|window not found|pane not found/i.test(this.stderr);
+  }
+
+  /** No server is listening on the socket. */
+  get isNoServer(): boolean {
+    return /no server running|error connecting to|failed to connect/i.test(this.stderr);
+  }
+}
+
+/** Escapes text for tmux arguments that are expanded as formats (e.g. `select-pane -T`): `#` → `##`. */
+export function escapeFormat(text: string): string {
+  return text.replace(/#/g, '##');
+}
+
+export class TmuxClient {
+  readonly server: Readonly<TmuxServer>;
+  private readonly bin: string;
+
+  constructor(server: TmuxServer = {}, bin = 'tmux') {
+    this.server = { ...server };
+    this.bin = bin;
+  }
+
+  /** The server of the tmux client we run inside (first comma field of `$TMUX`), or the default server. */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): TmuxClient {
+    const socketPath = env.TMUX?.split(',')[0];
+    return new TmuxClient(socketPath ? { socketPath } : {});
+  }
+
+  /** The argv that selects the server, put before every command. */
+  serverArgs(): string[] {
+    if (this.server.socketPath) return ['-S', this.server.socketPath];
+    if (this.server.socketName) return ['-L', this.server.socketName];
+    return [];
+  }
+
+  /** Runs one tmux command; resolves with stdout without its final newline, rejects with a TmuxError. */
+  async run(args: string[]): Promise<string> {
+    const full = [...this.serverArgs(), ...args];
+    const result = await execa(this.bin, full, { reject: false, stdin: 'ignore', stripFinalNewline: true });
+    if (result.failed || result.exitCode !== 0) {
+      const stderr = typeof result.stderr === 'string' && result.stderr ? result.stderr : String(result.message ?? '');
+      throw new TmuxError(args, stderr, result.exitCode);
+    }
+    return typeof result.stdout === 'string' ? result.stdout : '';
+  }
+
+  /** `display-message -p -t target format`. */
+  async display(target: string, format: string): Promise<string> {
+    return this.run(['display-message', '-p', '-t', target, format]);
+  }
+
+  /** Several format values of one target at once. */
+  async displayFields<K extends string>(target: string, fields: readonly K[]): Promise<Record<K, string>> {
+    const out = await this.display(target, fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR));
+    return zipFields(fields, out);
+  }
+
+  /**
+   * `list-panes` with one `#{field}` per requested field. `target` is a window (`@1`), a session
+   * (`$0`, with `-s`), or `null` for every pane of the server (`-a`).
+   */
+  async listPanes<K extends string>(
+    target: string | null,
+    fields: readonly K[],
+    scope: 'window' | 'session' = 'window',
+  ): Promise<Array<Record<K, string>>> {
+    const format = fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR);
+    const args = target === null ? ['list-panes', '-a', '-F', format] : ['list-panes', ...(scope === 'session' ? ['-s'] : []), '-t', target, '-F', format];
+    const out = await this.run(args);
+    return splitLines(out).map((line) => zipFields(fields, line));
+  }
+
+  /** `list-windows` of a session (or every window with `null`), fields as in listPanes. */
+  async listWindows<K extends string>(target: string | null, fields: readonly K[]): Promise<Array<Record<K, string>>> {
+    const format = fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR);
+    const args = target === null ? ['list-windows', '-a', '-F', format] : ['list-windows', '-t', target, '-F', format];
+    return splitLines(await this.run(args)).map((line) => zipFields(fields, line));
+  }
+
+  /** `list-sessions`, fields as in listPanes; an empty list when no server runs. */
+  async listSessions<K extends string>(fields: readonly K[]): Promise<Array<Record<K, string>>> {
+    const format = fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR);
+    try {
+      return splitLines(await this.run(['list-sessions', '-F', format])).map((line) => zipFields(fields, line));
+    } catch (err) {
+      if (err instanceof TmuxError && err.isNoServer) return [];
+      throw err;
+    }
+  }
+}
+
+function splitLines(out: string): string[] {
+  return out === '' ? [] : out.split('\n');
+}
+
+function zipFields<K extends string>(fields: readonly K[], line: string): Record<K, string> {
+  const parts = line.split(FIELD_SEPARATOR);
+  const record = {} as Record<K, string>;
+  fields.forEach((f, i) => {
+    record[f] = parts[i] ?? '';
+  });
+  return record;
+}

@@ -1,0 +1,134 @@
+// A real controller in a temp PANECREW_HOME, driven through the real CLI and the real socket.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa, type Result } from 'execa';
+import { ControllerClient } from '../../src/controller/client.js';
+import type { ListedTask } from '../../src/controller/protocol.js';
+import { isFinal } from '../../src/core/task.js';
+
+export const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 20): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Test config: the resource gate off (CI machines are busy), headless unless a test asks for tmux. */
+export const BASE_CONFIG = `
+background_task:
+  resourceGate: { enabled: false }
+  killGraceMs: 1s
+tmux:
+  enabled: false
+notification:
+  strategy: silent
+`;
+
+export interface TestController {
+  home: string;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  cli(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Result>;
+  client(): Promise<ControllerClient>;
+  launch(args: string[]): Promise<ListedTask>;
+  waitFinal(id: string, timeoutMs?: number): Promise<ListedTask>;
+  /** Starts the controller process (again). */
+  start(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestController(configYaml = BASE_CONFIG, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestController> {
+  const dir = mkdtempSync(join(tmpdir(), 'panecrew-test-'));
+  const home = join(dir, 'home');
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, configYaml);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PANECREW_HOME: home,
+    PANECREW_CONFIG: configFile,
+    XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete env[k];
+
+  const tc: TestController = {
+    home,
+    dir,
+    env,
+    child: undefined as unknown as ChildProcess,
+    cli: (args, opts = {}) =>
+      execa('node', [CLI, ...args], { env: { ...env, ...opts.env }, cwd: opts.cwd ?? dir, reject: false, input: opts.input, extendEnv: false }),
+    client: () => ControllerClient.connect({ env, autostart: false }),
+    async launch(args) {
+      const r = await tc.cli(['launch', '--json', ...args]);
+      if (r.exitCode !== 0) throw new Error(`launch failed (${r.exitCode}): ${r.stderr}`);
+      return JSON.parse(r.stdout as string) as ListedTask;
+    },
+    async waitFinal(id, timeoutMs = 20_000) {
+      const c = await tc.client();
+      try {
+        return await new Promise<ListedTask>((resolveTask, reject) => {
+          const timer = setTimeout(() => reject(new Error(`task ${id} did not end within ${timeoutMs}ms`)), timeoutMs);
+          const done = (t: ListedTask) => {
+            clearTimeout(timer);
+            resolveTask(t);
+          };
+          void c
+            .subscribe((e) => {
+              if (e.event === 'task' && e.task.id === id && isFinal(e.task.state)) done(e.task);
+            })
+            .then(() => c.request<ListedTask>({ op: 'get', taskId: id }))
+            .then((t) => isFinal(t.state) && done(t), reject);
+        });
+      } finally {
+        c.close();
+      }
+    },
+    async start() {
+      const child = spawn('node', [CLI, 'controller', 'run'], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += String(d)));
+      await new Promise<void>((ok, fail) => {
+        child.once('message', () => ok());
+        child.once('exit', (code) => fail(new Error(`controller exited with ${code}: ${stderr}`)));
+      });
+      child.removeAllListeners('exit');
+      child.disconnect();
+      tc.child = child;
+    },
+    async kill(signal = 'SIGKILL') {
+      const child = tc.child;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((ok) => {
+        child.once('exit', () => ok());
+        child.kill(signal);
+      });
+    },
+    async stop() {
+      try {
+        const c = await tc.client();
+        await c.request({ op: 'cancel', all: true }).catch(() => {});
+        c.close();
+      } catch {
+        // not running
+      }
+      await tc.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await tc.start();
+  return tc;
+}

@@ -1,0 +1,67 @@
+// A private tmux server per test: `tmux -L pc-<random> -f /dev/null`, so tests never touch the
+// user's server or each other, and can run in parallel.
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { TmuxClient } from '../../src/tmux/client.js';
+
+export interface TestTmuxServer {
+  socketName: string;
+  client: TmuxClient;
+  /** %id of the first pane of session `main`. */
+  mainPane: string;
+  /** @id of the first window of session `main`. */
+  mainWindow: string;
+  kill(): Promise<void>;
+}
+
+export async function startTmuxServer(opts: { width?: number; height?: number; session?: string } = {}): Promise<TestTmuxServer> {
+  const socketName = `pc-${randomBytes(6).toString('hex')}`;
+  const width = String(opts.width ?? 240);
+  const height = String(opts.height ?? 60);
+  // `sleep` keeps the main pane alive without a shell reading the user's rc files.
+  const { stdout } = await execa('tmux', ['-L', socketName, '-f', '/dev/null', 'new-session', '-d', '-x', width, '-y', height, '-s', opts.session ?? 'main', '-P', '-F', '#{window_id} #{pane_id}', '--', 'sleep', '3600']);
+  const [mainWindow = '', mainPane = ''] = stdout.trim().split(' ');
+  const client = new TmuxClient({ socketName });
+  // Do not set window-size manual here: tmux 3.3a crashes on new-window with it.
+  return {
+    socketName,
+    client,
+    mainPane,
+    mainWindow,
+    async kill() {
+      await execa('tmux', ['-L', socketName, 'kill-server'], { reject: false });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value that is not undefined/false, or fails after `ms`. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export interface Geometry {
+  paneId: string;
+  w: number;
+  h: number;
+  x: number;
+  y: number;
+}
+
+export async function geometry(client: TmuxClient, windowId: string): Promise<Geometry[]> {
+  const out = await client.run(['list-panes', '-t', windowId, '-F', '#{pane_id} #{pane_width} #{pane_height} #{pane_left} #{pane_top}']);
+  return out.split('\n').filter(Boolean).map((line) => {
+    const [paneId = '', w, h, x, y] = line.split(' ');
+    return { paneId, w: Number(w), h: Number(h), x: Number(x), y: Number(y) };
+  });
+}
