@@ -50,7 +50,9 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   const { task, paths, profile, dependencies } = input;
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   let prompt = task.prompt;
-  if (dependencies.length) {
+  // Model agents are told in words where the results are; a command (provider local) gets only the
+  // variables, since its prompt is a program that must stay as written.
+  if (dependencies.length && profile.provider !== 'local') {
     prompt += `\n\nResults of the tasks this one waited for:\n${dependencies.map((d) => `- ${d.id} (${d.title}): ${d.resultFile}`).join('\n')}\n`;
   }
   writeFileSync(paths.prompt, prompt, { mode: 0o600 });

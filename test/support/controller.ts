@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
 import { ControllerClient } from '../../src/controller/client.js';
-import type { ListedTask } from '../../src/controller/protocol.js';
+import type { LaunchSpec, ListedTask } from '../../src/controller/protocol.js';
 import { isFinal } from '../../src/core/task.js';
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
@@ -40,6 +40,8 @@ export interface TestController {
   cli(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Result>;
   client(): Promise<ControllerClient>;
   launch(args: string[]): Promise<ListedTask>;
+  /** Launches through one socket request, without a CLI start: for tests that need tasks queued fast. */
+  launchFast(client: ControllerClient, spec: Partial<LaunchSpec> & { prompt: string }): Promise<ListedTask>;
   waitFinal(id: string, timeoutMs?: number): Promise<ListedTask>;
   /** Starts the controller process (again). */
   start(): Promise<void>;
@@ -76,6 +78,9 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
       const r = await tc.cli(['launch', '--json', ...args]);
       if (r.exitCode !== 0) throw new Error(`launch failed (${r.exitCode}): ${r.stderr}`);
       return JSON.parse(r.stdout as string) as ListedTask;
+    },
+    launchFast(client, spec) {
+      return client.request<ListedTask>({ op: 'launch', spec: { agent: 'shell', cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, ...spec } });
     },
     async waitFinal(id, timeoutMs = 20_000) {
       const c = await tc.client();

@@ -1,0 +1,125 @@
+// How tasks end: exit, stale timeout, per-task timeout, cancel of a whole process tree, retries.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pidAlive } from '../../src/runner/kill.js';
+import { startTestController, until, type TestController } from '../support/controller.js';
+
+let tc: TestController | undefined;
+afterEach(async () => {
+  await tc?.stop();
+  tc = undefined;
+});
+
+const config = (extra: string) => `
+background_task:
+  resourceGate: { enabled: false }
+  killGraceMs: 500ms
+${extra}
+tmux: { enabled: false }
+notification: { strategy: silent }
+`;
+
+describe('liveness', () => {
+  it('an exit 0 completes the task with its output as result; a non-zero exit is an error with the code', async () => {
+    tc = await startTestController(config(''));
+    const ok = await tc.launch(['--agent', 'shell', '--prompt', 'echo line one; echo the answer']);
+    const done = await tc.waitFinal(ok.id);
+    expect(done.state).toBe('completed');
+    expect(done.exitCode).toBe(0);
+    expect(readFileSync(join(tc.home, 'tasks', ok.id, 'result.md'), 'utf8')).toContain('the answer');
+    const bad = await tc.launch(['--agent', 'shell', '--prompt', 'echo oops >&2; exit 7']);
+    const failed = await tc.waitFinal(bad.id);
+    expect(failed.state).toBe('error');
+    expect(failed.exitCode).toBe(7);
+    expect(failed.reason).toContain('exited with code 7');
+  });
+
+  it('a task with no output for staleTimeoutMs becomes interrupt and its process is killed', async () => {
+    tc = await startTestController(config('  staleTimeoutMs: 1s'));
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo started; exec sleep 60']);
+    const pid = (await until(async () => {
+      const c = await tc!.client();
+      const got = await c.request<{ pid: number | null }>({ op: 'get', taskId: t.id });
+      c.close();
+      return got.pid;
+    }, 'the runner pid'))!;
+    const ended = await tc.waitFinal(t.id);
+    expect(ended.state).toBe('interrupt');
+    expect(ended.reason).toMatch(/no output for .*staleTimeoutMs/);
+    await until(() => !pidAlive(pid), 'the hung agent to be killed');
+  });
+
+  it('--timeout ends a task as error and frees its slot', async () => {
+    tc = await startTestController(config('  modelConcurrency: { local/shell: 1 }'));
+    const slow = await tc.launch(['--agent', 'shell', '--timeout', '500ms', '--prompt', 'sleep 60']);
+    const next = await tc.launch(['--agent', 'shell', '--prompt', 'echo next']);
+    const ended = await tc.waitFinal(slow.id);
+    expect(ended.state).toBe('error');
+    expect(ended.reason).toContain('timed out after 500ms');
+    expect((await tc.waitFinal(next.id)).state).toBe('completed');
+  });
+
+  it('cancel kills the whole process tree', async () => {
+    tc = await startTestController(config(''));
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 60 & echo $! > pids; sleep 60 & echo $! >> pids; echo ready; wait', '--cwd', tc.dir]);
+    const pidsFile = join(tc.dir, 'pids');
+    const pids = await until(() => {
+      const lines = existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8').trim().split('\n').filter(Boolean) : [];
+      return lines.length === 2 ? lines.map(Number) : null;
+    }, 'both children to start');
+    expect(pids.every(pidAlive)).toBe(true);
+    const r = await tc.cli(['cancel', t.id]);
+    expect(r.exitCode).toBe(0);
+    const ended = await tc.waitFinal(t.id);
+    expect(ended.state).toBe('cancelled');
+    await until(() => pids.every((p) => !pidAlive(p)), 'every process of the tree to die');
+  });
+
+  it('cancelling a pending task just removes it from the queue', async () => {
+    tc = await startTestController(config('  modelConcurrency: { local/shell: 1 }'));
+    const busy = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 60']);
+    const queued = await tc.launch(['--agent', 'shell', '--prompt', 'touch should-not-exist', '--cwd', tc.dir]);
+    await tc.cli(['cancel', queued.id]);
+    const ended = await tc.waitFinal(queued.id);
+    expect(ended.state).toBe('cancelled');
+    expect(ended.startedAt).toBeNull();
+    await tc.cli(['cancel', busy.id]);
+    await tc.waitFinal(busy.id);
+    expect(existsSync(join(tc.dir, 'should-not-exist'))).toBe(false);
+  });
+
+  it('an exit the profile marks retryable is requeued with backoff, and each attempt is recorded', async () => {
+    tc = await startTestController(
+      config(`  retry: { attempts: 3, backoffMs: 100ms, factor: 2 }`) +
+        `agents:\n  flaky:\n    command: [bash, -c, "{prompt}"]\n    retry_exit_codes: [75]\n    provider: local\n`,
+    );
+    // Fails with 75 (rate limited) twice, then succeeds: the counter file lives in the task's cwd.
+    const t = await tc.launch(['--agent', 'flaky', '--cwd', tc.dir, '--prompt', 'n=$(cat n 2>/dev/null || echo 0); echo $((n+1)) > n; [ $n -ge 2 ] && echo ok || exit 75']);
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+    expect(done.attempts.map((a) => a.exitCode)).toEqual([75, 75, 0]);
+    expect(done.attempts[1]!.startedAt - done.attempts[0]!.endedAt!).toBeGreaterThanOrEqual(90);
+  });
+
+  it('gives up after the configured attempts', async () => {
+    tc = await startTestController(
+      config(`  retry: { attempts: 2, backoffMs: 50ms }`) + `agents:\n  flaky:\n    command: [bash, -c, "{prompt}"]\n    retry_exit_codes: [75]\n`,
+    );
+    const t = await tc.launch(['--agent', 'flaky', '--prompt', 'exit 75']);
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('error');
+    expect(done.attempts).toHaveLength(2);
+    expect(done.reason).toContain('gave up after 2 attempts');
+  });
+
+  it('an agent that goes idle without exiting completes after the stability window', async () => {
+    tc = await startTestController(
+      config('  stabilityMs: 500ms') + `agents:\n  repl:\n    command: [bash, -c, "{prompt}"]\n    completion: idle\n    idle_pattern: "^> $|^>$"\n`,
+    );
+    const t = await tc.launch(['--agent', 'repl', '--prompt', 'echo working; echo "the result"; echo ">"; exec sleep 60']);
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+    expect(done.reason).toContain('idle for');
+  });
+});
