@@ -1,6 +1,8 @@
 // What every CLI verb shares: option parsing with --help, exit codes, output helpers.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ClientError, ControllerClient } from '../controller/client.js';
+import { ConfigFileError } from '../config/layers.js';
+import { ConfigError } from '../config/load.js';
 
 export const EXIT = {
   ok: 0,
@@ -70,6 +72,10 @@ export async function runVerb(verb: Verb, argv: string[], ctx: Context): Promise
   } catch (err) {
     if (err instanceof UsageError) {
       ctx.err(`panecrew ${verb.name}: ${err.message}\nSee: panecrew ${verb.name} --help`);
+      return EXIT.usage;
+    }
+    if (err instanceof ConfigError || err instanceof ConfigFileError) {
+      ctx.err(`panecrew ${verb.name}: invalid configuration:\n${err.message.split('\n').map((l) => `  ${l}`).join('\n')}`);
       return EXIT.usage;
     }
     if (err instanceof ClientError) {

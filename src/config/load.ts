@@ -1,5 +1,5 @@
 // Merges the layers, validates the result, and explains any error with file:line:column and the option path.
-import type { Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
 import { DEFAULT_CONFIG_FILE, fileLayers, flagLayer, readYamlLayer, type Layer } from './layers.js';
@@ -46,14 +46,23 @@ function getIn(data: unknown, path: PropertyKey[]): unknown {
   return node;
 }
 
+/** The node of a mapping key (for unknown options the key is what is wrong, not its value). */
+function keyNode(layer: Layer, path: PropertyKey[]): Node | undefined {
+  const parent = path.length > 1 ? layer.doc!.getIn(path.slice(0, -1) as unknown[], true) : layer.doc!.contents;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
+  return pair?.key as Node | undefined;
+}
+
 /** Where in which file a path was set: the topmost layer that has it (or its nearest parent). */
-function locate(layers: Layer[], path: PropertyKey[]): string {
+function locate(layers: Layer[], path: PropertyKey[], atKey = false): string {
   for (let depth = path.length; depth >= 0; depth--) {
     const sub = path.slice(0, depth);
     for (const layer of [...layers].reverse()) {
       if (getIn(layer.data, sub) === undefined) continue;
       if (!layer.doc || !layer.lines) return layer.name === 'flags' ? 'command line (--set)' : layer.name;
-      const node = (sub.length ? layer.doc.getIn(sub as unknown[], true) : layer.doc.contents) as Node | undefined;
+      const node = ((atKey && depth === path.length ? keyNode(layer, sub) : undefined) ??
+        (sub.length ? layer.doc.getIn(sub as unknown[], true) : layer.doc.contents)) as Node | undefined;
       const offset = node?.range?.[0] ?? 0;
       const pos = layer.lines.linePos(offset);
       return `${layer.file}:${pos.line}:${pos.col}`;
@@ -76,7 +85,7 @@ function explain(issue: z.core.$ZodIssue, layers: Layer[], merged: Obj, defaults
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       const hint = suggest(key, known);
-      return `${locate(layers, path)}: unknown option ${path.join('.')}${hint ? ` (did you mean ${[...issue.path, hint].join('.')}?)` : ''}`;
+      return `${locate(layers, path, true)}: unknown option ${path.join('.')}${hint ? ` (did you mean ${[...issue.path, hint].join('.')}?)` : ''}`;
     });
   }
   const found = describeFound(getIn(merged, issue.path));

@@ -1,0 +1,87 @@
+// The controller can die at any moment (SIGKILL) and start again: no task lost, none run twice.
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ListedTask } from '../../src/controller/protocol.js';
+import { isFinal } from '../../src/core/task.js';
+import { startTestController, until, type TestController } from '../support/controller.js';
+
+let tc: TestController | undefined;
+afterEach(async () => {
+  await tc?.stop();
+  tc = undefined;
+});
+
+async function list(t: TestController): Promise<ListedTask[]> {
+  const c = await t.client();
+  try {
+    return await c.request<ListedTask[]>({ op: 'list', all: true });
+  } finally {
+    c.close();
+  }
+}
+
+describe('durability', () => {
+  it('a SIGKILLed controller loses no task, runs none twice, and keeps every result', async () => {
+    tc = await startTestController(`
+background_task:
+  resourceGate: { enabled: false }
+  modelConcurrency: { local/shell: 3 }
+tmux: { enabled: false }
+notification: { strategy: silent }
+`);
+    const runs = join(tc.dir, 'runs.log');
+    writeFileSync(runs, '');
+    const c = await tc.client();
+    const ids: string[] = [];
+    // Each task appends its id once when it starts; some are still queued or running at the kill.
+    for (let i = 0; i < 8; i++) {
+      const t = await tc.launchFast(c, { cwd: tc.dir, prompt: `echo "$PANECREW_TASK_ID" >> runs.log; sleep 0.${3 + i}; echo result-$PANECREW_TASK_ID` });
+      ids.push(t.id);
+    }
+    c.close();
+    await until(() => readFileSync(runs, 'utf8').trim().split('\n').filter(Boolean).length >= 3, 'three tasks to start');
+    await tc.kill('SIGKILL');
+    await tc.start();
+    const tasks = await until(async () => {
+      const all = await list(tc!);
+      return all.length === 8 && all.every((t) => isFinal(t.state)) ? all : null;
+    }, 'every task to end after the restart', 30_000);
+    expect(tasks.map((t) => t.state)).toEqual(Array(8).fill('completed'));
+    const started = readFileSync(runs, 'utf8').trim().split('\n');
+    expect([...started].sort()).toEqual([...ids].sort());
+    for (const id of ids) expect(readFileSync(join(tc.home, 'tasks', id, 'result.md'), 'utf8')).toContain(`result-${id}`);
+  });
+
+  it('a task that ends while the controller is down is found ended on the next start', async () => {
+    tc = await startTestController();
+    const gate = join(tc.dir, 'go');
+    const t = await tc.launch(['--agent', 'shell', '--cwd', tc.dir, '--prompt', 'while [ ! -e go ]; do sleep 0.05; done; echo finished-while-down']);
+    await until(async () => (await list(tc!)).find((x) => x.id === t.id)?.state === 'running', 'the task to run');
+    await tc.kill('SIGKILL');
+    writeFileSync(gate, '');
+    await until(() => existsSync(join(tc!.home, 'tasks', t.id, 'exit.json')), 'the task to finish without a controller');
+    await tc.start();
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+    expect(done.resultPreview).toContain('finished-while-down');
+  });
+
+  it('a torn last journal line is ignored, not fatal', async () => {
+    tc = await startTestController();
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo kept']);
+    await tc.waitFinal(t.id);
+    await tc.kill('SIGKILL');
+    appendFileSync(join(tc.home, 'journal.jsonl'), '{"seq":999,"at":1,"type":"upd');
+    await tc.start();
+    const tasks = await list(tc);
+    expect(tasks.map((x) => [x.id, x.state])).toEqual([[t.id, 'completed']]);
+  });
+
+  it('a second controller for the same home refuses to start', async () => {
+    tc = await startTestController();
+    const r = await tc.cli(['controller', 'run']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('a controller is already running');
+  });
+});
