@@ -169,8 +169,13 @@ export class Engine {
       runtime.pid = started.pid;
       if (started.child) started.child.once('exit', () => runtime.checkVanished());
       else this.watchVanishing(runtime);
-      if (this.deps.store.get(task.id)?.state === 'running') {
+      const current = this.deps.store.get(task.id);
+      if (current?.state === 'running') {
         this.deps.store.update(task.id, { pid: started.pid, paneId: started.paneId, placement: started.placement });
+      } else if (current) {
+        // It ended (or was cancelled) while the pane was being opened: finish what end() could not.
+        if (!runtime.exitedCleanly) killGroup(started.pid, this.deps.config.background_task.killGraceMs);
+        placer.ended(current, { ...current, pid: started.pid, paneId: started.paneId, placement: started.placement });
       }
     } catch (err) {
       this.end(task.id, { state: 'error', reason: `could not start the agent: ${(err as Error).message}`, endedAt: Date.now() });

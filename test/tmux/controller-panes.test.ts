@@ -1,0 +1,114 @@
+// Tasks launched from a pane of a real tmux server open beside it, end visibly and tidy up after themselves.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ListedTask } from '../../src/controller/protocol.js';
+import { startTestController, until, type TestController } from '../support/controller.js';
+import { geometry, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
+
+let tc: TestController | undefined;
+let tmux: TestTmuxServer | undefined;
+afterEach(async () => {
+  await tc?.stop();
+  await tmux?.kill();
+  tc = tmux = undefined;
+});
+
+const CONFIG = `
+background_task:
+  resourceGate: { enabled: false }
+  killGraceMs: 500ms
+tmux:
+  enabled: true
+  close_delay_ms: 300ms
+  main_pane_min_width: 100
+notification: { strategy: silent }
+`;
+
+async function setup(width = 240, height = 60) {
+  tmux = await startTmuxServer({ width, height });
+  tc = await startTestController(CONFIG);
+  const socket = await tmux.client.run(['display', '-p', '-t', tmux.mainPane, '#{socket_path}']);
+  // What a CLI running in the main pane would have in its environment.
+  const fromPane = { TMUX: `${socket},1,0`, TMUX_PANE: tmux.mainPane };
+  const launch = async (args: string[]) => {
+    const r = await tc!.cli(['launch', '--json', '--agent', 'shell', ...args], { env: fromPane });
+    if (r.exitCode !== 0) throw new Error(r.stderr as string);
+    return JSON.parse(r.stdout as string) as ListedTask;
+  };
+  const get = async (id: string) => {
+    const c = await tc!.client();
+    try {
+      return await c.request<ListedTask>({ op: 'get', taskId: id });
+    } finally {
+      c.close();
+    }
+  };
+  return { launch, get, tmux: tmux!, tc: tc! };
+}
+
+describe('tasks in tmux panes', () => {
+  it('opens the task beside the launching pane, tagged and titled, without taking focus', async () => {
+    const { launch, get, tmux } = await setup();
+    const t = await launch(['--title', 'look #{around}', '--prompt', 'echo hello-from-the-pane; sleep 30']);
+    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane id');
+    expect(running.placement).toBe('pane');
+    const panes = await tmux.client.run(['list-panes', '-t', tmux.mainWindow, '-F', '#{pane_id} #{@panecrew_task} #{pane_active} #{pane_title}']);
+    const line = panes.split('\n').find((l) => l.startsWith(`${running.paneId} `))!;
+    expect(line).toBe(`${running.paneId} ${t.id} 0 ${t.id} shell look #{around}`);
+    expect(panes).toContain(`${tmux.mainPane}  1`);
+    await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', running.paneId!])).includes('hello-from-the-pane'), 'the output in the pane');
+  });
+
+  it('shows the outcome when the task ends, then closes the pane and closes up the layout', async () => {
+    const { launch, tmux, tc } = await setup();
+    const t = await launch(['--prompt', 'echo done-soon']);
+    const ended = await tc.waitFinal(t.id);
+    expect(ended.state).toBe('completed');
+    await until(async () => (await geometry(tmux.client, tmux.mainWindow)).length === 1, 'the pane to close');
+    const [main] = await geometry(tmux.client, tmux.mainWindow);
+    expect(main!.w).toBe(240);
+  });
+
+  it('never touches a window of another session', async () => {
+    const { launch, tmux, tc } = await setup();
+    await tmux.client.run(['new-session', '-d', '-s', 'other', '-x', '200', '-y', '50', '--', 'sleep', '3600']);
+    await tmux.client.run(['split-window', '-d', '-t', 'other:', '-h', '--', 'sleep', '3600']);
+    const snapshot = () => tmux.client.run(['list-panes', '-s', '-t', 'other', '-F', '#{pane_id} #{pane_width}x#{pane_height} #{pane_active}']);
+    const before = await snapshot();
+    const tasks = await Promise.all([launch(['--prompt', 'sleep 0.5']), launch(['--prompt', 'sleep 0.5'])]);
+    for (const t of tasks) await tc.waitFinal(t.id);
+    await until(async () => (await geometry(tmux.client, tmux.mainWindow)).length === 1, 'the panes to close');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('a pane killed by hand ends its task as error with the reason, and frees the slot', async () => {
+    const { launch, get, tmux, tc } = await setup();
+    const t = await launch(['--prompt', 'sleep 60']);
+    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    await tmux.client.run(['kill-pane', '-t', running.paneId!]);
+    const ended = await tc.waitFinal(t.id, 5_000);
+    expect(ended.state).toBe('error');
+    expect(ended.reason).toMatch(/SIGHUP|vanished/);
+  });
+
+  it('killing the tmux server ends every task in it with a reason', async () => {
+    const { launch, get, tmux, tc } = await setup();
+    const tasks = [await launch(['--prompt', 'sleep 60']), await launch(['--prompt', 'sleep 60'])];
+    for (const t of tasks) await until(async () => (await get(t.id)).paneId, 'the pane');
+    const killedAt = Date.now();
+    await tmux.kill();
+    for (const t of tasks) {
+      const ended = await tc.waitFinal(t.id, 5_000);
+      expect(ended.state).toBe('error');
+      expect(ended.reason).toMatch(/SIGHUP|vanished/);
+      expect(ended.endedAt! - killedAt).toBeLessThan(2_000);
+    }
+  });
+
+  it('focus selects the task pane', async () => {
+    const { launch, get, tmux, tc } = await setup();
+    const t = await launch(['--prompt', 'sleep 60']);
+    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    expect((await tc.cli(['focus', t.id])).exitCode).toBe(0);
+    expect(await tmux.client.run(['display', '-p', '-t', running.paneId!, '#{pane_active}'])).toBe('1');
+  });
+});
