@@ -10,6 +10,7 @@ import type { Engine } from './engine.js';
 import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
 import type { Placer } from './placer.js';
 import type { TaskStore } from './store.js';
+import type { Notifier } from '../notify/index.js';
 
 /** `ls` without --all shows active tasks and those that ended within this window. */
 const RECENT_MS = 60 * 60_000;
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   engine: Engine;
   placerFor(task: Task): Placer;
   startedAt: number;
+  notifier: Notifier;
   shutdown(): void;
 }
 
@@ -150,6 +152,10 @@ export function createHandlers(deps: HandlerDeps) {
       }
       case 'stats':
         return stats();
+      case 'health':
+        return { notifications: deps.notifier.health(), stats: stats() };
+      case 'notify-test':
+        return deps.notifier.test(req.origin);
       case 'subscribe':
         return { subscribed: true, stats: stats() };
       case 'shutdown':

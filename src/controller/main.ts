@@ -76,6 +76,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       engine,
       placerFor: placers.placerFor,
       startedAt: Date.now(),
+      notifier,
       shutdown: () => void stop(),
     }),
   );
@@ -92,7 +93,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
     log('controller stopping; running agents keep running and are re-adopted on the next start');
     await server?.close(paths.socket);
     await engine.close();
-    notifier.close();
+    await notifier.close();
     journal.close();
     lock.release();
   }

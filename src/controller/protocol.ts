@@ -55,6 +55,14 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('prune'), olderThanMs: z.number().int().min(0).optional() }).strict(),
   z.object({ id: z.number(), op: z.literal('uncollected'), origin: z.string().optional(), mark: z.boolean().default(true) }).strict(),
   z.object({ id: z.number(), op: z.literal('stats') }).strict(),
+  z.object({ id: z.number(), op: z.literal('health') }).strict(),
+  z
+    .object({
+      id: z.number(),
+      op: z.literal('notify-test'),
+      origin: z.object({ tmuxSocket: z.string().startsWith('/').optional(), tmuxPane: z.string().regex(/^%\d+$/).optional() }).strict().default({}),
+    })
+    .strict(),
   z.object({ id: z.number(), op: z.literal('subscribe') }).strict(),
   z.object({ id: z.number(), op: z.literal('shutdown') }).strict(),
 ]);
