@@ -1,29 +1,43 @@
 #!/usr/bin/env node
 // panecrew: the command line. Parsing and printing only; every verb is a controller request.
+// Each verb is imported only when it runs: `launch` must not pay for blessed or the MCP SDK.
 import { createContext, EXIT, runVerb, type Verb } from './command.js';
-import agent, { runBuiltinAgent } from './verbs/agent.js';
-import cancel from './verbs/cancel.js';
-import config from './verbs/config.js';
-import controller from './verbs/controller.js';
-import focus from './verbs/focus.js';
-import launch from './verbs/launch.js';
-import ls from './verbs/ls.js';
-import output from './verbs/output.js';
-import prune from './verbs/prune.js';
-import relaunch from './verbs/relaunch.js';
-import status from './verbs/status.js';
-import wait from './verbs/wait.js';
 import { suggest } from '../config/suggest.js';
 
-const VERBS: Verb[] = [launch, ls, status, output, wait, cancel, relaunch, focus, prune, controller, config, agent];
+/** Verbs in the order `panecrew --help` lists them. */
+const VERBS: Record<string, () => Promise<{ default: Verb }>> = {
+  launch: () => import('./verbs/launch.js'),
+  ls: () => import('./verbs/ls.js'),
+  status: () => import('./verbs/status.js'),
+  output: () => import('./verbs/output.js'),
+  wait: () => import('./verbs/wait.js'),
+  cancel: () => import('./verbs/cancel.js'),
+  relaunch: () => import('./verbs/relaunch.js'),
+  focus: () => import('./verbs/focus.js'),
+  attach: () => import('./verbs/attach.js'),
+  dashboard: () => import('./verbs/dashboard.js'),
+  'tmux-bind': () => import('./verbs/tmux-bind.js'),
+  prune: () => import('./verbs/prune.js'),
+  agents: () => import('./verbs/agents.js'),
+  agent: () => import('./verbs/agent.js'),
+  mcp: () => import('./verbs/mcp.js'),
+  integrate: () => import('./verbs/integrate.js'),
+  hook: () => import('./verbs/hook.js'),
+  notify: () => import('./verbs/notify.js'),
+  doctor: () => import('./verbs/doctor.js'),
+  controller: () => import('./verbs/controller.js'),
+  config: () => import('./verbs/config.js'),
+  demo: () => import('./verbs/demo.js'),
+};
 
-function usage(): string {
-  const width = Math.max(...VERBS.map((v) => v.name.length));
+async function usage(): Promise<string> {
+  const verbs = await Promise.all(Object.values(VERBS).map(async (load) => (await load()).default));
+  const width = Math.max(...verbs.map((v) => v.name.length));
   return `panecrew: run AI coding agents in the background, each in its own tmux pane.
 
 usage: panecrew VERB [options]      (panecrew VERB --help for each verb)
 
-${VERBS.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`).join('\n')}
+${verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`).join('\n')}
 
 Environment: PANECREW_HOME (state, default $XDG_STATE_HOME/panecrew), PANECREW_CONFIG, NO_COLOR.`;
 }
@@ -32,17 +46,20 @@ async function main(argv: string[]): Promise<number> {
   const ctx = createContext(process.env, process.cwd());
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    ctx.out(usage());
+    ctx.out(await usage());
     return name ? EXIT.ok : EXIT.usage;
   }
-  if (name === 'agent' && !rest.includes('--help')) return runBuiltinAgent(rest);
-  const verb = VERBS.find((v) => v.name === name);
-  if (!verb) {
-    const hint = suggest(name, VERBS.map((v) => v.name));
+  if (name === 'agent' && !rest.includes('--help')) {
+    const { runBuiltinAgent } = await import('./verbs/agent.js');
+    return runBuiltinAgent(rest);
+  }
+  const load = VERBS[name];
+  if (!load) {
+    const hint = suggest(name, Object.keys(VERBS));
     ctx.err(`panecrew: unknown verb "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; see: panecrew --help`);
     return EXIT.usage;
   }
-  return runVerb(verb, rest, ctx);
+  return runVerb((await load()).default, rest, ctx);
 }
 
 main(process.argv.slice(2)).then(

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { newTaskId } from '../core/ids.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
-import { describeWait, isFinal, type Task, type WaitReason } from '../core/task.js';
+import { describeWait, isFinal, newTask, type Task, type WaitReason } from '../core/task.js';
 import { readExitRecord } from '../runner/exit-record.js';
 import { killGroup } from '../runner/kill.js';
 import { prepareTaskFolder } from '../runner/prepare.js';
@@ -59,8 +59,7 @@ export class Engine {
     const id = newTaskId();
     const problem = checkDependencies({ id, after: spec.after }, store.tasks);
     if (problem) throw new RequestError('bad-request', problem);
-    const now = Date.now();
-    const task: Task = {
+    const task = newTask({
       id,
       title: spec.title ?? spec.prompt.split('\n')[0]!.slice(0, 80),
       agent: resolved.agent,
@@ -73,25 +72,9 @@ export class Engine {
       priority: spec.priority ?? config.defaults.priority,
       after: spec.after,
       requestedPlacement: spec.placement ?? config.defaults.placement,
-      placement: null,
       timeoutMs: spec.timeoutMs ?? config.background_task.defaultTimeoutMs,
       origin: spec.origin,
-      state: 'pending',
-      reason: null,
-      pid: null,
-      paneId: null,
-      createdAt: now,
-      startedAt: null,
-      endedAt: null,
-      exitCode: null,
-      signal: null,
-      attempts: [],
-      notBefore: null,
-      progress: { toolCalls: 0 },
-      usage: { inputTokens: 0, outputTokens: 0 },
-      resultPreview: null,
-      collectedAt: null,
-    };
+    });
     // The client's environment is captured at launch (as pueue does) and kept beside the task, 0600.
     const paths = taskPaths(this.deps.paths.tasks, id);
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
@@ -171,7 +154,9 @@ export class Engine {
       else this.watchVanishing(runtime);
       const current = this.deps.store.get(task.id);
       if (current?.state === 'running') {
-        this.deps.store.update(task.id, { pid: started.pid, paneId: started.paneId, placement: started.placement });
+        // Not fsynced: a controller crash keeps the write (the kernel has it); after a power loss,
+        // recovery finds the pid in started.json.
+        this.deps.store.update(task.id, { pid: started.pid, paneId: started.paneId, placement: started.placement }, { durable: false });
       } else if (current) {
         // It ended (or was cancelled) while the pane was being opened: finish what end() could not.
         if (!runtime.exitedCleanly) killGroup(started.pid, this.deps.config.background_task.killGraceMs);

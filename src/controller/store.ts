@@ -39,11 +39,12 @@ export class TaskStore extends EventEmitter<StoreEvents> {
   }
 
   /** Applies a patch; a state change must be legal from the current state or it is refused (returns undefined). */
-  update(id: string, patch: Partial<Task>): Task | undefined {
+  update(id: string, patch: Partial<Task>, options?: { durable?: boolean }): Task | undefined {
     const previous = this.tasks.get(id);
     if (!previous) return undefined;
     if (patch.state && patch.state !== previous.state && !LEGAL[previous.state].includes(patch.state)) return undefined;
-    this.journal.append({ type: 'updated', id, patch });
+    if (options?.durable === false && patch.state) throw new Error('a state change is always durable');
+    this.journal.append({ type: 'updated', id, patch }, options);
     const next = { ...previous, ...patch };
     this.tasks.set(id, next);
     this.emit('change', next, previous);

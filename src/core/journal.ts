@@ -76,11 +76,15 @@ export class Journal {
     return { tasks, skipped };
   }
 
-  /** Appends and fsyncs; returns the entry as written. */
-  append(entry: NewEntry): JournalEntry {
+  /**
+   * Appends and fsyncs; returns the entry as written. `durable: false` skips the fsync for facts that
+   * can be found again after a crash (a runner's pid is also in its started.json); the next durable
+   * append flushes them anyway.
+   */
+  append(entry: NewEntry, { durable = true } = {}): JournalEntry {
     const full = { seq: ++this.seq, at: Date.now(), ...entry } as JournalEntry;
     writeSync(this.fd, `${JSON.stringify(full)}\n`);
-    fdatasyncSync(this.fd);
+    if (durable) fdatasyncSync(this.fd);
     this.entriesSinceSnapshot++;
     return full;
   }

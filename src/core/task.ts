@@ -106,3 +106,34 @@ export function describeWait(w: WaitReason): string {
       return `retry backoff until ${new Date(w.until).toISOString()}`;
   }
 }
+
+/** What a launch decides; everything else starts blank. */
+export type TaskInit = Pick<Task, 'id' | 'title' | 'agent' | 'model' | 'key' | 'provider' | 'prompt' | 'cwd'> & Partial<Task>;
+
+/** A pending task with every runtime field blank: the one place a Task is put together. */
+export function newTask(init: TaskInit, now = Date.now()): Task {
+  return {
+    priority: 5,
+    after: [],
+    requestedPlacement: 'auto',
+    placement: null,
+    timeoutMs: null,
+    origin: {},
+    state: 'pending',
+    reason: null,
+    pid: null,
+    paneId: null,
+    createdAt: now,
+    startedAt: null,
+    endedAt: null,
+    exitCode: null,
+    signal: null,
+    attempts: [],
+    notBefore: null,
+    progress: { toolCalls: 0 },
+    usage: { inputTokens: 0, outputTokens: 0 },
+    resultPreview: null,
+    collectedAt: null,
+    ...init,
+  };
+}

@@ -1,7 +1,11 @@
-// One chokidar watcher for the folders of running tasks: exit.json appearing ends a task at once;
-// output.log / events.jsonl changing is activity (and new progress to parse).
+// Watches the folders of running tasks: exit.json appearing ends a task at once; output.log /
+// events.jsonl changing is activity (and new progress to parse).
+//
+// One chokidar FSWatcher per running task, closed when the task ends. (A single shared watcher with
+// add/unwatch is what we had first, but chokidar keeps every unwatched path in its ignore list and
+// tests each later event against all of them, so a long-lived controller slowed with every task.)
 import { EventEmitter } from 'node:events';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
 export type ActivityFile = 'output' | 'events' | 'result';
@@ -14,38 +18,37 @@ export interface WatcherEvents {
 const ACTIVITY: Record<string, ActivityFile> = { 'output.log': 'output', 'events.jsonl': 'events', 'result.md': 'result' };
 
 export class TaskWatcher extends EventEmitter<WatcherEvents> {
-  private readonly watcher: FSWatcher;
-  private readonly watched = new Set<string>();
+  private readonly watchers = new Map<string, FSWatcher>();
 
   constructor(private readonly tasksDir: string) {
     super();
-    // ignoreInitial stays false on purpose: when a folder is added, chokidar starts watching it and
-    // then lists it, so an exit.json written before the watch was in place is still reported.
-    this.watcher = watch([], { ignoreInitial: false, depth: 0, atomic: false, ignored: (p) => p.endsWith('.tmp') });
-    this.watcher.on('add', (p) => this.onFile(p));
-    this.watcher.on('change', (p) => this.onFile(p));
   }
 
-  private onFile(path: string): void {
-    const taskId = basename(dirname(path));
-    if (!this.watched.has(taskId)) return;
+  private onFile(taskId: string, path: string): void {
     const name = basename(path);
     if (name === 'exit.json') this.emit('exit', taskId);
     else if (name in ACTIVITY) this.emit('activity', taskId, ACTIVITY[name]!);
   }
 
   add(taskId: string): void {
-    if (this.watched.has(taskId)) return;
-    this.watched.add(taskId);
-    this.watcher.add(join(this.tasksDir, taskId));
+    if (this.watchers.has(taskId)) return;
+    // ignoreInitial stays false on purpose: chokidar starts watching the folder and then lists it,
+    // so an exit.json written before the watch was in place is still reported.
+    const w = watch(join(this.tasksDir, taskId), { ignoreInitial: false, depth: 0, atomic: false, ignored: (p) => p.endsWith('.tmp') });
+    w.on('add', (p) => this.onFile(taskId, p));
+    w.on('change', (p) => this.onFile(taskId, p));
+    this.watchers.set(taskId, w);
   }
 
   remove(taskId: string): void {
-    if (!this.watched.delete(taskId)) return;
-    this.watcher.unwatch(join(this.tasksDir, taskId));
+    const w = this.watchers.get(taskId);
+    if (!w) return;
+    this.watchers.delete(taskId);
+    void w.close();
   }
 
-  close(): Promise<void> {
-    return this.watcher.close();
+  async close(): Promise<void> {
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
+    this.watchers.clear();
   }
 }

@@ -1,42 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Task } from '../../src/core/task.js';
+import { newTask, type Task } from '../../src/core/task.js';
 import { checkDependencies, plan, type Limits } from '../../src/scheduler/plan.js';
 
 let clock = 1_000;
 function task(id: string, over: Partial<Task> = {}): Task {
   const key = over.key ?? 'anthropic/claude-haiku-4-5';
-  return {
-    id,
-    title: id,
-    agent: 'shell',
-    model: null,
-    key,
-    provider: key.split('/')[0]!,
-    prompt: 'x',
-    cwd: '/',
-    priority: 5,
-    after: [],
-    requestedPlacement: 'headless',
-    placement: null,
-    timeoutMs: null,
-    origin: {},
-    state: 'pending',
-    reason: null,
-    pid: null,
-    paneId: null,
-    createdAt: clock++,
-    startedAt: null,
-    endedAt: null,
-    exitCode: null,
-    signal: null,
-    attempts: [],
-    notBefore: null,
-    progress: { toolCalls: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 },
-    resultPreview: null,
-    collectedAt: null,
-    ...over,
-  };
+  return newTask({ id, title: id, agent: 'shell', model: null, key, provider: key.split('/')[0]!, prompt: 'x', cwd: '/', ...over }, clock++);
 }
 
 const limits = (over: Partial<Limits> = {}): Limits => ({
