@@ -31,6 +31,8 @@ export interface EngineDeps {
   /** Chooses where a task runs: a pane placer or the headless one. */
   placerFor(task: Task): Placer;
   onOutput(taskId: string): void;
+  /** A pending task's reason for waiting changed (slot, dependency, gate…): subscribers show it. */
+  onWaitChange(task: Task): void;
   log(message: string): void;
 }
 
@@ -98,7 +100,13 @@ export class Engine {
     const { store, config } = this.deps;
     for (;;) {
       const p = plan({ tasks: store.tasks.values(), limits: this.limits, gate: readGate(config.background_task.resourceGate), now: Date.now() });
+      const before = this.waits;
       this.waits = p.waits;
+      for (const [id, wait] of p.waits) {
+        const old = before.get(id);
+        const task = store.get(id);
+        if (task?.state === 'pending' && (!old || describeWait(old) !== describeWait(wait))) this.deps.onWaitChange(task);
+      }
       for (const { task, reason } of p.cancel) store.update(task.id, { state: 'cancelled', reason, endedAt: Date.now() });
       for (const task of p.start) this.start(task);
       clearTimeout(this.wakeTimer);
@@ -154,9 +162,7 @@ export class Engine {
       else this.watchVanishing(runtime);
       const current = this.deps.store.get(task.id);
       if (current?.state === 'running') {
-        // Not fsynced: a controller crash keeps the write (the kernel has it); after a power loss,
-        // recovery finds the pid in started.json.
-        this.deps.store.update(task.id, { pid: started.pid, paneId: started.paneId, placement: started.placement }, { durable: false });
+        this.deps.store.update(task.id, { pid: started.pid, paneId: started.paneId, placement: started.placement });
       } else if (current) {
         // It ended (or was cancelled) while the pane was being opened: finish what end() could not.
         if (!runtime.exitedCleanly) killGroup(started.pid, this.deps.config.background_task.killGraceMs);

@@ -67,7 +67,7 @@ export function createHandlers(deps: HandlerDeps) {
     };
   };
 
-  return async (req: Request): Promise<unknown> => {
+  const handle = async (req: Request): Promise<unknown> => {
     switch (req.op) {
       case 'ping':
         return { pid: process.pid, home: paths.home };
@@ -85,15 +85,21 @@ export function createHandlers(deps: HandlerDeps) {
       case 'output': {
         const task = must(req.taskId);
         const file = taskPaths(paths.tasks, task.id).output;
-        if (!existsSync(file)) return { text: '', offset: req.offset, final: isFinal(task.state) };
+        if (!existsSync(file)) return { text: '', from: req.offset, offset: req.offset, size: 0, final: isFinal(task.state) };
         const handle = await open(file, 'r');
         try {
-          const buf = Buffer.alloc(req.maxBytes);
-          const { bytesRead } = await handle.read(buf, 0, req.maxBytes, req.offset);
-          const end = utf8Boundary(buf.subarray(0, bytesRead));
           const size = (await handle.stat()).size;
-          const offset = req.offset + end;
-          return { text: buf.subarray(0, end).toString('utf8'), offset, final: isFinal(task.state) && offset >= size };
+          let from = req.tail !== undefined ? Math.max(0, size - req.tail) : req.offset;
+          const want = Math.min(req.maxBytes, req.tail ?? req.maxBytes);
+          const buf = Buffer.alloc(want);
+          let { bytesRead } = await handle.read(buf, 0, want, from);
+          let start = 0;
+          // A tail may begin inside a character: skip its continuation bytes.
+          if (req.tail !== undefined) while (start < bytesRead && (buf[start]! & 0xc0) === 0x80) start++;
+          const end = utf8Boundary(buf.subarray(0, bytesRead));
+          from += start;
+          const offset = from + end - start;
+          return { text: buf.subarray(start, end).toString('utf8'), from, offset, size, final: isFinal(task.state) && offset >= size };
         } finally {
           await handle.close();
         }
@@ -162,5 +168,11 @@ export function createHandlers(deps: HandlerDeps) {
         setImmediate(deps.shutdown);
         return { stopping: true };
     }
+  };
+  // A reply may say "stored" only once the change is on disk (the journal batches its fsyncs).
+  return async (req: Request): Promise<unknown> => {
+    const result = await handle(req);
+    await store.synced();
+    return result;
   };
 }

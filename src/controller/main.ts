@@ -61,6 +61,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
     catalog,
     placerFor: placers.placerFor,
     onOutput: (taskId) => server?.broadcast({ event: 'output', taskId }),
+    onWaitChange: (task) => server?.broadcast({ event: 'task', task: engine.listed(task) }),
     log,
   });
 

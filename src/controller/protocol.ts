@@ -46,7 +46,15 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('list'), all: z.boolean().default(false) }).strict(),
   z.object({ id: z.number(), op: z.literal('get'), taskId: TaskIdSchema }).strict(),
   z
-    .object({ id: z.number(), op: z.literal('output'), taskId: TaskIdSchema, offset: z.number().int().min(0).default(0), maxBytes: z.number().int().positive().max(16_777_216).default(1_048_576) })
+    .object({
+      id: z.number(),
+      op: z.literal('output'),
+      taskId: TaskIdSchema,
+      offset: z.number().int().min(0).default(0),
+      /** Read the last `tail` bytes instead of from `offset` (starts at a character boundary). */
+      tail: z.number().int().positive().max(16_777_216).optional(),
+      maxBytes: z.number().int().positive().max(16_777_216).default(1_048_576),
+    })
     .strict(),
   z.object({ id: z.number(), op: z.literal('result'), taskId: TaskIdSchema, collect: z.boolean().default(false) }).strict(),
   z.object({ id: z.number(), op: z.literal('cancel'), taskIds: Ids.optional(), all: z.boolean().default(false) }).strict(),

@@ -1,4 +1,4 @@
-// The one place task state changes: journal first (write + fsync), then memory, then listeners.
+// The one place task state changes: journal first, then memory, then listeners.
 import { EventEmitter } from 'node:events';
 import type { Journal } from '../core/journal.js';
 import { isFinal, type Task, type TaskState } from '../core/task.js';
@@ -26,6 +26,11 @@ export class TaskStore extends EventEmitter<StoreEvents> {
     super();
   }
 
+  /** Resolves once every change so far is on disk: wait for it before acknowledging one. */
+  synced(): Promise<void> {
+    return this.journal.synced();
+  }
+
   get(id: string): Task | undefined {
     return this.tasks.get(id);
   }
@@ -39,12 +44,11 @@ export class TaskStore extends EventEmitter<StoreEvents> {
   }
 
   /** Applies a patch; a state change must be legal from the current state or it is refused (returns undefined). */
-  update(id: string, patch: Partial<Task>, options?: { durable?: boolean }): Task | undefined {
+  update(id: string, patch: Partial<Task>): Task | undefined {
     const previous = this.tasks.get(id);
     if (!previous) return undefined;
     if (patch.state && patch.state !== previous.state && !LEGAL[previous.state].includes(patch.state)) return undefined;
-    if (options?.durable === false && patch.state) throw new Error('a state change is always durable');
-    this.journal.append({ type: 'updated', id, patch }, options);
+    this.journal.append({ type: 'updated', id, patch });
     const next = { ...previous, ...patch };
     this.tasks.set(id, next);
     this.emit('change', next, previous);

@@ -1,5 +1,5 @@
 // The append-only journal: every task state change is written and fsynced here before it is acted on.
-import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
 import type { Task } from './task.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -77,16 +77,39 @@ export class Journal {
   }
 
   /**
-   * Appends and fsyncs; returns the entry as written. `durable: false` skips the fsync for facts that
-   * can be found again after a crash (a runner's pid is also in its started.json); the next durable
-   * append flushes them anyway.
+   * Appends an entry with a synchronous write: once this returns, the entry survives the controller
+   * being killed at any moment (the kernel has it), so acting on it right away is safe. Reaching the
+   * disk (fdatasync, against a machine crash) is batched: one fsync, off the event loop, for every
+   * entry written in the same turn. Call `synced()` before telling a client something is stored.
    */
-  append(entry: NewEntry, { durable = true } = {}): JournalEntry {
+  append(entry: NewEntry): JournalEntry {
     const full = { seq: ++this.seq, at: Date.now(), ...entry } as JournalEntry;
     writeSync(this.fd, `${JSON.stringify(full)}\n`);
-    if (durable) fdatasyncSync(this.fd);
     this.entriesSinceSnapshot++;
+    this.syncSoon();
     return full;
+  }
+
+  private syncing: Promise<void> | null = null;
+  private dirty = false;
+
+  private syncSoon(): void {
+    this.dirty = true;
+    this.syncing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.syncLoop());
+  }
+
+  private async syncLoop(): Promise<void> {
+    while (this.dirty && this.fd >= 0) {
+      this.dirty = false;
+      const fd = this.fd;
+      await new Promise<void>((resolve) => fdatasync(fd, () => resolve()));
+    }
+    this.syncing = null;
+  }
+
+  /** Resolves when everything appended so far is on disk. */
+  async synced(): Promise<void> {
+    while (this.syncing) await this.syncing;
   }
 
   get needsCompaction(): boolean {
@@ -103,7 +126,10 @@ export class Journal {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0) {
+      fdatasyncSync(this.fd);
+      closeSync(this.fd);
+    }
     this.fd = -1;
   }
 }

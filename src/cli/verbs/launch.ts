@@ -2,19 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDuration } from '../../config/duration.js';
 import { loadConfig } from '../../config/load.js';
+import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 
-/** Where the launcher runs: carried so the task's pane opens beside it. */
-export function originFromEnv(env: NodeJS.ProcessEnv): LaunchSpec['origin'] {
-  const socket = env.TMUX?.split(',')[0];
-  return socket && env.TMUX_PANE ? { tmuxSocket: socket, tmuxPane: env.TMUX_PANE } : {};
-}
-
-/** The launcher's environment, captured as the task's environment (strings only). */
-export function captureEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('\0')));
-}
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
   const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;

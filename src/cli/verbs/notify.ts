@@ -1,6 +1,6 @@
 import type { ChannelReport } from '../../notify/index.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
-import { originFromEnv } from './launch.js';
+import { originFromEnv } from '../../controller/launch-env.js';
 
 export default defineVerb({
   name: 'notify',

@@ -1,0 +1,121 @@
+import { ConfigError, loadConfig } from '../../config/load.js';
+import { ConfigFileError } from '../../config/layers.js';
+import { resolveCategories, resolveSubagents, type Category } from '../../runner/categories.js';
+import { BUILTIN_PROFILES, installedCheck, ProfileConfigError, resolveProfiles } from '../../runner/profiles.js';
+import { defineVerb, EXIT, printJson } from '../command.js';
+
+interface AgentRow {
+  name: string;
+  source: 'built-in' | 'config';
+  description: string | null;
+  command: string[];
+  output: string;
+  completion: string;
+  provider: string | null;
+  defaultModel: string | null;
+  retryExitCodes: number[];
+  installed: boolean;
+  executable: string;
+  path: string | null;
+}
+
+interface CategoryRow {
+  name: string;
+  agent: string;
+  model: string | null;
+  description: string | null;
+}
+
+function categoryRows(entries: Record<string, Category>): CategoryRow[] {
+  return Object.entries(entries).map(([name, c]) => ({ name, agent: c.agent, model: c.model ?? null, description: c.description ?? null }));
+}
+
+/** Aligned columns; the last column is never padded. */
+function columns(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** An argv template shown as one line; elements with spaces are quoted so the boundaries stay visible. */
+const showCommand = (argv: string[]): string => argv.map((a) => (/[\s"]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ');
+
+export default defineVerb({
+  name: 'agents',
+  summary: 'List agent profiles (and whether each CLI is installed), categories and subagent types.',
+  usage: 'agents [--json]',
+  help: `
+Shows every agent profile — the built-in ones and those under \`agents:\` in your configuration —
+with its command template, output format, completion rule, provider and whether its executable is
+found on PATH; then the categories (--category) and subagent types (--subagent) with the agent
+and model each one picks.
+
+Options:
+  --json    print {agents, categories, subagents} as JSON
+Exit codes: 0 listed, 2 the configuration is invalid.`,
+  options: { json: { type: 'boolean' } },
+  async run({ values }, ctx) {
+    let profiles;
+    let categories: CategoryRow[];
+    let subagents: CategoryRow[];
+    try {
+      const { config } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+      profiles = resolveProfiles(config.agents);
+      categories = categoryRows(resolveCategories(config.categories));
+      subagents = categoryRows(resolveSubagents(config.subagents));
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof ConfigFileError || err instanceof ProfileConfigError) {
+        ctx.err(`panecrew agents: the configuration is invalid:\n${err.message}`);
+        return EXIT.usage;
+      }
+      throw err;
+    }
+    const agents: AgentRow[] = await Promise.all(
+      Object.entries(profiles).map(async ([name, p]) => {
+        const check = await installedCheck(p, ctx.env);
+        return {
+          name,
+          source: BUILTIN_PROFILES[name] === p ? 'built-in' : 'config',
+          description: p.description ?? null,
+          command: [...p.command],
+          output: p.output,
+          completion: p.completion,
+          provider: p.provider ?? null,
+          defaultModel: p.default_model ?? null,
+          retryExitCodes: [...p.retry_exit_codes],
+          installed: check.installed,
+          executable: check.executable,
+          path: check.path ?? null,
+        } satisfies AgentRow;
+      }),
+    );
+    if (values.json) {
+      printJson(ctx, { agents, categories, subagents });
+      return EXIT.ok;
+    }
+    ctx.out('Agents');
+    ctx.out(
+      columns(
+        ['NAME', 'INSTALLED', 'OUTPUT', 'COMPLETION', 'PROVIDER', 'COMMAND'],
+        agents.map((a) => [
+          a.source === 'config' ? `${a.name}*` : a.name,
+          a.installed ? 'yes' : `no (${a.executable})`,
+          a.output,
+          a.completion,
+          a.provider ?? '(model prefix)',
+          showCommand(a.command),
+        ]),
+      ),
+    );
+    if (agents.some((a) => a.source === 'config')) ctx.out('* from your configuration (agents:)');
+    const table = (rows: CategoryRow[]) =>
+      columns(['NAME', 'AGENT', 'MODEL', 'DESCRIPTION'], rows.map((r) => [r.name, r.agent, r.model ?? '(agent default)', r.description ?? '']));
+    ctx.out(`\nCategories (--category)\n${table(categories)}`);
+    ctx.out(`\nSubagent types (--subagent)\n${table(subagents)}`);
+    return EXIT.ok;
+  },
+});

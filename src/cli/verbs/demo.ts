@@ -1,0 +1,39 @@
+import { runDemo } from '../../demo/run.js';
+import { defineVerb, UsageError } from '../command.js';
+
+export default defineVerb({
+  name: 'demo',
+  summary: 'A live demo in a tmux session of its own: agents explore this repository beside a task list.',
+  usage: 'demo [--no-attach] [--keep] [--socket NAME]',
+  help: `
+Starts a throw-away controller (its own PANECREW_HOME), a local Messages API server (no API key
+needed; with ANTHROPIC_API_KEY set the explorers use the real API instead), and a tmux session
+"panecrew-demo" on a tmux server of its own (tmux -L panecrew-demo), so your tmux is never touched.
+Its main pane shows a live task list; from that pane's identity the demo launches explorers of
+src/controller, src/tmux and src/runner on the built-in agent, two shell tasks that report
+progress, and a shell task that waits for an explorer and reads its result. Their panes open
+beside the list.
+
+On a terminal it attaches you to the session; detach (Ctrl-b d) to end the demo. Inside tmux, or
+with --no-attach, or without a terminal, it waits for every task, prints the final list and the
+first line of each result, and exits 0 if all completed, 1 otherwise.
+
+Options:
+  --no-attach       do not attach; wait for the tasks and print the outcome
+  --keep            leave the session, controller and local server running at the end
+  --socket NAME     tmux -L name of the demo's server (default panecrew-demo)`,
+  options: { 'no-attach': { type: 'boolean' }, keep: { type: 'boolean' }, socket: { type: 'string' } },
+  async run({ values }, ctx) {
+    const socketName = (values.socket as string | undefined) ?? 'panecrew-demo';
+    if (!/^[A-Za-z0-9._-]+$/.test(socketName)) throw new UsageError(`--socket ${socketName}: letters, digits, ".", "_" and "-" only`);
+    return runDemo({
+      attach: !values['no-attach'],
+      keep: Boolean(values.keep),
+      socketName,
+      env: ctx.env,
+      out: ctx.out,
+      err: ctx.err,
+      interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    });
+  },
+});

@@ -1,0 +1,25 @@
+import { uncollectedNotices } from '../../mcp/hook.js';
+import { defineVerb, EXIT } from '../command.js';
+
+export default defineVerb({
+  name: 'hook',
+  summary: "Agent hooks: 'hook claude-code' prints notices of ended, unread background tasks.",
+  usage: 'hook claude-code',
+  help: `
+claude-code   For Claude Code's UserPromptSubmit hook (installed by: panecrew integrate claude-code --write).
+              Prints one "🔔 Background task ID completed: <first line>" per task launched from this
+              pane ($TMUX_PANE, or headless outside tmux) that ended and was not yet read, and marks it read.
+              Never starts the controller; prints nothing and exits 0 when none runs.`,
+  options: {},
+  allowPositionals: true,
+  async run({ positionals }, ctx) {
+    // Exit 2 from a UserPromptSubmit hook blocks the prompt in Claude Code: a misconfigured hook says so and exits 1.
+    if (positionals.length !== 1 || positionals[0] !== 'claude-code') {
+      ctx.err('panecrew hook: the only hook is: hook claude-code');
+      return EXIT.failed;
+    }
+    const notices = await uncollectedNotices(ctx.env);
+    if (notices.length) ctx.out(notices.join('\n'));
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,143 @@
+// The dashboard's link to the controller: subscribe, then list; stats re-read after task events
+// (one refresh in flight, one more queued at most, at most four a second); and when the controller goes away, reconnect
+// with backoff. A new connection never starts a controller: the first one may, like every verb.
+import { ClientError, ControllerClient } from '../controller/client.js';
+import type { ListedTask, RequestInput, ServerEvent, Stats } from '../controller/protocol.js';
+import type { Connection } from './state.js';
+
+export interface FeedHandlers {
+  connection(c: Connection): void;
+  /** The whole task list, after every (re)connect. */
+  tasks(list: ListedTask[]): void;
+  event(e: ServerEvent): void;
+  stats(s: Stats): void;
+  /** Whether some task is pending (its wait reason may have changed without an event of its own). */
+  anyPending(): boolean;
+  /** Active tasks re-read after task events, for their current wait reasons. */
+  refreshed(list: ListedTask[]): void;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
+/** Stats and wait reasons are re-read at most this often while events flow. */
+const REFRESH_MS = 250;
+
+/** Runs `fn` at most once at a time; calls made meanwhile fold into one more run after it. */
+export function coalesced(fn: () => Promise<void>): () => void {
+  let busy = false;
+  let again = false;
+  const run = (): void => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    again = false;
+    fn()
+      .catch(() => {})
+      .finally(() => {
+        busy = false;
+        if (again) run();
+      });
+  };
+  return run;
+}
+
+export class Feed {
+  private client: ControllerClient | null = null;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  private lastRefresh = 0;
+
+  /**
+   * After task events: the stats, and the active tasks when some wait, because the controller sends no
+   * event when only a pending task's wait reason changes (e.g. from "queued" to "no free slot").
+   */
+  readonly refresh = coalesced(async () => {
+    const wait = this.lastRefresh + REFRESH_MS - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    this.lastRefresh = Date.now();
+    const client = this.client;
+    if (!client) return;
+    const [stats, list] = await Promise.all([
+      client.request<Stats>({ op: 'stats' }),
+      this.handlers.anyPending() ? client.request<ListedTask[]>({ op: 'list' }) : null,
+    ]);
+    if (client !== this.client) return;
+    this.handlers.stats(stats);
+    if (list) this.handlers.refreshed(list);
+  });
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly handlers: FeedHandlers,
+  ) {}
+
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  async start(): Promise<void> {
+    await this.connect(true);
+  }
+
+  request<T>(req: RequestInput): Promise<T> {
+    if (!this.client) return Promise.reject(new ClientError('unavailable', 'not connected to the controller'));
+    return this.client.request<T>(req);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.client?.close();
+    this.client = null;
+  }
+
+  private async connect(autostart: boolean): Promise<void> {
+    this.timer = null;
+    if (this.stopped) return;
+    this.handlers.connection({ state: 'connecting' });
+    let client: ControllerClient;
+    try {
+      client = await ControllerClient.connect({ env: this.env, autostart });
+    } catch (err) {
+      return this.retry(err);
+    }
+    if (this.stopped) return client.close();
+    let live = true;
+    client.onClose(() => {
+      if (!live) return;
+      live = false;
+      if (this.client === client) this.client = null;
+      this.retry(new Error('the controller closed the connection'));
+    });
+    try {
+      // Subscribe before listing: an event that races the list is either in the list or comes after it.
+      const sub = await client.subscribe<{ stats: Stats }>((e) => {
+        this.handlers.event(e);
+        if (e.event !== 'output') this.refresh();
+      });
+      const list = await client.request<ListedTask[]>({ op: 'list' });
+      this.client = client;
+      this.attempt = 0;
+      this.handlers.connection({ state: 'connected' });
+      this.handlers.tasks(list);
+      this.handlers.stats(sub.stats);
+      // Events that came while listing could not refresh the stats yet.
+      this.refresh();
+    } catch (err) {
+      live = false;
+      client.close();
+      this.retry(err);
+    }
+  }
+
+  private retry(err: unknown): void {
+    if (this.stopped || this.timer) return;
+    const delay = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)]!;
+    const message = err instanceof ClientError && err.code === 'unavailable' ? 'no controller answers' : (err as Error).message;
+    this.handlers.connection({ state: 'lost', error: message, retryAt: Date.now() + delay });
+    this.timer = setTimeout(() => void this.connect(false), delay);
+  }
+}

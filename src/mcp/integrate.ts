@@ -1,0 +1,98 @@
+// Configuration snippets for MCP clients and merging them into their files without touching the
+// other entries. Generated commands use absolute paths (this node, this CLI), so they work without
+// a global install of panecrew.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+
+export const SERVER_NAME = 'panecrew';
+
+export interface Invocation {
+  /** Absolute path of node. */
+  node: string;
+  /** Absolute path of dist/cli/main.js. */
+  cli: string;
+  /** Absolute path of dist/mcp/hook-main.js: the prompt hook without the rest of the CLI. */
+  hook: string;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** POSIX shell quoting, for the one place a command is a string: Claude Code hook commands. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function claudeServerEntry(inv: Invocation): Json {
+  return { type: 'stdio', command: inv.node, args: [inv.cli, 'mcp'], env: {} };
+}
+
+export function opencodeServerEntry(inv: Invocation): Json {
+  return { type: 'local', command: [inv.node, inv.cli, 'mcp'], enabled: true };
+}
+
+export function hookCommand(inv: Invocation): string {
+  return [inv.node, inv.hook, 'claude-code'].map(shellQuote).join(' ');
+}
+
+/** `claude mcp add` for user scope: Claude Code owns ~/.claude.json, so we let it write there. */
+export function claudeAddCommand(inv: Invocation): string {
+  return ['claude', 'mcp', 'add', '--scope', 'user', SERVER_NAME, '--', inv.node, inv.cli, 'mcp'].map(shellQuote).join(' ');
+}
+
+function section(root: Json, key: string, file: string): Json {
+  const value = root[key] ?? {};
+  if (!isObject(value)) throw new Error(`${file}: "${key}" is not an object; fix it by hand, then run this again`);
+  return value;
+}
+
+/** `.mcp.json` (Claude Code project scope) with our server set and every other server kept. */
+export function mergeClaudeMcp(existing: Json, inv: Invocation, file = '.mcp.json'): Json {
+  return { ...existing, mcpServers: { ...section(existing, 'mcpServers', file), [SERVER_NAME]: claudeServerEntry(inv) } };
+}
+
+// `node …/cli/main.js hook claude-code` or `node …/mcp/hook-main.js claude-code`, quoted or not.
+const isOurHook = (h: unknown): boolean => isObject(h) && typeof h.command === 'string' && /(main\.js'? hook|hook-main\.js'?) claude-code$/.test(h.command);
+
+/**
+ * `.claude/settings.json` with our UserPromptSubmit hook: an older panecrew hook (another path) is
+ * replaced, every other hook and setting kept.
+ */
+export function mergeClaudeSettings(existing: Json, inv: Invocation, file = '.claude/settings.json'): Json {
+  const hooks = section(existing, 'hooks', file);
+  const groups = hooks.UserPromptSubmit ?? [];
+  if (!Array.isArray(groups)) throw new Error(`${file}: hooks.UserPromptSubmit is not a list; fix it by hand, then run this again`);
+  const kept = groups
+    .map((g: unknown) => (isObject(g) && Array.isArray(g.hooks) ? { ...g, hooks: g.hooks.filter((h: unknown) => !isOurHook(h)) } : g))
+    .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
+  const ours = { hooks: [{ type: 'command', command: hookCommand(inv), timeout: 5 }] };
+  return { ...existing, hooks: { ...hooks, UserPromptSubmit: [...kept, ours] } };
+}
+
+/** `opencode.json` with our server under `mcp`, every other entry kept. */
+export function mergeOpencode(existing: Json, inv: Invocation, file = 'opencode.json'): Json {
+  const base = Object.keys(existing).length ? existing : { $schema: 'https://opencode.ai/config.json' };
+  return { ...base, mcp: { ...section(existing, 'mcp', file), [SERVER_NAME]: opencodeServerEntry(inv) } };
+}
+
+/** A JSON object file, `{}` when it does not exist. Refuses anything it could not write back intact. */
+export function readJsonObject(file: string): Json {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  if (!text.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix it or add the entry by hand`);
+  }
+  if (!isObject(value)) throw new Error(`${file} does not hold a JSON object; fix it or add the entry by hand`);
+  return value;
+}
+
+export function writeJsonObject(file: string, value: Json): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,135 @@
+// What each MCP tool does, as plain async functions over a controller link: (arguments) → text.
+import { captureEnv, originFromEnv } from '../controller/launch-env.js';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { loadConfig } from '../config/load.js';
+import type { LaunchSpec, ListedTask, Stats } from '../controller/protocol.js';
+import { isFinal } from '../core/task.js';
+import type { ControllerLink, WaitOutcome } from './connection.js';
+import { outputSince, outputTail } from './output.js';
+import { describeTask, renderList, whereItRuns } from './render.js';
+import { DEFAULT_BLOCK_MS, DEFAULT_FOREGROUND_MS, type CancelInput, type ListInput, type OutputInput, type TaskInput } from './schemas.js';
+
+type Args<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
+export type TaskArgs = Args<typeof TaskInput>;
+export type OutputArgs = Args<typeof OutputInput>;
+export type CancelArgs = Args<typeof CancelInput>;
+export type ListArgs = Args<typeof ListInput>;
+
+/** A mistake in the arguments that zod cannot see (it needs the file system or two fields). */
+export class ArgumentError extends Error {}
+
+export interface ToolContext {
+  link: ControllerLink;
+  /** The MCP server's environment: the task's environment and, via $TMUX/$TMUX_PANE, its origin. */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Called while a blocking call waits, on every change of the task (for MCP progress notifications). */
+export type OnUpdate = (task: ListedTask) => void;
+
+const TAIL_BYTES = 4_096;
+const SINCE_MAX_BYTES = 32_768;
+const RESULT_MAX_CHARS = 200_000;
+
+
+export function launchSpec(args: TaskArgs, ctx: ToolContext): LaunchSpec {
+  if (args.category && args.subagent_type) throw new ArgumentError('give category or subagent_type, not both');
+  const cwd = resolve(ctx.cwd, args.cwd ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new ArgumentError(`cwd ${cwd} is not an existing directory`);
+  // A project's .panecrew.yaml sets launch defaults, as for `panecrew launch` run in the same place.
+  const { config } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  return {
+    prompt: args.prompt,
+    agent: args.category || args.subagent_type ? undefined : config.defaults.agent,
+    category: args.category,
+    subagentType: args.subagent_type,
+    model: args.model,
+    title: args.title,
+    cwd,
+    priority: args.priority ?? config.defaults.priority,
+    after: args.after ?? [],
+    placement: config.defaults.placement,
+    env: captureEnv(ctx.env),
+    origin: originFromEnv(ctx.env),
+  };
+}
+
+async function wait(ctx: ToolContext, taskId: string, timeoutMs: number, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<WaitOutcome> {
+  return ctx.link.waitFinal(taskId, timeoutMs, signal, onUpdate);
+}
+
+/** The state, progress, result and output of one task, as background_output answers. */
+async function report(ctx: ToolContext, taskId: string, since: number | undefined, waited?: WaitOutcome, waitedMs?: number): Promise<string> {
+  // `collect` marks a finished task as read by the main agent, so the prompt hook does not announce it again.
+  const { task, result } = await ctx.link.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId, collect: true });
+  const lines = describeTask(task);
+  if (waited && !waited.ended) lines.push(waited.why === 'timeout' ? `still ${task.state} after waiting ${waitedMs}ms; it keeps running — call background_output again later` : 'the wait was cancelled; the task keeps running');
+  const final = isFinal(task.state);
+  if (final && task.startedAt === null) return lines.join('\n');
+  if (final && result !== null) {
+    const text = result.length > RESULT_MAX_CHARS ? `${result.slice(0, RESULT_MAX_CHARS)}\n… (result cut at ${RESULT_MAX_CHARS} characters)` : result;
+    lines.push('', '--- result ---', text.trimEnd());
+  } else if (final) {
+    lines.push('', '--- result ---', '(the task left no result; see its output)');
+  }
+  if (since !== undefined || !final || result === null) {
+    const slice = since !== undefined ? await outputSince(ctx.link, taskId, since, SINCE_MAX_BYTES) : await outputTail(ctx.link, taskId, TAIL_BYTES);
+    const head =
+      since !== undefined
+        ? `--- output since byte ${slice.from}${slice.more ? ` (first ${SINCE_MAX_BYTES} bytes; more follows)` : ''} ---`
+        : `--- output${slice.from > 0 ? ` (last ${slice.next - slice.from} bytes)` : ''} ---`;
+    lines.push('', head, slice.text ? slice.text.trimEnd() : since !== undefined ? '(nothing new)' : '(no output yet)');
+    lines.push('', `next cursor: since=${slice.next}`);
+  }
+  return lines.join('\n');
+}
+
+export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<string> {
+  const spec = launchSpec(args, ctx);
+  const task = await ctx.link.request<ListedTask>({ op: 'launch', spec });
+  if (args.run_in_background === false) {
+    const timeoutMs = args.timeout ?? DEFAULT_FOREGROUND_MS;
+    const outcome = await wait(ctx, task.id, timeoutMs, signal, onUpdate);
+    return `task_id: ${task.id}\n${await report(ctx, task.id, undefined, outcome, timeoutMs)}`;
+  }
+  return [
+    `task_id: ${task.id}`,
+    `launched: ${task.agent}${task.category ? ` (${task.category})` : ''}${task.model ? `, model ${task.model}` : ''}, key ${task.key}`,
+    `state: ${task.state}${task.state === 'pending' && task.waiting ? ` — ${task.waiting}` : ''}`,
+    `runs in: ${whereItRuns(task)}`,
+    `Keep working. Read the result with background_output(task_id: "${task.id}") — add block: true to wait for it.`,
+  ].join('\n');
+}
+
+export async function outputTool(args: OutputArgs, ctx: ToolContext, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<string> {
+  if (!args.block) return report(ctx, args.task_id, args.since);
+  const timeoutMs = args.timeout ?? DEFAULT_BLOCK_MS;
+  const outcome = await wait(ctx, args.task_id, timeoutMs, signal, onUpdate);
+  return report(ctx, args.task_id, args.since, outcome, timeoutMs);
+}
+
+export async function cancelTool(args: CancelArgs, ctx: ToolContext): Promise<string> {
+  if (!args.all && !args.task_id) throw new ArgumentError('give task_id, or all: true to cancel every active task');
+  if (args.all && args.task_id) throw new ArgumentError('give task_id or all: true, not both');
+  if (args.task_id) {
+    const before = await ctx.link.request<ListedTask>({ op: 'get', taskId: args.task_id });
+    if (isFinal(before.state)) return `${before.id} had already ended: ${before.state}; nothing to cancel`;
+  }
+  const cancelled = await ctx.link.request<ListedTask[]>(args.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: [args.task_id!] });
+  if (!cancelled.length) return 'no active tasks to cancel';
+  return [`cancelled ${cancelled.length} task${cancelled.length === 1 ? '' : 's'}:`, ...cancelled.map((t) => `  ${t.id}: ${t.state} — ${t.title}`)].join('\n');
+}
+
+export async function listTool(args: ListArgs, ctx: ToolContext): Promise<string> {
+  const [tasks, stats] = await Promise.all([ctx.link.request<ListedTask[]>({ op: 'list', all: args.all ?? false }), ctx.link.request<Stats>({ op: 'stats' })]);
+  return renderList(tasks, stats);
+}

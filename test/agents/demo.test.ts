@@ -1,0 +1,42 @@
+// `panecrew demo --no-attach` end to end: its own controller, local API server and tmux server, six
+// tasks in real panes, the outcome printed, everything torn down.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO } from './support.js';
+
+describe('panecrew demo --no-attach', () => {
+  const socketName = `pc-demo-${randomBytes(4).toString('hex')}`;
+  const home = mkdtempSync(join(tmpdir(), 'panecrew-demo-test-'));
+  afterAll(async () => {
+    await execa('tmux', ['-L', socketName, 'kill-server'], { reject: false });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('runs every task to completion, prints the list and results, and cleans up its tmux server', { timeout: 120_000 }, async () => {
+    for (const d of ['config', 'state', 'cache']) mkdirSync(join(home, d));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), NO_COLOR: '1' };
+    // No key: the demo must start its local Messages API server. Not inside tmux: no attach hint.
+    for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'TMUX', 'TMUX_PANE', 'PANECREW_HOME', 'PANECREW_CONFIG']) delete env[k];
+    const started = Date.now();
+    const r = await execa('node', [join(REPO, 'dist/cli/main.js'), 'demo', '--no-attach', '--socket', socketName], { env, extendEnv: false, reject: false, stdin: 'ignore', cwd: home });
+    const took = Date.now() - started;
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toContain('local Messages API server');
+    expect(r.stdout).toContain('6 of 6 completed');
+    expect(r.stdout.match(/✓ completed/g)).toHaveLength(6);
+    for (const title of ['explore src/controller', 'explore src/tmux', 'explore src/runner', 'count lines of TypeScript per part', 'read what the src/controller explorer found']) {
+      expect(r.stdout).toContain(title);
+    }
+    // The explorers' answers come from the files they read; the follow-up read its dependency's result.
+    expect(r.stdout).toMatch(/Exploration summary\. The repository has \d+ top-level entries/);
+    expect(r.stdout).toMatch(/explorer bg_[0-9a-z]{8} reported: /);
+    expect(r.stdout).toMatch(/\d+ lines of TypeScript in \d+ parts of src\//);
+    // Torn down: no tmux server left behind, no demo home in the temp folder it made.
+    expect((await execa('tmux', ['-L', socketName, 'has-session'], { reject: false })).exitCode).not.toBe(0);
+    expect(took).toBeLessThan(90_000);
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListedTask } from '../../src/controller/protocol.js';
+import { CLI, startTestController, type TestController } from '../support/controller.js';
+import { promptText, startMockApi, type MockApi } from '../support/mock-api.js';
+
+const HOOK = resolve(import.meta.dirname, '../../dist/mcp/hook-main.js');
+const CLAUDE = resolve(import.meta.dirname, '../../node_modules/.bin/claude');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'panecrew-integrate-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+const integrate = (args: string[]) => execa(process.execPath, [CLI, 'integrate', ...args], { reject: false, cwd: dir });
+const succeeds = async (args: string[]) => {
+  const r = await integrate(args);
+  expect(r.exitCode, `panecrew integrate ${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r;
+};
+
+describe('panecrew integrate', () => {
+  it('claude-code --write merges the server into .mcp.json and the hook into .claude/settings.json, keeping other entries', async () => {
+    const project = join(dir, 'claude-project');
+    mkdirSync(join(project, '.claude'), { recursive: true });
+    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { other: { command: 'other-server' } } }));
+    const otherHook = { hooks: [{ type: 'command', command: 'echo mine' }] };
+    writeFileSync(join(project, '.claude', 'settings.json'), JSON.stringify({ model: 'opus', hooks: { UserPromptSubmit: [otherHook], Stop: [] } }));
+
+    for (let i = 0; i < 2; i++) await succeeds(['claude-code', '--write', '--dir', project]);
+
+    const mcp = readJson(join(project, '.mcp.json'));
+    expect(mcp.mcpServers.other).toEqual({ command: 'other-server' });
+    expect(mcp.mcpServers.panecrew).toEqual({ type: 'stdio', command: process.execPath, args: [CLI, 'mcp'], env: {} });
+    const settings = readJson(join(project, '.claude', 'settings.json'));
+    expect(settings.model).toBe('opus');
+    expect(settings.hooks.Stop).toEqual([]);
+    // Written twice, present once.
+    expect(settings.hooks.UserPromptSubmit).toEqual([otherHook, { hooks: [{ type: 'command', command: `${process.execPath} ${HOOK} claude-code`, timeout: 5 }] }]);
+  });
+
+  it('opencode --write adds the server under mcp in opencode.json, keeping other entries', async () => {
+    const project = join(dir, 'opencode-project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'opencode.json'), JSON.stringify({ model: 'x/y', mcp: { other: { type: 'remote', url: 'http://x' } } }));
+    await succeeds(['opencode', '--write', '--dir', project]);
+    expect(readJson(join(project, 'opencode.json'))).toEqual({
+      model: 'x/y',
+      mcp: { other: { type: 'remote', url: 'http://x' }, panecrew: { type: 'local', command: [process.execPath, CLI, 'mcp'], enabled: true } },
+    });
+  });
+
+  it('refuses to rewrite a file that is not valid JSON, and changes nothing', async () => {
+    const project = join(dir, 'broken');
+    mkdirSync(project);
+    writeFileSync(join(project, '.mcp.json'), '{ "mcpServers": { // a comment\n } }');
+    const r = await integrate(['claude-code', '--write', '--dir', project]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('.mcp.json is not valid JSON');
+    expect(readFileSync(join(project, '.mcp.json'), 'utf8')).toContain('// a comment');
+  });
+
+  it('without --write prints the entries and the user-scope command', async () => {
+    const r = await succeeds(['claude-code']);
+    expect(r.stdout).toContain(`claude mcp add --scope user panecrew -- ${process.execPath} ${CLI} mcp`);
+    expect(r.stdout).toContain('"UserPromptSubmit"');
+    expect((await integrate(['vscode'])).exitCode).toBe(2);
+  });
+});
+
+describe('the installed hook in real Claude Code', () => {
+  let tc: TestController;
+  let api: MockApi;
+  beforeAll(async () => {
+    tc = await startTestController();
+    api = await startMockApi(() => ({ text: 'Noted.' }));
+  });
+  afterAll(async () => {
+    await api?.close();
+    await tc?.stop();
+  });
+
+  it('adds the notice of an ended, unread task to the next prompt', async () => {
+    const project = join(dir, 'hooked');
+    mkdirSync(project);
+    await succeeds(['claude-code', '--write', '--dir', project]);
+    const launched = await tc.cli(['launch', '--json', '--subagent', 'shell', '--prompt', 'echo finished the survey']);
+    const id = (JSON.parse(launched.stdout as string) as ListedTask).id;
+    await tc.waitFinal(id);
+
+    const r = await execa(CLAUDE, ['-p', '--output-format', 'json', '--strict-mcp-config', '--', 'What is new?'], {
+      cwd: project,
+      stdin: 'ignore',
+      reject: false,
+      timeout: 120_000,
+      extendEnv: false,
+      env: {
+        ...tc.env,
+        HOME: project,
+        ANTHROPIC_BASE_URL: api.url,
+        ANTHROPIC_API_KEY: 'test',
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+        CLAUDE_CODE_MAX_RETRIES: '0',
+      },
+    });
+    expect(r.exitCode, r.stderr as string).toBe(0);
+    const seen = api.requests.map((q) => JSON.stringify(q.messages)).join('\n');
+    expect(seen).toContain(`🔔 Background task ${id} completed: finished the survey`);
+    expect(api.requests.some((q) => promptText(q).includes('What is new?'))).toBe(true);
+  }, 150_000);
+});
