@@ -1,7 +1,7 @@
 // `panecrew agents`: every profile (built-in and from config) with whether its CLI is installed.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO } from './support.js';
@@ -37,7 +37,7 @@ describe('panecrew agents', () => {
     const out = JSON.parse(r.stdout) as { agents: Array<Record<string, unknown>>; categories: Array<Record<string, unknown>>; subagents: Array<Record<string, unknown>> };
     const byName = Object.fromEntries(out.agents.map((a) => [a.name, a]));
     expect(byName.claude).toMatchObject({ source: 'built-in', installed: true, output: 'claude-stream-json', completion: 'exit', provider: 'anthropic' });
-    expect(byName.opencode).toMatchObject({ installed: true, output: 'opencode-json' });
+    expect(byName.opencode).toMatchObject({ installed: existsSync(join(BIN, 'opencode')), output: 'opencode-json' });
     expect(byName.builtin).toMatchObject({ installed: true, output: 'panecrew-events', retryExitCodes: [75] });
     expect(byName.mine).toMatchObject({ source: 'config', installed: false, executable: 'my-agent-that-is-not-installed', command: ['my-agent-that-is-not-installed', '--task', '{prompt}'] });
     expect(out.categories.find((c) => c.name === 'quick')).toMatchObject({ agent: 'builtin', model: 'anthropic/claude-haiku-4-5' });

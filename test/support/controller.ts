@@ -32,6 +32,10 @@ notification:
   strategy: silent
 `;
 
+/** The same with tmux on: tasks launched with a pane's TMUX/TMUX_PANE open beside it. Panes stay a
+ *  minute after their task so a test can read them. */
+export const PANES_CONFIG = BASE_CONFIG.replace('tmux:\n  enabled: false', 'tmux:\n  enabled: true\n  close_delay_ms: 60s');
+
 export interface TestController {
   home: string;
   dir: string;

@@ -65,3 +65,9 @@ export async function geometry(client: TmuxClient, windowId: string): Promise<Ge
     return { paneId, w: Number(w), h: Number(h), x: Number(x), y: Number(y) };
   });
 }
+
+/** The environment a shell inside `paneId` would have: what a launcher there carries as its origin. */
+export async function paneEnv(server: TestTmuxServer, paneId = server.mainPane): Promise<{ TMUX: string; TMUX_PANE: string }> {
+  const [socket, pid] = (await server.client.run(['display-message', '-p', '-t', paneId, '#{socket_path} #{pid}'])).trim().split(' ');
+  return { TMUX: `${socket},${pid},0`, TMUX_PANE: paneId };
+}

@@ -1,0 +1,92 @@
+// The real Claude Code and OpenCode CLIs (node_modules/.bin) run by panecrew as background agents,
+// offline against the local Messages API server: headless, and in a real tmux pane beside a main pane.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE_CONFIG, PANES_CONFIG, startTestController, until, type TestController } from '../support/controller.js';
+import { startMockApi, type MockApi } from '../support/mock-api.js';
+import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
+import { claudeEnv, followTask, launchWith, makeProject, OPENCODE_MODEL, opencodeEnv, PHRASE, readFileScript, resultOf, type Project } from './support.js';
+
+const installed = (bin: string) => existsSync(resolve(import.meta.dirname, '../../node_modules/.bin', bin));
+
+const CLIS: Array<{ name: string; bin: string; agent: string[]; tool: 'Read' | 'read'; step: RegExp; env: typeof claudeEnv }> = [
+  { name: 'Claude Code', bin: 'claude', agent: ['--agent', 'claude'], tool: 'Read', step: /Read\b.*NOTES\.md/, env: claudeEnv },
+  // opencode-ai is installed beside npm ci (npm run agents:install): see .ci/run for why.
+  { name: 'OpenCode', bin: 'opencode', agent: ['--agent', 'opencode', '--model', OPENCODE_MODEL], tool: 'read', step: /NOTES\.md/, env: opencodeEnv },
+];
+
+for (const cli of CLIS.filter((c) => !installed(c.bin))) {
+  it.skip(`${cli.name}: node_modules/.bin/${cli.bin} is not installed (npm run agents:install)`, () => {});
+}
+
+describe.each(CLIS.filter((c) => installed(c.bin)))('$name under panecrew', ({ agent, tool, step, env }) => {
+  let project: Project;
+  let api: MockApi;
+  const ask = ['--cwd', '', '--', 'What do the notes in NOTES.md say?'];
+
+  beforeAll(async () => {
+    project = makeProject();
+    ask[1] = project.dir;
+    api = await startMockApi(readFileScript(tool, project.file));
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  describe('headless', () => {
+    let tc: TestController;
+    beforeAll(async () => {
+      tc = await startTestController(BASE_CONFIG);
+    });
+    afterAll(async () => {
+      await tc?.stop();
+    });
+
+    it(`reads a file with its ${tool} tool and completes with an answer quoting it`, async () => {
+      const { final, seen } = await followTask(tc, () => launchWith(tc, [...agent, '--title', 'read the notes', ...ask], env(api.url, project.home)));
+      expect(final.state, final.reason ?? '').toBe('completed');
+      expect(final.placement).toBe('headless');
+      expect(await resultOf(tc, final.id)).toContain(PHRASE);
+      expect(final.usage.inputTokens).toBeGreaterThan(0);
+      expect(final.usage.outputTokens).toBeGreaterThan(0);
+      expect(final.progress.toolCalls).toBeGreaterThanOrEqual(1);
+      // The step names the tool call while it runs; the final step may have moved on.
+      const steps = [...seen.map((t) => t.progress.step), final.progress.step].filter(Boolean);
+      expect(steps.some((s) => step.test(s!))).toBe(true);
+      // The CLI really went to the local server: a tool-carrying request and the follow-up.
+      expect(api.requests.filter((r) => r.tools.some((t) => t.name === tool)).length).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('in a tmux pane', () => {
+    let tc: TestController;
+    let tmux: TestTmuxServer;
+    let launcherEnv: Record<string, string>;
+
+    beforeAll(async () => {
+      tmux = await startTmuxServer();
+      tc = await startTestController(PANES_CONFIG);
+      launcherEnv = { ...env(api.url, project.home), ...(await paneEnv(tmux)) };
+    });
+    afterAll(async () => {
+      await tc?.stop();
+      await tmux?.kill();
+    });
+
+    it('opens a pane beside the launcher, runs there, and leaves the ending banner in it', async () => {
+      const { final, seen, launched } = await followTask(tc, () => launchWith(tc, [...agent, ...ask], launcherEnv));
+      const running = seen.find((t) => t.state === 'running' && t.paneId);
+      expect(running?.placement).toBe('pane');
+      expect(final.state, final.reason ?? '').toBe('completed');
+      expect(await resultOf(tc, launched.id)).toContain(PHRASE);
+      expect(final.progress.toolCalls).toBeGreaterThanOrEqual(1);
+      expect(final.usage.inputTokens).toBeGreaterThan(0);
+      // The pane is still there (close_delay 60s), tagged with the task, in the launcher's window.
+      const panes = await tmux.client.run(['list-panes', '-t', tmux.mainWindow, '-F', '#{pane_id} #{@panecrew_task}']);
+      expect(panes.split('\n')).toContain(`${running!.paneId!} ${launched.id}`);
+      // The banner shows under the agent's last output.
+      await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', running!.paneId!])).includes(`panecrew ${launched.id}: completed`), 'the ending banner');
+    });
+  });
+});
