@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { Journal } from '../../dist/core/journal.js';
 import { newTaskId } from '../../dist/core/ids.js';
+import { newTask } from '../../dist/core/task.js';
 import { configYaml, makeHome, now, progress, startController, stopController, summarize, teardown } from './lib.mjs';
 
 function writeJournal(file, count, cwd) {
@@ -23,37 +24,20 @@ function writeJournal(file, count, cwd) {
     const prompt = `Review src/module-${i}.ts for error handling gaps and list each with file:line and a suggested fix.`;
     line({
       type: 'created',
-      task: {
-        id,
-        title: prompt.slice(0, 80),
-        agent: 'claude',
-        model: 'anthropic/claude-sonnet-4-5',
-        key: 'anthropic/claude-sonnet-4-5',
-        provider: 'anthropic',
-        prompt,
-        cwd,
-        priority: 5,
-        after: [],
-        requestedPlacement: 'auto',
-        placement: null,
-        timeoutMs: null,
-        origin: { tmuxSocket: '/tmp/tmux-1000/default', tmuxPane: '%3' },
-        state: 'pending',
-        reason: null,
-        pid: null,
-        paneId: null,
+      task: newTask(
+        {
+          id,
+          title: prompt.slice(0, 80),
+          agent: 'claude',
+          model: 'anthropic/claude-sonnet-4-5',
+          key: 'anthropic/claude-sonnet-4-5',
+          provider: 'anthropic',
+          prompt,
+          cwd,
+          origin: { tmuxSocket: '/tmp/tmux-1000/default', tmuxPane: '%3' },
+        },
         createdAt,
-        startedAt: null,
-        endedAt: null,
-        exitCode: null,
-        signal: null,
-        attempts: [],
-        notBefore: null,
-        progress: { toolCalls: 0 },
-        usage: { inputTokens: 0, outputTokens: 0 },
-        resultPreview: null,
-        collectedAt: null,
-      },
+      ),
     });
     const startedAt = (at += 50);
     line({ type: 'updated', id, patch: { state: 'running', startedAt, notBefore: null, reason: null, attempts: [{ n: 1, startedAt }] } });

@@ -11,6 +11,7 @@ const CHUNK_BYTES = 1024 * 1024;
 
 interface Chunk {
   text: string;
+  from: number;
   offset: number;
   final: boolean;
 }
@@ -30,8 +31,13 @@ export class DetailLoader {
     if (!id || !this.feed.connected) return;
     let changed = false;
     for (;;) {
-      const chunk = await this.feed.request<Chunk>({ op: 'output', taskId: id, offset: this.offset, maxBytes: CHUNK_BYTES });
+      // The first read of a selection takes only the tail; later ones follow from where it ended.
+      const first = this.offset === 0 && !this.text;
+      const chunk = await this.feed.request<Chunk>(
+        first ? { op: 'output', taskId: id, tail: OUTPUT_KEEP } : { op: 'output', taskId: id, offset: this.offset, maxBytes: CHUNK_BYTES },
+      );
       if (gen !== this.generation) return;
+      if (first && chunk.from > 0) this.truncated = true;
       if (!chunk.text) break;
       this.offset = chunk.offset;
       this.text += chunk.text;

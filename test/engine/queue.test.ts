@@ -153,3 +153,26 @@ describe('wait', () => {
     expect((await tc.cli(['wait', 'bg_zzzzzzzz'])).exitCode).toBe(4);
   });
 });
+
+describe('resource gate', () => {
+  it('holds every start while the machine is over a threshold, and says why', async () => {
+    // Any machine uses more than 1% of its memory: the gate is closed for the whole test.
+    tc = await startTestController(`
+background_task:
+  resourceGate: { enabled: true, cpuPercent: 100, memoryPercent: 1 }
+tmux: { enabled: false }
+notification: { strategy: silent }
+`);
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'true']);
+    const c = await tc.client();
+    const waiting = await until(async () => {
+      const got = await c.request<ListedTask>({ op: 'get', taskId: t.id });
+      return got.waiting?.startsWith('resource gate') ? got : null;
+    }, 'the gate to be the reason');
+    c.close();
+    expect(waiting.state).toBe('pending');
+    expect(waiting.waiting).toMatch(/memory \d+% > 1%/);
+    const ls = await tc.cli(['ls']);
+    expect(ls.stdout).toContain('gate closed');
+  });
+});

@@ -1,5 +1,5 @@
 // Plain Task values for notifier tests.
-import type { Task } from '../../src/core/task.js';
+import { newTask, type Task } from '../../src/core/task.js';
 
 let counter = 0;
 
@@ -7,35 +7,15 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
   counter += 1;
   const id = `bg_${String(counter).padStart(8, '0')}`;
   const base: Task = {
-    id,
-    title: `task ${counter}`,
-    agent: 'explore',
-    model: null,
-    key: 'anthropic/claude',
-    provider: 'anthropic',
-    prompt: 'look around',
-    cwd: '/tmp',
-    priority: 0,
-    after: [],
-    requestedPlacement: 'auto',
+    ...newTask(
+      { id, title: `task ${counter}`, agent: 'explore', model: null, key: 'anthropic/claude', provider: 'anthropic', prompt: 'look around', cwd: '/tmp', priority: 0 },
+      1_700_000_000_000,
+    ),
     placement: 'pane',
-    timeoutMs: null,
-    origin: {},
     state: 'running',
-    reason: null,
     pid: 1234,
     paneId: '%9',
-    createdAt: 1_700_000_000_000,
     startedAt: 1_700_000_000_000,
-    endedAt: null,
-    exitCode: null,
-    signal: null,
-    attempts: [],
-    notBefore: null,
-    progress: { toolCalls: 0 },
-    usage: { inputTokens: 0, outputTokens: 0 },
-    resultPreview: null,
-    collectedAt: null,
   };
   return { ...base, ...overrides };
 }

@@ -1,4 +1,5 @@
 // Tasks launched from a pane of a real tmux server open beside it, end visibly and tidy up after themselves.
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { startTestController, until, type TestController } from '../support/controller.js';
@@ -110,5 +111,22 @@ describe('tasks in tmux panes', () => {
     const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
     expect((await tc.cli(['focus', t.id])).exitCode).toBe(0);
     expect(await tmux.client.run(['display', '-p', '-t', running.paneId!, '#{pane_active}'])).toBe('1');
+  });
+});
+
+describe('controller restart', () => {
+  it('re-adopts a task running in a pane, and still tidies the pane when it ends', async () => {
+    const { launch, get, tmux, tc } = await setup();
+    const go = `${tc.dir}/go`;
+    const t = await launch(['--cwd', tc.dir, '--prompt', 'while [ ! -e go ]; do sleep 0.05; done; echo finished']);
+    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    await tc.kill('SIGKILL');
+    await tc.start();
+    expect((await get(t.id)).state).toBe('running');
+    writeFileSync(go, '');
+    const ended = await tc.waitFinal(t.id);
+    expect(ended.state).toBe('completed');
+    expect(ended.paneId).toBe(running.paneId);
+    await until(async () => (await geometry(tmux.client, tmux.mainWindow)).length === 1, 'the pane to close');
   });
 });
