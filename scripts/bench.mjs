@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { benchCompletion } from './bench/completion.mjs';
 import { benchFootprint } from './bench/footprint.mjs';
 import { benchLaunch } from './bench/launch.mjs';
+import { benchPanes } from './bench/panes.mjs';
 import { benchReplay } from './bench/replay.mjs';
 import { benchSleepers } from './bench/sleepers.mjs';
 import { benchThroughput, tspBinary } from './bench/throughput.mjs';
@@ -21,6 +22,7 @@ const SECTIONS = {
   throughput: ['4. no-op throughput vs task-spooler and GNU parallel', benchThroughput],
   footprint: ['5. controller RSS and CPU at rest', benchFootprint],
   replay: ['6. journal replay of 10,000 tasks', benchReplay],
+  panes: ['7. tmux panes: first output and relayout', benchPanes],
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, tasks: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -103,6 +105,11 @@ if (r.replay) {
   const j = r.replay;
   row(`journal replay, ${j.tasks} tasks (${j.lines} lines, ${(j.bytes / 1048576).toFixed(1)} MB)`, fmtMs(j.replay.median), 'Journal.replay() in-process');
   row('controller start → ready: with that journal | empty', `${fmtMs(j.ready.median)} | ${fmtMs(j.readyEmpty.median)}`, `journal adds ${fmtMs(j.readyExtraMs)}`);
+}
+if (r.panes) {
+  const p = r.panes;
+  row('launch → first output visible in its pane (median)', fmtMs(p.firstOutput.median), `p90 ${fmtMs(p.firstOutput.p90)}; n=${p.n}; 240x60 window, close_delay 0`);
+  row('task end → pane closed and window laid out (median)', fmtMs(p.relayout.median), `p90 ${fmtMs(p.relayout.p90)}`);
 }
 
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((x) => x[i].length), ['figure', 'value', 'note'][i].length));

@@ -36,6 +36,9 @@ export interface TaggedPane {
   windowId: string;
 }
 
+/** How much of the agent's last screen the banner keeps (tmux caps a command at 16 KB). */
+const BANNER_SCREEN_BYTES = 8_000;
+
 /** Size of the detached session created when panecrew runs outside tmux (an attaching client resizes it). */
 const DETACHED_SIZE = { x: '240', y: '60' };
 
@@ -394,6 +397,16 @@ export class PaneManager {
     while (lines.length > 0 && (lines[lines.length - 1]!.replace(/\u001b\[[0-9;]*m/g, '').trim() === '' || /^Pane is dead/.test(lines[lines.length - 1]!))) lines.pop();
     const height = Number(await this.client.display(paneId, '#{pane_height}'));
     lines = lines.slice(-Math.max(0, height - banner.length - 1));
+    // tmux refuses a command over 16 KB (its message size): a joined line of JSON output easily is.
+    // Keep the newest lines within a budget, and only the end of a line longer than all of it.
+    let budget = BANNER_SCREEN_BYTES;
+    const kept: string[] = [];
+    for (const line of lines.reverse()) {
+      if (budget <= 0) break;
+      kept.unshift(Buffer.byteLength(line) > budget ? line.slice(-Math.floor(budget / 4)) : line);
+      budget -= Buffer.byteLength(kept[0]!) + 1;
+    }
+    lines = kept;
     await this.client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on']);
     await this.client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit-format', '']);
     await this.client.run(['respawn-pane', '-k', '-t', paneId, '--', 'printf', '%s\\n', ...lines, '\u001b[0m', ...banner]);

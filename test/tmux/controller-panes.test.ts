@@ -69,6 +69,14 @@ describe('tasks in tmux panes', () => {
     expect(main!.w).toBe(240);
   });
 
+  it('shows the outcome even under one very long line of output (tmux caps a command at 16 KB)', async () => {
+    const { launch, get, tmux, tc } = await setup();
+    const t = await launch(['--prompt', "head -c 40000 /dev/zero | tr '\\0' x; echo; sleep 0.2"]);
+    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    await tc.waitFinal(t.id);
+    await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', running.paneId!])).includes(`panecrew ${t.id}: completed`), 'the banner');
+  });
+
   it('never touches a window of another session', async () => {
     const { launch, tmux, tc } = await setup();
     await tmux.client.run(['new-session', '-d', '-s', 'other', '-x', '200', '-y', '50', '--', 'sleep', '3600']);
