@@ -1,5 +1,6 @@
 // Finds the tmux clients that show a launching pane's session: the people to tell.
 import { execa } from 'execa';
+import { tmuxArg } from '../tmux/client.js';
 
 export interface TmuxTarget {
   /** Server socket path (-S); the default server when absent. */
@@ -16,7 +17,7 @@ export interface TmuxClientInfo {
 
 /** Runs tmux with an argv array; rejects with tmux's own complaint. */
 export async function runTmux(target: Pick<TmuxTarget, 'socket' | 'env' | 'timeoutMs'>, args: string[]): Promise<string> {
-  const argv = target.socket ? ['-S', target.socket, ...args] : args;
+  const argv = [...(target.socket ? ['-S', target.socket] : []), ...args.map(tmuxArg)];
   const result = await execa('tmux', argv, {
     env: target.env,
     stdin: 'ignore',

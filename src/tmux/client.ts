@@ -40,6 +40,15 @@ export class TmuxError extends Error {
   }
 }
 
+/**
+ * tmux ends a command at ANY argument that ends in ';', even one passed in argv: `set-option @x 'a;'
+ * kill-server` runs kill-server. An argument ending in '\;' is taken as a literal ';'. Every argument
+ * goes through this, so text (titles, an agent's output in the banner) can never start a command.
+ */
+export function tmuxArg(arg: string): string {
+  return arg.endsWith(';') ? `${arg.slice(0, -1)}\\;` : arg;
+}
+
 /** Escapes text for tmux arguments that are expanded as formats (e.g. `select-pane -T`): `#` → `##`. */
 export function escapeFormat(text: string): string {
   return text.replace(/#/g, '##');
@@ -69,7 +78,7 @@ export class TmuxClient {
 
   /** Runs one tmux command; resolves with stdout without its final newline, rejects with a TmuxError. */
   async run(args: string[]): Promise<string> {
-    const full = [...this.serverArgs(), ...args];
+    const full = [...this.serverArgs(), ...args.map(tmuxArg)];
     const result = await execa(this.bin, full, { reject: false, stdin: 'ignore', stripFinalNewline: true });
     if (result.failed || result.exitCode !== 0) {
       const stderr = typeof result.stderr === 'string' && result.stderr ? result.stderr : String(result.message ?? '');

@@ -1,5 +1,6 @@
 // Tasks launched from a pane of a real tmux server open beside it, end visibly and tidy up after themselves.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { startTestController, until, type TestController } from '../support/controller.js';
@@ -75,6 +76,22 @@ describe('tasks in tmux panes', () => {
     const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
     await tc.waitFinal(t.id);
     await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', running.paneId!])).includes(`panecrew ${t.id}: completed`), 'the banner');
+  });
+
+  it('agent output can never become a tmux command (tmux splits commands at an argument ending in ";")', async () => {
+    const { launch, get, tmux, tc } = await setup();
+    // Shown in the banner, these lines would run `new-window -d touch <cwd>/pwned …` if a line ending
+    // in ';' were passed to tmux unescaped.
+    const t = await launch(['--cwd', tc.dir, '--prompt', 'printf "step one;\\nnew-window\\n-d\\ntouch\\n%s\\n" "$PWD/pwned"; sleep 0.2']);
+    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    await tc.waitFinal(t.id);
+    const screen = await until(async () => {
+      const text = await tmux.client.run(['capture-pane', '-p', '-t', running.paneId!]);
+      return text.includes(`panecrew ${t.id}: completed`) ? text : null;
+    }, 'the banner');
+    expect(screen).toContain('step one;');
+    expect(existsSync(join(tc.dir, 'pwned'))).toBe(false);
+    expect(await tmux.client.run(['list-windows', '-a', '-F', '#{window_id}'])).not.toContain('\n');
   });
 
   it('never touches a window of another session', async () => {
