@@ -52,7 +52,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   if (replayed.skipped) log(`journal: skipped ${replayed.skipped} unreadable line(s) (a torn write from a crash)`);
   const store = new TaskStore(journal, replayed.tasks);
   const catalog = buildCatalog(config);
-  const placers = createPlacers(config, env, log);
+  const placers = createPlacers(config, env, paths.tasks, log);
   let server: SocketServer | undefined;
   const engine = new Engine({
     config,

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { formatDuration } from '../config/duration.js';
 import type { Config } from '../config/schema.js';
+import { taskPaths } from '../core/paths.js';
 import type { Task } from '../core/task.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
 import { TmuxClient } from '../tmux/client.js';
@@ -22,6 +23,7 @@ class PanePlacer implements Placer {
   constructor(
     private readonly config: Config,
     private readonly controllerEnv: NodeJS.ProcessEnv,
+    private readonly tasksDir: string,
     private readonly log: (m: string) => void,
   ) {}
 
@@ -53,11 +55,19 @@ class PanePlacer implements Placer {
     const paneId = before.paneId;
     if (!paneId) return;
     const mgr = this.manager(before);
+    this.log(`${task.id} ${task.state}: ${task.state === 'cancelled' ? 'closing' : 'finishing'} pane ${paneId}`);
     const done =
       task.state === 'cancelled'
         ? mgr.kill(paneId)
-        : mgr.finish(paneId, { banner: banner(task), keep: this.config.tmux.keep_failed_panes && task.state !== 'completed' && task.state !== 'pending' });
-    done.catch((err: unknown) => this.log(`tmux: tidying pane ${paneId} of ${task.id} failed: ${(err as Error).message}`));
+        : mgr.finish(paneId, {
+            banner: banner(task),
+            keep: this.config.tmux.keep_failed_panes && task.state !== 'completed' && task.state !== 'pending',
+            outputFile: taskPaths(this.tasksDir, task.id).output,
+          });
+    done.then(
+      () => this.log(`${task.id}: pane ${paneId} tidied`),
+      (err: unknown) => this.log(`tmux: tidying pane ${paneId} of ${task.id} failed: ${(err as Error).message}`),
+    );
   }
 
   async focus(task: Task): Promise<void> {
@@ -69,8 +79,8 @@ function tmuxInstalled(): boolean {
   return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-export function createPlacers(config: Config, env: NodeJS.ProcessEnv, log: (m: string) => void): { placerFor(task: Task): Placer } {
-  const panes = config.tmux.enabled && tmuxInstalled() ? new PanePlacer(config, env, log) : null;
+export function createPlacers(config: Config, env: NodeJS.ProcessEnv, tasksDir: string, log: (m: string) => void): { placerFor(task: Task): Placer } {
+  const panes = config.tmux.enabled && tmuxInstalled() ? new PanePlacer(config, env, tasksDir, log) : null;
   if (config.tmux.enabled && !panes) log('tmux is not installed: every task runs headless');
   return {
     placerFor: (task) => (panes && task.requestedPlacement !== 'headless' && task.placement !== 'headless' ? panes : headlessPlacer),

@@ -36,8 +36,8 @@ export interface TaggedPane {
   windowId: string;
 }
 
-/** How much of the agent's last screen the banner keeps (tmux caps a command at 16 KB). */
-const BANNER_SCREEN_BYTES = 8_000;
+/** Shows $1's last $2 lines (when $1 is set), then the remaining arguments one per line, and stays. */
+const BANNER_SCRIPT = '[ -n "$1" ] && tail -n "$2" -- "$1"; shift 2; printf "%s\\n" "$@"; exec sleep 2147483647';
 
 /** Size of the detached session created when panecrew runs outside tmux (an attaching client resizes it). */
 const DETACHED_SIZE = { x: '240', y: '60' };
@@ -67,11 +67,14 @@ export class PaneManager {
    * output (see showBanner), and unless `keep` the pane closes after close_delay_ms, the window is
    * laid out again and the oldest overflow pane is promoted. Resolves once the banner shows.
    */
-  finish(paneId: string, opts: { banner: string[]; keep: boolean }): Promise<void> {
+  finish(paneId: string, opts: { banner: string[]; keep: boolean; outputFile?: string }): Promise<void> {
     return this.serial(async () => {
       const info = await paneInfo(this.client, paneId);
-      if (!info) return;
-      await this.showBanner(paneId, opts.banner);
+      if (!info) {
+        this.log(`finish: pane ${paneId} is gone already`);
+        return;
+      }
+      await this.showBanner(paneId, opts.banner, opts.outputFile);
       if (opts.keep) return;
       this.clearTimer(paneId);
       const timer = setTimeout(() => {
@@ -384,31 +387,32 @@ export class PaneManager {
   }
 
   /**
-   * The banner: the pane's process has exited (or is stopped now), so nothing of ours runs in it.
-   * We copy the last screenful of output (capture-pane -e keeps colours), then respawn the pane with
-   * `printf '%s\n' <screen lines> <banner lines>` — argv, no shell — so the agent's last output
-   * stays in view with the banner under it, and the pane is left dead (remain-on-exit) until it
-   * closes. tmux's own "Pane is dead" line is switched off with an empty remain-on-exit-format.
+   * The banner. The pane is respawned with a fixed script that shows the agent's last output — the
+   * tail of its output file when the caller has one, else the rows tmux has on screen — then the
+   * banner lines, and stays alive until the pane closes. Everything variable goes in as positional
+   * arguments of that fixed script, never into its text.
+   *
+   * Why not leave the dead pane as it is: tmux can drop the last bytes a process wrote just before it
+   * exited (the pty reports EOF before everything was read), so neither the agent's final lines nor a
+   * banner printed by a process that exits at once are reliably on screen. A live process and the
+   * output file avoid both. tmux's "Pane is dead" line is switched off with an empty
+   * remain-on-exit-format for when the user ends the script by hand.
    */
-  private async showBanner(paneId: string, banner: string[]): Promise<void> {
-    // With history (-S -): shrinking a pane pushes its top lines into the history.
-    const screen = await this.client.run(['capture-pane', '-p', '-e', '-J', '-S', '-', '-t', paneId]);
-    let lines = screen.split('\n');
-    while (lines.length > 0 && (lines[lines.length - 1]!.replace(/\u001b\[[0-9;]*m/g, '').trim() === '' || /^Pane is dead/.test(lines[lines.length - 1]!))) lines.pop();
+  private async showBanner(paneId: string, banner: string[], outputFile?: string): Promise<void> {
     const height = Number(await this.client.display(paneId, '#{pane_height}'));
-    lines = lines.slice(-Math.max(0, height - banner.length - 1));
-    // tmux refuses a command over 16 KB (its message size): a joined line of JSON output easily is.
-    // Keep the newest lines within a budget, and only the end of a line longer than all of it.
-    let budget = BANNER_SCREEN_BYTES;
-    const kept: string[] = [];
-    for (const line of lines.reverse()) {
-      if (budget <= 0) break;
-      kept.unshift(Buffer.byteLength(line) > budget ? line.slice(-Math.floor(budget / 4)) : line);
-      budget -= Buffer.byteLength(kept[0]!) + 1;
+    const rows = Math.max(0, height - banner.length - 1);
+    let lines: string[] = [];
+    if (!outputFile) {
+      // History too (-S -): a pane that shrank after its output pushed its top rows there. Rows as
+      // drawn (no -J), so each is at most the pane's width and the respawn stays far under tmux's
+      // 16 KB command limit.
+      const screen = await this.client.run(['capture-pane', '-p', '-e', '-S', '-', '-t', paneId]);
+      lines = screen.split('\n');
+      while (lines.length > 0 && (lines[lines.length - 1]!.replace(/\u001b\[[0-9;]*m/g, '').trim() === '' || /^Pane is dead/.test(lines[lines.length - 1]!))) lines.pop();
+      lines = lines.slice(-rows);
     }
-    lines = kept;
     await this.client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on']);
     await this.client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit-format', '']);
-    await this.client.run(['respawn-pane', '-k', '-t', paneId, '--', 'printf', '%s\\n', ...lines, '\u001b[0m', ...banner]);
+    await this.client.run(['respawn-pane', '-k', '-t', paneId, '--', 'sh', '-c', BANNER_SCRIPT, 'panecrew-banner', outputFile ?? '', String(rows), ...lines, '\u001b[0m', ...banner]);
   }
 }

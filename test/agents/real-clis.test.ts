@@ -1,7 +1,7 @@
 // The real Claude Code and OpenCode CLIs (node_modules/.bin) run by panecrew as background agents,
 // offline against the local Messages API server: headless, and in a real tmux pane beside a main pane.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_CONFIG, PANES_CONFIG, startTestController, until, type TestController } from '../support/controller.js';
 import { startMockApi, type MockApi } from '../support/mock-api.js';
@@ -86,7 +86,13 @@ describe.each(CLIS.filter((c) => installed(c.bin)))('$name under panecrew', ({ a
       const panes = await tmux.client.run(['list-panes', '-t', tmux.mainWindow, '-F', '#{pane_id} #{@panecrew_task}']);
       expect(panes.split('\n')).toContain(`${running!.paneId!} ${launched.id}`);
       // The banner shows under the agent's last output.
-      await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', running!.paneId!])).includes(`panecrew ${launched.id}: completed`), 'the ending banner');
+      let screen = '';
+      await until(async () => (screen = await tmux.client.run(['capture-pane', '-p', '-t', running!.paneId!])).includes(`panecrew ${launched.id}: completed`), 'the ending banner').catch(
+        (err: Error) => {
+          const log = readFileSync(join(tc.home, 'controller.log'), 'utf8');
+          throw new Error(`${err.message}\n--- pane ---\n${screen}\n--- controller.log ---\n${log.slice(-3000)}`);
+        },
+      );
     });
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
 import { TmuxOptionsSchema, type TmuxOptionsInput } from '../../src/tmux/options.js';
@@ -116,6 +119,25 @@ describe('finish', () => {
     await p.finish(a.paneId, { banner: ['== t1 error =='], keep: true });
     await until('the banner', async () => (await server!.client.run(['capture-pane', '-p', '-t', a.paneId])).includes('== t1 error =='));
     expect(await server.client.run(['capture-pane', '-p', '-t', a.paneId])).toContain('still running');
-    expect((await p.listTagged()).map((t) => [t.paneId, t.dead])).toEqual([[a.paneId, true]]);
+    // The agent is gone; the pane now runs the banner script and stays until closed by hand.
+    expect((await p.listTagged()).map((t) => t.paneId)).toEqual([a.paneId]);
+    expect(await server.client.display(a.paneId, '#{pane_start_command}')).toContain('panecrew-banner');
+  });
+
+  it('shows the tail of the output file when one is given', async () => {
+    server = await startTmuxServer();
+    const p = manager(server, { close_delay_ms: '60s' });
+    const dir = mkdtempSync(join(tmpdir(), 'pc-banner-'));
+    const file = join(dir, 'output.log');
+    writeFileSync(file, Array.from({ length: 200 }, (_, i) => `output line ${i}`).join('\n') + '\n');
+    const a = await p.open(req(server, 1, { command: ['true'] }));
+    await p.finish(a.paneId, { banner: ['== t1 completed =='], keep: false, outputFile: file });
+    const screen = await until('the banner', async () => {
+      const t = await server!.client.run(['capture-pane', '-p', '-t', a.paneId]);
+      return t.includes('== t1 completed ==') && t;
+    });
+    expect(screen).toContain('output line 199');
+    expect(screen.indexOf('output line 199')).toBeLessThan(screen.indexOf('== t1 completed =='));
+    rmSync(dir, { recursive: true, force: true });
   });
 });
