@@ -77,8 +77,17 @@ export class TmuxClient {
   }
 
   /** Runs one tmux command; resolves with stdout without its final newline, rejects with a TmuxError. */
-  async run(args: string[]): Promise<string> {
-    const full = [...this.serverArgs(), ...args.map(tmuxArg)];
+  run(args: string[]): Promise<string> {
+    return this.runAll([args]);
+  }
+
+  /**
+   * Runs several commands in one tmux invocation (one process start instead of many), separated by
+   * tmux's own `;`; they run in order and stop at the first that fails. Resolves with what they printed.
+   */
+  async runAll(commands: string[][]): Promise<string> {
+    const args = commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg)));
+    const full = [...this.serverArgs(), ...args];
     const result = await execa(this.bin, full, { reject: false, stdin: 'ignore', stripFinalNewline: true });
     if (result.failed || result.exitCode !== 0) {
       const stderr = typeof result.stderr === 'string' && result.stderr ? result.stderr : String(result.message ?? '');

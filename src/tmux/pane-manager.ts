@@ -320,13 +320,13 @@ export class PaneManager {
       await this.client.run(['set-hook', '-uw', '-t', windowId, 'window-resized']).catch(() => {});
       return;
     }
-    for (const [key, value] of Object.entries(plan.apply.windowOptions)) {
-      await this.client.run(['set-option', '-w', '-t', windowId, key, value]);
-    }
-    await this.client.run(['select-layout', '-t', windowId, plan.apply.name]);
-    // Resize: tmux itself re-applies the built-in layout (main-pane-width is a percentage, so the
-    // main pane keeps its share). Only our fixed text goes into the hook: a window id and a layout name.
-    await this.client.run(['set-hook', '-w', '-t', windowId, 'window-resized', `select-layout -t ${windowId} ${plan.apply.name}`]);
+    await this.client.runAll([
+      ...Object.entries(plan.apply.windowOptions).map(([key, value]) => ['set-option', '-w', '-t', windowId, key, value]),
+      ['select-layout', '-t', windowId, plan.apply.name],
+      // Resize: tmux itself re-applies the built-in layout (main-pane-width is a percentage, so the main
+      // pane keeps its share). Only our fixed text goes into the hook: a window id and a layout name.
+      ['set-hook', '-w', '-t', windowId, 'window-resized', `select-layout -t ${windowId} ${plan.apply.name}`],
+    ]);
   }
 
   private async moveToOverflow(paneId: string, sessionId: string): Promise<void> {
@@ -411,8 +411,10 @@ export class PaneManager {
       while (lines.length > 0 && (lines[lines.length - 1]!.replace(/\u001b\[[0-9;]*m/g, '').trim() === '' || /^Pane is dead/.test(lines[lines.length - 1]!))) lines.pop();
       lines = lines.slice(-rows);
     }
-    await this.client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on']);
-    await this.client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit-format', '']);
-    await this.client.run(['respawn-pane', '-k', '-t', paneId, '--', 'sh', '-c', BANNER_SCRIPT, 'panecrew-banner', outputFile ?? '', String(rows), ...lines, '\u001b[0m', ...banner]);
+    await this.client.runAll([
+      ['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on'],
+      ['set-option', '-p', '-t', paneId, 'remain-on-exit-format', ''],
+      ['respawn-pane', '-k', '-t', paneId, '--', 'sh', '-c', BANNER_SCRIPT, 'panecrew-banner', outputFile ?? '', String(rows), ...lines, '\u001b[0m', ...banner],
+    ]);
   }
 }

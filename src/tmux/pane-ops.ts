@@ -128,14 +128,17 @@ export interface TagInfo {
 
 /** Tags a placeholder pane, then replaces the placeholder with the real command. Returns its pid. */
 export async function startInPane(client: TmuxClient, paneId: string, tag: TagInfo, command: readonly string[], cwd: string): Promise<number> {
-  await client.run(['set-option', '-p', '-t', paneId, OPT.task, tag.taskId]);
-  await client.run(['set-option', '-p', '-t', paneId, OPT.seq, tag.seq]);
-  if (tag.home) await client.run(['set-option', '-p', '-t', paneId, OPT.home, tag.home]);
-  await client.run(['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on']);
-  // select-pane -T expands formats (#(...) would run a command): the title goes escaped.
-  await client.run(['select-pane', '-t', paneId, '-T', escapeFormat(tag.title)]);
-  await client.run(['respawn-pane', '-k', '-t', paneId, '-c', cwd, '--', ...execArgv(command)]);
-  return Number(await client.display(paneId, '#{pane_pid}'));
+  const pid = await client.runAll([
+    ['set-option', '-p', '-t', paneId, OPT.task, tag.taskId],
+    ['set-option', '-p', '-t', paneId, OPT.seq, tag.seq],
+    ...(tag.home ? [['set-option', '-p', '-t', paneId, OPT.home, tag.home]] : []),
+    ['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on'],
+    // select-pane -T expands formats (#(...) would run a command): the title goes escaped.
+    ['select-pane', '-t', paneId, '-T', escapeFormat(tag.title)],
+    ['respawn-pane', '-k', '-t', paneId, '-c', cwd, '--', ...execArgv(command)],
+    ['display-message', '-p', '-t', paneId, '#{pane_pid}'],
+  ]);
+  return Number(pid);
 }
 
 /** kill-pane that does not mind the pane being gone already. */
