@@ -1,4 +1,5 @@
 // The real Claude Code CLI as the MCP client, its model played by the local mock Messages API.
+import { claudeEnv } from '../agents/support.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -56,13 +57,7 @@ describe('Claude Code as the MCP client', () => {
         extendEnv: false,
         env: {
           ...tc.env,
-          HOME: dir,
-          ANTHROPIC_BASE_URL: api.url,
-          ANTHROPIC_API_KEY: 'test',
-          DISABLE_TELEMETRY: '1',
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-          DISABLE_AUTOUPDATER: '1',
-          CLAUDE_CODE_MAX_RETRIES: '0',
+          ...claudeEnv(api.url, dir),
           // Claude Code 2.1 connects MCP servers in the background in -p mode (init reports them
           // "pending"); 0 makes it connect them before the first turn. MCP_TIMEOUT: how long it
           // waits for a server to start, generous for a loaded CI machine.

@@ -1,4 +1,6 @@
 // An MCP SDK client on `panecrew mcp` (the built CLI), in the environment of a test controller.
+import { afterAll, beforeAll } from 'vitest';
+import { startTestController, type TestController } from '../support/controller.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CLI } from '../support/controller.js';
@@ -42,3 +44,18 @@ export const cursorOf = (text: string): number => {
   if (!m) throw new Error(`no cursor in:\n${text}`);
   return Number(m[1]);
 };
+
+/** A controller and a `panecrew mcp` session on it for the whole file; the getters read them in tests. */
+export function useMcpSession(): { tc: () => TestController; mcp: () => McpSession } {
+  let tc: TestController;
+  let mcp: McpSession;
+  beforeAll(async () => {
+    tc = await startTestController();
+    mcp = await startMcp(tc.env, { cwd: tc.dir });
+  });
+  afterAll(async () => {
+    await mcp?.close();
+    await tc?.stop();
+  });
+  return { tc: () => tc, mcp: () => mcp };
+}

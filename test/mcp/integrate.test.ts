@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { claudeEnv } from '../agents/support.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -101,13 +102,7 @@ describe('the installed hook in real Claude Code', () => {
       extendEnv: false,
       env: {
         ...tc.env,
-        HOME: project,
-        ANTHROPIC_BASE_URL: api.url,
-        ANTHROPIC_API_KEY: 'test',
-        DISABLE_TELEMETRY: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        DISABLE_AUTOUPDATER: '1',
-        CLAUDE_CODE_MAX_RETRIES: '0',
+        ...claudeEnv(api.url, project),
       },
     });
     expect(r.exitCode, r.stderr as string).toBe(0);

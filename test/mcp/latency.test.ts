@@ -1,20 +1,16 @@
 // Round-trip times from an MCP SDK client, over stdio, through `panecrew mcp`, to the controller.
 // The numbers are printed (docs/mcp.md quotes them); the bounds only catch something gone badly wrong.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestController, type TestController } from '../support/controller.js';
-import { startMcp, taskIdOf, type McpSession } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestController } from '../support/controller.js';
+import { taskIdOf, useMcpSession, type McpSession } from './helpers.js';
 
 const N = 20;
+const session = useMcpSession();
 let tc: TestController;
 let mcp: McpSession;
-
-beforeAll(async () => {
-  tc = await startTestController();
-  mcp = await startMcp(tc.env, { cwd: tc.dir });
-});
-afterAll(async () => {
-  await mcp?.close();
-  await tc?.stop();
+beforeAll(() => {
+  tc = session.tc();
+  mcp = session.mcp();
 });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -2,21 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
-import { startTestController, until, type TestController } from '../support/controller.js';
-import { cursorOf, startMcp, taskIdOf, type McpSession } from './helpers.js';
+import { until, type TestController } from '../support/controller.js';
+import { cursorOf, startMcp, taskIdOf, useMcpSession, type McpSession } from './helpers.js';
 
+const session = useMcpSession();
 let tc: TestController;
 let mcp: McpSession;
-
-beforeAll(async () => {
-  tc = await startTestController();
-  mcp = await startMcp(tc.env, { cwd: tc.dir });
-});
-afterAll(async () => {
-  await mcp?.close();
-  await tc?.stop();
+beforeAll(() => {
+  tc = session.tc();
+  mcp = session.mcp();
 });
 
 const get = async (id: string): Promise<ListedTask> => {
