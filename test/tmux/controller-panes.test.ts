@@ -1,8 +1,10 @@
 // Tasks launched from a pane of a real tmux server open beside it, end visibly and tidy up after themselves.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
+import { TmuxClient } from '../../src/tmux/client.js';
 import { startTestController, until, type TestController } from '../support/controller.js';
 import { geometry, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 
@@ -153,5 +155,31 @@ describe('controller restart', () => {
     expect(ended.state).toBe('completed');
     expect(ended.paneId).toBe(running.paneId);
     await until(async () => (await geometry(tmux.client, tmux.mainWindow)).length === 1, 'the pane to close');
+  });
+});
+
+describe('launched outside tmux', () => {
+  it('runs the task in a detached `panecrew` session of the default server', async () => {
+    // TMUX_TMPDIR moves the default server's socket into a private folder: never the user's server.
+    const socketDir = mkdtempSync(join(tmpdir(), 'pc-default-'));
+    tc = await startTestController(CONFIG, { TMUX_TMPDIR: socketDir });
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo outside; sleep 30']);
+    const c = await tc.client();
+    const running = await until(async () => {
+      const got = await c.request<ListedTask>({ op: 'get', taskId: t.id });
+      return got.paneId ? got : null;
+    }, 'the pane');
+    c.close();
+    const server = new TmuxClient({ socketPath: join(socketDir, `tmux-${process.getuid!()}`, 'default') });
+    try {
+      const panes = await server.run(['list-panes', '-a', '-F', '#{session_name} #{pane_id} #{@panecrew_task}']);
+      expect(panes).toContain(`panecrew ${running.paneId} ${t.id}`);
+      expect(running.placement).toBe('pane');
+    } finally {
+      await tc.stop();
+      tc = undefined;
+      await server.run(['kill-server']).catch(() => {});
+      rmSync(socketDir, { recursive: true, force: true });
+    }
   });
 });
