@@ -25,5 +25,5 @@ export function suggest(input: string, candidates: string[]): string | undefined
       best = c;
     }
   }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+  return best !== undefined && bestScore <= Math.max(1, Math.floor(input.length / 3)) ? best : undefined;
 }
