@@ -103,7 +103,7 @@ export function validateLayers(layers: Layer[]): LoadedConfig {
   }
   const warnings: string[] = [];
   const stale = result.data.background_task.staleTimeoutMs;
-  if (stale < 60_000) {
+  if (stale > 0 && stale < 60_000) {
     warnings.push(`background_task.staleTimeoutMs is ${stale}ms: agents that think for more than that without output will be marked interrupt`);
   }
   return { config: result.data, layers, sources, warnings };

@@ -30,12 +30,12 @@ function connectOnce(path: string): Promise<Socket> {
 }
 
 /** Starts `panecrew controller run` detached and resolves when it says it is serving. */
-export function startController(env: NodeJS.ProcessEnv, paths: HomePaths): Promise<void> {
+export function startController(env: NodeJS.ProcessEnv, paths: HomePaths, sets: string[] = []): Promise<void> {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const log = openSync(paths.log, 'a', 0o600);
   // The controller runs from /, so a relative PANECREW_CONFIG must be made absolute here.
   const childEnv = env.PANECREW_CONFIG ? { ...env, PANECREW_CONFIG: resolve(env.PANECREW_CONFIG) } : env;
-  const child = spawn(process.execPath, [CLI_ENTRY, 'controller', 'run'], {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'controller', 'run', ...sets.flatMap((s) => ['--set', s])], {
     detached: true,
     env: childEnv,
     cwd: '/',
@@ -102,7 +102,16 @@ export class ControllerClient {
       }
     }
     await startController(env, paths);
-    return new ControllerClient(await connectOnce(paths.socket), paths);
+    // Another CLI may have won the race to start it and still be replaying the journal: retry a while.
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      try {
+        return new ControllerClient(await connectOnce(paths.socket), paths);
+      } catch {
+        if (Date.now() > deadline) throw new ClientError('unavailable', `the controller started but does not answer at ${paths.socket}; see ${paths.log}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   private onData(chunk: string): void {
@@ -125,6 +134,7 @@ export class ControllerClient {
   }
 
   request<T = unknown>(req: RequestInput): Promise<T> {
+    if (this.socket.destroyed) return Promise.reject(new ClientError('unavailable', 'the connection to the controller is closed'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -1,16 +1,16 @@
 // The engine composes queue, runner, liveness and placement: it decides, the store records, parts act.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newTaskId } from '../core/ids.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
 import { describeWait, isFinal, newTask, type Task, type WaitReason } from '../core/task.js';
-import { readExitRecord } from '../runner/exit-record.js';
 import { killGroup } from '../runner/kill.js';
 import { prepareTaskFolder } from '../runner/prepare.js';
 import { checkDependencies, plan, SlotCounter, type Limits } from '../scheduler/plan.js';
 import { readGate } from '../scheduler/gate.js';
 import type { Config } from '../config/schema.js';
 import { TaskWatcher } from '../liveness/watcher.js';
+import { timerAt } from '../liveness/monitor.js';
 import { decideOutcome } from './outcome.js';
 import { RequestError, type KeyStats, type LaunchSpec, type ListedTask } from './protocol.js';
 import { resolveLaunch, type Catalog } from './resolve.js';
@@ -41,7 +41,7 @@ export class Engine {
   private readonly watcher: TaskWatcher;
   private waits = new Map<string, WaitReason>();
   private scheduled = false;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: { clear(): void } | undefined;
   private vanishTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: EngineDeps) {
@@ -58,6 +58,7 @@ export class Engine {
   launch(spec: LaunchSpec): Task {
     const { store, config, catalog } = this.deps;
     const resolved = resolveLaunch(spec, catalog);
+    if (!isDirectory(spec.cwd)) throw new RequestError('bad-request', `cwd ${spec.cwd} is not a directory`);
     const id = newTaskId();
     const problem = checkDependencies({ id, after: spec.after }, store.tasks);
     if (problem) throw new RequestError('bad-request', problem);
@@ -109,10 +110,10 @@ export class Engine {
       }
       for (const { task, reason } of p.cancel) store.update(task.id, { state: 'cancelled', reason, endedAt: Date.now() });
       for (const task of p.start) this.start(task);
-      clearTimeout(this.wakeTimer);
+      this.wakeTimer?.clear();
       const gated = [...p.waits.values()].some((w) => w.kind === 'gate');
       const wakeAt = gated ? Math.min(p.wakeAt ?? Infinity, Date.now() + GATE_RECHECK_MS) : p.wakeAt;
-      if (wakeAt !== null) this.wakeTimer = setTimeout(() => this.schedule(), Math.max(0, wakeAt - Date.now()));
+      if (wakeAt !== null) this.wakeTimer = timerAt(wakeAt, () => this.schedule());
       // A cancelled dependency may cancel its own dependents: plan again until nothing cascades.
       if (!p.cancel.length) break;
     }
@@ -161,10 +162,11 @@ export class Engine {
       if (started.child) started.child.once('exit', () => runtime.checkVanished());
       else this.watchVanishing(runtime);
       const current = this.deps.store.get(task.id);
-      if (current?.state === 'running') {
+      // Still this attempt's runtime: a retry may have started a newer attempt meanwhile.
+      if (current?.state === 'running' && this.runtimes.get(task.id) === runtime) {
         this.deps.store.update(task.id, { pid: started.pid, paneId: started.paneId, placement: started.placement });
       } else if (current) {
-        // It ended (or was cancelled) while the pane was being opened: finish what end() could not.
+        // It ended (or was cancelled, or retried) while the pane was being opened: finish what end() could not.
         if (!runtime.exitedCleanly) killGroup(started.pid, this.deps.config.background_task.killGraceMs);
         placer.ended(current, { ...current, pid: started.pid, paneId: started.paneId, placement: started.placement });
       }
@@ -227,10 +229,11 @@ export class Engine {
   }
 
   cancel(ids: string[], reason = 'cancelled by request'): Task[] {
+    const unknown = ids.filter((id) => !this.deps.store.get(id));
+    if (unknown.length) throw new RequestError('not-found', `no task ${unknown.join(', ')}; nothing was cancelled`);
     const cancelled: Task[] = [];
     for (const id of ids) {
-      const task = this.deps.store.get(id);
-      if (!task) throw new RequestError('not-found', `no task ${id}`);
+      const task = this.deps.store.get(id)!;
       if (isFinal(task.state)) continue;
       this.end(id, { state: 'cancelled', reason, endedAt: Date.now() });
       cancelled.push(this.deps.store.get(id)!);
@@ -270,10 +273,18 @@ export class Engine {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.wakeTimer);
+    this.wakeTimer?.clear();
     clearInterval(this.vanishTimer);
     for (const r of this.runtimes.values()) r.stop();
     await this.watcher.close();
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

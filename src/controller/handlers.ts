@@ -71,17 +71,20 @@ export function createHandlers(deps: HandlerDeps) {
     switch (req.op) {
       case 'ping':
         return { pid: process.pid, home: paths.home };
-      case 'launch':
-        return engine.listed(engine.launch(req.spec));
+      case 'launch': {
+        const { id } = engine.launch(req.spec);
+        return () => engine.listed(store.get(id)!);
+      }
       case 'list': {
         const since = Date.now() - RECENT_MS;
-        return [...store.tasks.values()]
+        return () => [...store.tasks.values()]
           .filter((t) => req.all || !isFinal(t.state) || (t.endedAt ?? 0) >= since)
           .sort((a, b) => a.createdAt - b.createdAt)
           .map((t) => engine.listed(t));
       }
       case 'get':
-        return engine.listed(must(req.taskId));
+        must(req.taskId);
+        return () => engine.listed(must(req.taskId));
       case 'output': {
         const task = must(req.taskId);
         const file = taskPaths(paths.tasks, task.id).output;
@@ -96,7 +99,9 @@ export function createHandlers(deps: HandlerDeps) {
           let start = 0;
           // A tail may begin inside a character: skip its continuation bytes.
           if (req.tail !== undefined) while (start < bytesRead && (buf[start]! & 0xc0) === 0x80) start++;
-          const end = utf8Boundary(buf.subarray(0, bytesRead));
+          // Keep a character split by the read for the next one, unless nothing more will come.
+          const atEnd = isFinal(task.state) && from + bytesRead >= size;
+          const end = atEnd ? bytesRead : utf8Boundary(buf.subarray(0, bytesRead));
           from += start;
           const offset = from + end - start;
           return { text: buf.subarray(start, end).toString('utf8'), from, offset, size, final: isFinal(task.state) && offset >= size };
@@ -107,14 +112,15 @@ export function createHandlers(deps: HandlerDeps) {
       case 'result': {
         let task = must(req.taskId);
         if (req.collect && isFinal(task.state) && task.collectedAt === null) task = store.update(task.id, { collectedAt: Date.now() })!;
-        return { task: engine.listed(task), result: readResult(task.id) };
+        return () => ({ task: engine.listed(store.get(task.id)!), result: readResult(task.id) });
       }
       case 'cancel': {
         const ids = req.all
           ? [...store.tasks.values()].filter((t) => !isFinal(t.state)).map((t) => t.id)
           : (req.taskIds ?? []);
         if (!req.all && !ids.length) throw new RequestError('bad-request', 'name the tasks to cancel, or cancel --all');
-        return engine.cancel(ids).map((t) => engine.listed(t));
+        const cancelled = engine.cancel(ids).map((t) => t.id);
+        return () => cancelled.map((id) => engine.listed(store.get(id)!));
       }
       case 'relaunch': {
         const old = must(req.taskId);
@@ -134,17 +140,20 @@ export function createHandlers(deps: HandlerDeps) {
           env: existsSync(envFile) ? (JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>) : {},
           origin: old.origin,
         };
-        return engine.listed(engine.launch(spec));
+        const { id } = engine.launch(spec);
+        return () => engine.listed(store.get(id)!);
       }
       case 'focus': {
         const task = must(req.taskId);
         if (task.paneId === null) throw new RequestError('conflict', `task ${task.id} has no pane (${task.placement ?? task.state}); read its output with: panecrew output ${task.id} --follow`);
         await deps.placerFor(task).focus(task);
-        return engine.listed(store.get(task.id)!);
+        return () => engine.listed(store.get(task.id)!);
       }
       case 'prune': {
         const cutoff = Date.now() - (req.olderThanMs ?? deps.config.background_task.retentionMs);
-        const ids = [...store.tasks.values()].filter((t) => isFinal(t.state) && (t.endedAt ?? 0) <= cutoff).map((t) => t.id);
+        // A task that an active one still waits for stays: its dependent needs its state and result.
+        const needed = new Set([...store.tasks.values()].filter((t) => !isFinal(t.state)).flatMap((t) => t.after));
+        const ids = [...store.tasks.values()].filter((t) => isFinal(t.state) && (t.endedAt ?? 0) <= cutoff && !needed.has(t.id)).map((t) => t.id);
         store.remove(ids);
         for (const id of ids) rmSync(taskPaths(paths.tasks, id).dir, { recursive: true, force: true });
         return { removed: ids };
@@ -154,25 +163,21 @@ export function createHandlers(deps: HandlerDeps) {
           (t) => isFinal(t.state) && t.collectedAt === null && (req.origin === undefined || (t.origin.tmuxPane ?? 'headless') === req.origin),
         );
         const now = Date.now();
-        return found.map((t) => engine.listed(req.mark ? store.update(t.id, { collectedAt: now })! : t));
+        if (req.mark) for (const t of found) store.update(t.id, { collectedAt: now });
+        return () => found.map((t) => engine.listed(store.get(t.id)!));
       }
       case 'stats':
-        return stats();
+        return stats;
       case 'health':
-        return { notifications: deps.notifier.health(), stats: stats() };
+        return () => ({ notifications: deps.notifier.health(), stats: stats() });
       case 'notify-test':
         return deps.notifier.test(req.origin);
       case 'subscribe':
-        return { subscribed: true, stats: stats() };
+        return () => ({ subscribed: true, stats: stats() });
       case 'shutdown':
         setImmediate(deps.shutdown);
         return { stopping: true };
     }
   };
-  // A reply may say "stored" only once the change is on disk (the journal batches its fsyncs).
-  return async (req: Request): Promise<unknown> => {
-    const result = await handle(req);
-    await store.synced();
-    return result;
-  };
+  return handle;
 }

@@ -1,54 +1,77 @@
 // One controller per PANECREW_HOME: an exclusive pid file, taken over only from a dead owner.
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { HomePaths } from '../core/paths.js';
-import { pidAlive } from '../runner/kill.js';
+import { processAlive } from '../runner/kill.js';
 
 export interface InstanceLock {
   release(): void;
 }
 
+/** Creates `file` holding our pid, atomically: it never exists empty (link() of a full temp file). */
 function tryCreate(file: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${process.pid}\n`, { mode: 0o600 });
   try {
-    const fd = openSync(file, 'wx', 0o600);
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
+    linkSync(tmp, file);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function readOwner(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A takeover lock older than this was left by a starter that died mid-takeover. */
+const TAKEOVER_STALE_MS = 10_000;
+
+/**
+ * Removes a dead owner's pid file. Two starters may both see the owner dead; the takeover lock lets
+ * only one of them look again and remove it, so neither can remove a pid file the other just wrote.
+ */
+function takeOverFromDead(paths: HomePaths): void {
+  const takeover = `${paths.pid}.takeover`;
+  try {
+    if (Date.now() - statSync(takeover).mtimeMs > TAKEOVER_STALE_MS) rmSync(takeover, { force: true });
+  } catch {
+    // no takeover lock
+  }
+  if (!tryCreate(takeover)) return; // another starter is taking over: try again from the top
+  try {
+    const owner = readOwner(paths.pid);
+    if (owner === null || !processAlive(owner)) rmSync(paths.pid, { force: true });
+  } finally {
+    rmSync(takeover, { force: true });
   }
 }
 
 export async function acquireInstanceLock(paths: HomePaths): Promise<InstanceLock> {
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
     if (tryCreate(paths.pid)) {
       // We own the home now: a socket file left by a dead controller is stale.
       rmSync(paths.socket, { force: true });
       return {
         release: () => {
-          try {
-            if (readFileSync(paths.pid, 'utf8').trim() === String(process.pid)) rmSync(paths.pid);
-          } catch {
-            // already gone
-          }
+          if (readOwner(paths.pid) === process.pid) rmSync(paths.pid, { force: true });
         },
       };
     }
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(paths.pid, 'utf8').trim());
-    } catch {
-      continue; // removed meanwhile: try again
-    }
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidAlive(owner)) {
+    const owner = readOwner(paths.pid);
+    if (owner !== null && owner !== process.pid && processAlive(owner)) {
       throw new Error(`a controller is already running for ${paths.home} (pid ${owner}); stop it with: panecrew controller stop`);
     }
-    // A dead owner's file: move it aside atomically, so of two racing starters only one takes over.
-    try {
-      renameSync(paths.pid, `${paths.pid}.stale`);
-    } catch {
-      // another starter moved it first
-    }
+    takeOverFromDead(paths);
+    await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`could not take the controller lock ${paths.pid}; another controller is starting`);
 }

@@ -35,6 +35,8 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   const paths = homePaths(panecrewHome(env));
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const log = (message: string) => appendFileSync(paths.log, `${new Date().toISOString()} ${message}\n`);
+  // A bug in one task's handling must not take the controller (and everyone's queue) down.
+  process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   const { config, warnings } = loadConfig({ cwd, env, sets });
   for (const w of warnings) log(`config warning: ${w}`);
 
@@ -80,6 +82,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       notifier,
       shutdown: () => void stop(),
     }),
+    () => store.synced(),
   );
   store.on('change', (task: Task, previous) => {
     server?.broadcast({ event: 'task', task: engine.listed(task) });

@@ -2,14 +2,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { taskPaths } from '../core/paths.js';
 import { readStartedRecord } from '../runner/exit-record.js';
-import { pidAlive } from '../runner/kill.js';
+import { processAlive } from '../runner/kill.js';
 import type { Engine } from './engine.js';
 import type { Placer } from './placer.js';
 import type { TaskStore } from './store.js';
 
 /** Guards against pid reuse: the live process must be this task's runner. */
 function isRunnerOf(pid: number, taskDir: string): boolean {
-  if (!pidAlive(pid)) return false;
+  if (!processAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(taskDir);
   } catch {

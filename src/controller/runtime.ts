@@ -8,7 +8,7 @@ import { FileTail } from '../liveness/tail.js';
 import { TaskMonitor } from '../liveness/monitor.js';
 import type { ActivityFile } from '../liveness/watcher.js';
 import { readExitRecord, type ExitRecord } from '../runner/exit-record.js';
-import { pidAlive } from '../runner/kill.js';
+import { processAlive } from '../runner/kill.js';
 import { createParser, type OutputParser, type ParseState } from '../runner/parsers/index.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import type { BackgroundTaskOptions } from '../config/schema.js';
@@ -113,35 +113,52 @@ export class TaskRuntime {
   async exited(): Promise<void> {
     if (this.ending) return;
     const exit = readExitRecord(this.init.paths.exit);
-    if (!exit) return; // a partial or foreign file; the atomic rename of the real one follows
+    // The runner renames a complete file into place, so an unreadable one will not get better.
+    if (!exit) return this.finish({ state: 'error', reason: `the runner's exit record ${this.init.paths.exit} is unreadable` });
     this.ending = true;
     this.exitedCleanly = true;
-    await this.drain();
-    const current = this.init.current();
-    if (!current) return;
-    const patch = this.init.outcome(current, exit, this.parser.state);
-    this.init.onEnd(patch.state === 'pending' ? { ...patch, ...this.progressPatch() } : this.withResult(patch));
+    await this.settle(async () => {
+      await this.drain();
+      const current = this.init.current();
+      if (!current) return;
+      const patch = this.init.outcome(current, exit, this.parser.state);
+      this.init.onEnd(patch.state === 'pending' ? { ...patch, ...this.progressPatch() } : this.withResult(patch));
+    });
   }
 
   /** The runner's process is gone: an exit record may still be on its way, else it vanished. */
-  checkVanished(reason?: string): void {
+  checkVanished(): void {
     if (this.ending) return;
     if (existsSync(this.init.paths.exit)) {
       void this.exited();
       return;
     }
-    if (this.pid !== null && pidAlive(this.pid) && !reason) return;
+    if (this.pid !== null && processAlive(this.pid)) return;
     void this.finish({
       state: 'error',
-      reason: reason ?? `the runner (pid ${this.pid}) vanished without an exit record: killed with SIGKILL, or its pane or tmux server was killed`,
+      reason: `the runner (pid ${this.pid}) vanished without an exit record: killed with SIGKILL, or its pane or tmux server was killed`,
     });
   }
 
   private async finish(patch: Partial<Task>): Promise<void> {
     if (this.ending) return;
     this.ending = true;
-    await this.drain();
-    this.init.onEnd(this.withResult({ ...patch, endedAt: Date.now() }));
+    await this.settle(async () => {
+      await this.drain();
+      this.init.onEnd(this.withResult({ ...patch, endedAt: Date.now() }));
+    });
+  }
+
+  /**
+   * Runs an ending step; if reading the output or the result fails (an agent may leave anything in
+   * its folder), the task still ends, as an error saying why, instead of staying running.
+   */
+  private async settle(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      this.init.onEnd({ state: 'error', reason: `ending the task failed: ${(err as Error).message}`, endedAt: Date.now() });
+    }
   }
 
   private async drain(): Promise<void> {

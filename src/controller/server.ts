@@ -6,6 +6,11 @@ import { formatZodError, MAX_REQUEST_BYTES, RequestError, RequestSchema, type Re
 /** A subscriber that cannot keep up is dropped rather than let the controller buffer without bound. */
 const MAX_SUBSCRIBER_BACKLOG = 8 * 1024 * 1024;
 
+/**
+ * A handler's result, or a function that computes it. The server calls such a function right before
+ * it writes the reply, after every change so far is on disk, in the same turn as the write: so a
+ * reply that tells a task's state is never older than an event the client already received.
+ */
 export type Handler = (request: Request) => unknown | Promise<unknown>;
 
 export class SocketServer {
@@ -13,7 +18,11 @@ export class SocketServer {
   private readonly subscribers = new Set<Socket>();
   private readonly connections = new Set<Socket>();
 
-  constructor(private readonly handle: Handler) {
+  constructor(
+    private readonly handle: Handler,
+    /** Resolves once every change so far is on disk (the journal batches its fsyncs). */
+    private readonly synced: () => Promise<void>,
+  ) {
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -78,8 +87,10 @@ export class SocketServer {
       return;
     }
     try {
-      const result = await this.handle(parsed.data);
-      if (parsed.data.op === 'subscribe') this.subscribers.add(socket);
+      const outcome = await this.handle(parsed.data);
+      await this.synced();
+      const result = typeof outcome === 'function' ? (outcome as () => unknown)() : outcome;
+      if (parsed.data.op === 'subscribe' && !socket.destroyed) this.subscribers.add(socket);
       this.reply(socket, { id, ok: true, result });
     } catch (err) {
       const known = err instanceof RequestError;

@@ -2,7 +2,22 @@
 // the task's own timeout. Activity only records a time; each timer re-arms itself lazily when it fires
 // early, so a chatty agent costs no timer churn.
 
+/** setTimeout fires at once for delays over 2^31-1 ms (~24.8 days): longer waits re-arm. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `fn` at `at` (epoch ms), however far away that is. */
+export function timerAt(at: number, fn: () => void): { clear(): void } {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const wait = at - Date.now();
+    timer = setTimeout(() => (at - Date.now() > 0 ? arm() : fn()), Math.max(0, Math.min(wait, MAX_TIMER_MS)));
+  };
+  arm();
+  return { clear: () => clearTimeout(timer) };
+}
+
 export interface MonitorOptions {
+  /** 0: no stale timeout. */
   staleMs: number;
   /** Set for agents whose completion is `idle`. */
   stabilityMs: number | null;
@@ -18,9 +33,9 @@ export interface MonitorHandlers {
 
 export class TaskMonitor {
   private lastActivity: number;
-  private staleTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private timeoutTimer: NodeJS.Timeout | undefined;
+  private staleTimer: { clear(): void } | undefined;
+  private idleTimer: { clear(): void } | undefined;
+  private timeoutTimer: { clear(): void } | undefined;
   private idleReported = false;
 
   constructor(
@@ -31,9 +46,7 @@ export class TaskMonitor {
     this.lastActivity = lastActivity;
     this.armStale();
     this.armIdle();
-    if (options.deadline !== null) {
-      this.timeoutTimer = setTimeout(() => handlers.timeout(), Math.max(0, options.deadline - Date.now()));
-    }
+    if (options.deadline !== null) this.timeoutTimer = timerAt(options.deadline, () => handlers.timeout());
   }
 
   get quietMs(): number {
@@ -49,28 +62,28 @@ export class TaskMonitor {
   }
 
   private armStale(): void {
-    const wait = Math.max(0, this.lastActivity + this.options.staleMs - Date.now());
-    this.staleTimer = setTimeout(() => {
+    if (this.options.staleMs === 0) return;
+    this.staleTimer = timerAt(this.lastActivity + this.options.staleMs, () => {
       if (this.quietMs >= this.options.staleMs) this.handlers.stale(this.quietMs);
       else this.armStale();
-    }, wait);
+    });
   }
 
   private armIdle(): void {
     const window = this.options.stabilityMs;
     if (window === null) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
+    this.idleTimer?.clear();
+    this.idleTimer = timerAt(this.lastActivity + window, () => {
       if (this.quietMs >= window) {
         this.idleReported = true;
         this.handlers.idle();
       } else this.armIdle();
-    }, Math.max(0, this.lastActivity + window - Date.now()));
+    });
   }
 
   stop(): void {
-    clearTimeout(this.staleTimer);
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.timeoutTimer);
+    this.staleTimer?.clear();
+    this.idleTimer?.clear();
+    this.timeoutTimer?.clear();
   }
 }

@@ -2,18 +2,10 @@
 // tmux makes each pane's process a session leader), so one signal to -pgid reaches every descendant
 // that did not move itself into another group.
 
-export function groupAlive(pgid: number): boolean {
+/** Whether a process (pid) or any member of a process group (-pgid) is alive. */
+export function processAlive(pidOrGroup: number): boolean {
   try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
+    process.kill(pidOrGroup, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
@@ -32,7 +24,7 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 export function killGroup(pgid: number, graceMs: number): void {
   signalGroup(pgid, 'SIGTERM');
   const timer = setTimeout(() => {
-    if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL');
+    if (processAlive(-pgid)) signalGroup(pgid, 'SIGKILL');
   }, graceMs);
   timer.unref();
 }

@@ -11,7 +11,8 @@ dir=$1
 mode=${2:-headless}
 log="$dir/output.log"
 
-now_ms() { local t=${EPOCHREALTIME/./}; echo "${t:0:13}"; }
+# EPOCHREALTIME uses the locale's decimal separator (a comma in de_DE): keep the digits only.
+now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; echo "${t:0:13}"; }
 started=$(now_ms)
 agent=""
 ended=0
@@ -52,9 +53,9 @@ if [ "$mode" = pane ]; then
   # the log is complete when the controller reads it.
   exec 3> >(exec tee -a "$log")
   tee_pid=$!
-  env -i "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- &
+  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- &
 else
-  env -i "${envv[@]}" "${argv[@]}" <"$input" >>"$log" 2>&1 &
+  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >>"$log" 2>&1 &
 fi
 agent=$!
 wait "$agent"

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pidAlive } from '../../src/runner/kill.js';
+import { processAlive } from '../../src/runner/kill.js';
 import { startTestController, until, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
@@ -47,7 +47,7 @@ describe('liveness', () => {
     const ended = await tc.waitFinal(t.id);
     expect(ended.state).toBe('interrupt');
     expect(ended.reason).toMatch(/no output for .*staleTimeoutMs/);
-    await until(() => !pidAlive(pid), 'the hung agent to be killed');
+    await until(() => !processAlive(pid), 'the hung agent to be killed');
   });
 
   it('--timeout ends a task as error and frees its slot', async () => {
@@ -68,12 +68,12 @@ describe('liveness', () => {
       const lines = existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8').trim().split('\n').filter(Boolean) : [];
       return lines.length === 2 ? lines.map(Number) : null;
     }, 'both children to start');
-    expect(pids.every(pidAlive)).toBe(true);
+    expect(pids.every((p) => processAlive(p))).toBe(true);
     const r = await tc.cli(['cancel', t.id]);
     expect(r.exitCode).toBe(0);
     const ended = await tc.waitFinal(t.id);
     expect(ended.state).toBe('cancelled');
-    await until(() => pids.every((p) => !pidAlive(p)), 'every process of the tree to die');
+    await until(() => pids.every((p) => !processAlive(p)), 'every process of the tree to die');
   });
 
   it('cancelling a pending task just removes it from the queue', async () => {
@@ -121,5 +121,44 @@ describe('liveness', () => {
     const done = await tc.waitFinal(t.id);
     expect(done.state).toBe('completed');
     expect(done.reason).toContain('idle for');
+  });
+});
+
+describe('edge cases found in review', () => {
+  it('a timeout longer than a timer can hold (24.8 days) does not fire at once', async () => {
+    tc = await startTestController(config(''));
+    const t = await tc.launch(['--agent', 'shell', '--timeout', '30d', '--prompt', 'sleep 0.3; echo fine']);
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+  });
+
+  it('output --follow ends for a finished task whose log ends inside a UTF-8 character', async () => {
+    tc = await startTestController(config(''));
+    const t = await tc.launch(['--agent', 'shell', '--prompt', "printf 'caf\\xc3'"]);
+    await tc.waitFinal(t.id);
+    const r = await tc.cli(['output', t.id, '--follow']);
+    expect(r.exitCode).toBe(0);
+    expect(Buffer.from(r.stdout as string).subarray(0, 3).toString()).toBe('caf');
+  });
+
+  it('cancel with an unknown id cancels nothing and says which id', async () => {
+    tc = await startTestController(config(''));
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 30']);
+    const r = await tc.cli(['cancel', t.id, 'bg_zzzzzzzz']);
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toContain('no task bg_zzzzzzzz; nothing was cancelled');
+    const c = await tc.client();
+    expect((await c.request<{ state: string }>({ op: 'get', taskId: t.id })).state).not.toBe('cancelled');
+    c.close();
+  });
+
+  it('refuses a working directory that does not exist, and an unreadable prompt file', async () => {
+    tc = await startTestController(config(''));
+    const cwd = await tc.cli(['launch', '--agent', 'shell', '--cwd', '/nonexistent/dir', '--prompt', 'true']);
+    expect(cwd.exitCode).toBe(2);
+    expect(cwd.stderr).toContain('cwd /nonexistent/dir is not a directory');
+    const file = await tc.cli(['launch', '--agent', 'shell', '--prompt-file', 'missing.md']);
+    expect(file.exitCode).toBe(2);
+    expect(file.stderr).toMatch(/--prompt-file .*missing\.md: cannot read it \(ENOENT\)/);
   });
 });

@@ -3,7 +3,7 @@ import { ControllerClient, startController } from '../../controller/client.js';
 import { runController } from '../../controller/main.js';
 import type { Stats } from '../../controller/protocol.js';
 import { homePaths, panecrewHome } from '../../core/paths.js';
-import { pidAlive } from '../../runner/kill.js';
+import { processAlive } from '../../runner/kill.js';
 import { formatDuration } from '../../config/duration.js';
 import { defineVerb, EXIT, printJson, UsageError } from '../command.js';
 
@@ -26,7 +26,7 @@ Actions:
   status   is it running, its pid, uptime and load
   run      run it in the foreground (for service managers and debugging)
 Options:
-  --set PATH=VALUE   (run) override a config option, e.g. --set background_task.defaultConcurrency=2
+  --set PATH=VALUE   (start, run) override a config option, e.g. --set background_task.defaultConcurrency=2
   --json             (status) machine-readable
 Exit codes: 0 ok; status: 3 when not running.`,
   options: { json: { type: 'boolean' }, set: { type: 'string', multiple: true } },
@@ -46,7 +46,7 @@ Exit codes: 0 ok; status: 3 when not running.`,
           ctx.out('the controller is already running');
           return EXIT.ok;
         }
-        await startController(ctx.env, paths);
+        await startController(ctx.env, paths, (values.set as string[] | undefined) ?? []);
         ctx.out(`controller started (${paths.socket})`);
         return EXIT.ok;
       }
@@ -68,7 +68,7 @@ Exit codes: 0 ok; status: 3 when not running.`,
         });
         // The socket closes before the process exits; wait for the exit so a start right after works.
         const deadline = Date.now() + 10_000;
-        while (pid && pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (pid && processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         ctx.out('controller stopped');
         return EXIT.ok;
       }

@@ -11,7 +11,14 @@ function readPrompt(values: Record<string, unknown>, positionals: string[], ctx:
   const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;
   if (sources > 1) throw new UsageError('give the prompt one way: --prompt TEXT, --prompt-file FILE, or - to read standard input');
   if (typeof values.prompt === 'string') return values.prompt;
-  if (typeof values['prompt-file'] === 'string') return readFileSync(resolve(ctx.cwd, values['prompt-file']), 'utf8');
+  if (typeof values['prompt-file'] === 'string') {
+    const file = resolve(ctx.cwd, values['prompt-file']);
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--prompt-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
   if (positionals.length === 1 && positionals[0] === '-') return readFileSync(0, 'utf8');
   if (positionals.length) return positionals.join(' ');
   throw new UsageError('no prompt: use --prompt TEXT, --prompt-file FILE, or - to read it from standard input');

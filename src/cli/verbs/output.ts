@@ -1,4 +1,5 @@
 import type { ListedTask } from '../../controller/protocol.js';
+import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
 
 interface Chunk {
@@ -65,7 +66,7 @@ Exit codes: 0 printed, 4 no such task.`,
             .catch(reject)
             .finally(() => (busy = null));
         };
-        c.onClose(() => reject(new Error('the controller went away')));
+        c.onClose(() => reject(new ClientError('unavailable', 'the controller went away; the task keeps running: panecrew output ID -f again')));
         void c
           .subscribe((e) => {
             if ((e.event === 'output' && e.taskId === taskId) || (e.event === 'task' && e.task.id === taskId)) pump();
