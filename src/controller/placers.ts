@@ -58,11 +58,12 @@ class PanePlacer implements Placer {
     this.log(`${task.id} ${task.state}: ${task.state === 'cancelled' ? 'closing' : 'finishing'} pane ${paneId}`);
     const done =
       task.state === 'cancelled'
-        ? mgr.kill(paneId)
+        ? mgr.kill(paneId, task.id)
         : mgr.finish(paneId, {
             banner: banner(task),
             keep: this.config.tmux.keep_failed_panes && task.state !== 'completed' && task.state !== 'pending',
             outputFile: taskPaths(this.tasksDir, task.id).output,
+            taskId: task.id,
           });
     done.then(
       () => this.log(`${task.id}: pane ${paneId} tidied`),
@@ -71,7 +72,7 @@ class PanePlacer implements Placer {
   }
 
   async focus(task: Task): Promise<void> {
-    if (task.paneId) await this.manager(task).focus(task.paneId);
+    if (task.paneId) await this.manager(task).focus(task.paneId, task.id);
   }
 }
 

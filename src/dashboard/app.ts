@@ -5,8 +5,9 @@ import { isFinal } from '../core/task.js';
 import { DetailLoader } from './detail.js';
 import { Feed } from './feed.js';
 import { handleKey, type Action } from './keys.js';
-import { applyEvent, initialState, mergeTasks, replaceTasks, reselect, selected, type DashboardState } from './state.js';
+import { applyEvent, initialState, replaceTasks, reselect, selected, type DashboardState } from './state.js';
 import { openTerminal, type Terminal } from './terminal.js';
+import { revealPane } from './reveal.js';
 import { renderView } from './view.js';
 
 /** At most ~20 frames a second, however fast events come. */
@@ -68,10 +69,6 @@ export function runDashboard(opts: DashboardOptions): Promise<number> {
       state = { ...state, stats: s };
       schedule();
     },
-    anyPending: () => [...state.tasks.values()].some((t) => t.state === 'pending'),
-    refreshed(list) {
-      set(mergeTasks(state, list));
-    },
   });
   const detail = new DetailLoader(feed, (d) => {
     state = { ...state, detail: d };
@@ -103,17 +100,20 @@ export function runDashboard(opts: DashboardOptions): Promise<number> {
     };
 
     const act = async (a: Action): Promise<void> => {
-      const t = selected(state);
       if (a.kind === 'quit') return quit();
-      if (!t) return;
       try {
+        if (a.kind === 'cancel') {
+          // The confirmation names its task: it may no longer be selected, or even listed.
+          if (!state.tasks.has(a.taskId)) return say(`${a.taskId} is gone (removed meanwhile): nothing to cancel`, true);
+          const r = await feed.request<ListedTask[]>({ op: 'cancel', taskIds: [a.taskId] });
+          return say(r.length ? `cancelled ${a.taskId}` : `${a.taskId} had already ended`);
+        }
+        const t = selected(state);
+        if (!t) return;
         if (a.kind === 'focus') {
           const r = await feed.request<ListedTask>({ op: 'focus', taskId: t.id });
-          say(`focused ${r.id} in pane ${r.paneId}`);
+          say(await revealPane(opts.env, r));
           if (opts.exitOnFocus) quit();
-        } else if (a.kind === 'cancel') {
-          const r = await feed.request<ListedTask[]>({ op: 'cancel', taskIds: [a.taskId] });
-          say(r.length ? `cancelled ${a.taskId}` : `${a.taskId} had already ended`);
         } else if (a.kind === 'relaunch') {
           if (!isFinal(t.state)) return say(`${t.id} is still ${t.state}: cancel it first (c)`, true);
           const r = await feed.request<ListedTask>({ op: 'relaunch', taskId: t.id });

@@ -1,24 +1,25 @@
 // The dashboard's link to the controller: subscribe, then list; stats re-read after task events
 // (one refresh in flight, one more queued at most, at most four a second); and when the controller goes away, reconnect
 // with backoff. A new connection never starts a controller: the first one may, like every verb.
+// Task events carry everything the table shows, wait reasons included: the controller sends one whenever
+// a pending task's wait reason changes, so the task list is read only on (re)connecting.
 import { ClientError, ControllerClient } from '../controller/client.js';
 import type { ListedTask, RequestInput, ServerEvent, Stats } from '../controller/protocol.js';
 import type { Connection } from './state.js';
 
 export interface FeedHandlers {
   connection(c: Connection): void;
-  /** The whole task list, after every (re)connect. */
+  /**
+   * The whole task list, after every (re)connect. The controller computes a reply right before writing
+   * it, so every event received before the list is already in it: the list replaces what was there.
+   */
   tasks(list: ListedTask[]): void;
   event(e: ServerEvent): void;
   stats(s: Stats): void;
-  /** Whether some task is pending (its wait reason may have changed without an event of its own). */
-  anyPending(): boolean;
-  /** Active tasks re-read after task events, for their current wait reasons. */
-  refreshed(list: ListedTask[]): void;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
-/** Stats and wait reasons are re-read at most this often while events flow. */
+/** Stats are re-read at most this often while events flow. */
 const REFRESH_MS = 250;
 
 /** Runs `fn` at most once at a time; calls made meanwhile fold into one more run after it. */
@@ -50,23 +51,15 @@ export class Feed {
 
   private lastRefresh = 0;
 
-  /**
-   * After task events: the stats, and the active tasks when some wait, because the controller sends no
-   * event when only a pending task's wait reason changes (e.g. from "queued" to "no free slot").
-   */
+  /** After task events: the stats (per-key counts, the gate), which no event carries. */
   readonly refresh = coalesced(async () => {
     const wait = this.lastRefresh + REFRESH_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.lastRefresh = Date.now();
     const client = this.client;
     if (!client) return;
-    const [stats, list] = await Promise.all([
-      client.request<Stats>({ op: 'stats' }),
-      this.handlers.anyPending() ? client.request<ListedTask[]>({ op: 'list' }) : null,
-    ]);
-    if (client !== this.client) return;
-    this.handlers.stats(stats);
-    if (list) this.handlers.refreshed(list);
+    const stats = await client.request<Stats>({ op: 'stats' });
+    if (client === this.client) this.handlers.stats(stats);
   });
 
   constructor(
@@ -112,13 +105,23 @@ export class Feed {
       if (this.client === client) this.client = null;
       this.retry(new Error('the controller closed the connection'));
     });
+    // Quit while connecting: close this connection too, or its socket keeps the process alive.
+    const abandoned = (): boolean => {
+      if (!this.stopped) return false;
+      live = false;
+      client.close();
+      return true;
+    };
     try {
       // Subscribe before listing: an event that races the list is either in the list or comes after it.
       const sub = await client.subscribe<{ stats: Stats }>((e) => {
+        if (this.stopped) return;
         this.handlers.event(e);
         if (e.event !== 'output') this.refresh();
       });
+      if (abandoned()) return;
       const list = await client.request<ListedTask[]>({ op: 'list' });
+      if (abandoned()) return;
       this.client = client;
       this.attempt = 0;
       this.handlers.connection({ state: 'connected' });

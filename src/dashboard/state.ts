@@ -98,15 +98,12 @@ export function applyEvent(s: DashboardState, e: ServerEvent): DashboardState {
   return reselect({ ...s, tasks }, s);
 }
 
+/**
+ * The whole list from the controller replaces what was shown. It is never older than an event received
+ * before it: the controller computes each reply right before writing it, after the journal is synced.
+ */
 export function replaceTasks(s: DashboardState, list: ListedTask[]): DashboardState {
   return reselect({ ...s, tasks: new Map(list.map((t) => [t.id, t])) }, s);
-}
-
-/** Tasks re-read from the controller: newer than anything received before the reply, so they win. */
-export function mergeTasks(s: DashboardState, list: ListedTask[]): DashboardState {
-  const tasks = new Map(s.tasks);
-  for (const t of list) tasks.set(t.id, t);
-  return reselect({ ...s, tasks }, s);
 }
 
 /** Moves the selection by `delta` rows (clamped). */

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { tmuxArg } from '../tmux/client.js';
 
 export const DEMO_SESSION = 'panecrew-demo';
 
@@ -15,11 +16,9 @@ export interface DemoTmux {
   launcherEnv: { TMUX: string; TMUX_PANE: string };
 }
 
-const tmux = (socketName: string, args: string[]) => execa('tmux', ['-L', socketName, '-f', '/dev/null', ...args], { reject: false, stdin: 'ignore' });
-
-export async function demoServerRunning(socketName: string): Promise<boolean> {
-  return (await tmux(socketName, ['has-session', '-t', DEMO_SESSION])).exitCode === 0;
-}
+/** tmux on the demo's server; every argument escaped (tmux splits commands at any argument ending in ';'). */
+const tmux = (socketName: string, args: string[]) =>
+  execa('tmux', ['-L', socketName, '-f', '/dev/null', ...args].map(tmuxArg), { reject: false, stdin: 'ignore' });
 
 export async function killDemoServer(socketName: string): Promise<void> {
   await tmux(socketName, ['kill-server']);
@@ -60,7 +59,7 @@ export function attachDemo(socketName: string, env: NodeJS.ProcessEnv): Promise<
   const attachEnv = { ...env };
   delete attachEnv.TMUX;
   delete attachEnv.TMUX_PANE;
-  const child = spawn('tmux', ['-L', socketName, 'attach', '-t', DEMO_SESSION], { stdio: 'inherit', env: attachEnv });
+  const child = spawn('tmux', ['-L', socketName, 'attach', '-t', DEMO_SESSION].map(tmuxArg), { stdio: 'inherit', env: attachEnv });
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
@@ -81,6 +80,7 @@ export async function startMockServer(entry: string, delayMs: number): Promise<M
       try {
         resolve((JSON.parse(line) as { url: string }).url);
       } catch {
+        child.kill('SIGTERM'); // detached: it would outlive us, serving nobody
         reject(new Error(`the local Messages API server said ${JSON.stringify(line)} instead of {"url":...}`));
       }
     });

@@ -14,14 +14,28 @@ export type WaitOutcome = { ended: true; task: ListedTask } | { ended: false; ta
 
 export class ControllerLink {
   private shared: Promise<ControllerClient> | null = null;
+  /** Set by close(): no connection is opened (nor a controller started) after it. */
+  private closed = false;
 
   constructor(private readonly opts: ConnectionOptions) {}
 
-  private connect(): Promise<ControllerClient> {
-    return ControllerClient.connect({ env: this.opts.env, autostart: this.opts.autostart });
+  private closedError(): ClientError {
+    return new ClientError('unavailable', 'the MCP server is shutting down');
+  }
+
+  private async connect(): Promise<ControllerClient> {
+    if (this.closed) throw this.closedError();
+    const c = await ControllerClient.connect({ env: this.opts.env, autostart: this.opts.autostart });
+    // Closed while connecting: nobody would close this connection, and it would keep the process alive.
+    if (this.closed) {
+      c.close();
+      throw this.closedError();
+    }
+    return c;
   }
 
   private client(): Promise<ControllerClient> {
+    if (this.closed) return Promise.reject(this.closedError());
     if (!this.shared) {
       const pending = this.connect();
       this.shared = pending;
@@ -78,7 +92,9 @@ export class ControllerLink {
     }
   }
 
+  /** Closes the shared connection; every later request is refused and opens no new connection. */
   close(): void {
+    this.closed = true;
     const shared = this.shared;
     this.shared = null;
     void shared?.then((c) => c.close(), () => {});

@@ -20,23 +20,47 @@ export function notice(t: ListedTask): string {
 }
 
 /**
- * The endings not yet collected by the main agent of this pane (`$TMUX_PANE`, or `headless` outside
- * tmux), marked collected as they are returned so each is announced once. Empty when no controller
- * answers within the deadline.
+ * Announces the endings not yet collected by the main agent of this pane (`$TMUX_PANE`, or
+ * `headless` outside tmux), each once: reads them without marking, hands their notices to `write`,
+ * and only then marks exactly those tasks collected — so a notice is never marked without being
+ * written. `write` is called at most once, and never after the deadline; when the deadline passes
+ * while marking, the unmarked ones are announced again next time (a repeat, never a loss). Resolves
+ * by the deadline at the latest; the connection is closed in every path.
  */
-export async function uncollectedNotices(env: NodeJS.ProcessEnv, deadlineMs = HOOK_DEADLINE_MS): Promise<string[]> {
+export async function announceUncollected(env: NodeJS.ProcessEnv, write: (notices: string[]) => void, deadlineMs = HOOK_DEADLINE_MS): Promise<void> {
   let client: ControllerClient | undefined;
+  let expired = false;
   let timer: NodeJS.Timeout | undefined;
   const work = (async () => {
     client = await ControllerClient.connect({ env, autostart: false });
-    const ended = await client.request<ListedTask[]>({ op: 'uncollected', origin: env.TMUX_PANE || 'headless', mark: true });
-    return ended.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map(notice);
-  })();
-  const expired = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), deadlineMs)));
+    if (expired) return;
+    const ended = await client.request<ListedTask[]>({ op: 'uncollected', origin: env.TMUX_PANE || 'headless', mark: false });
+    if (expired || !ended.length) return;
+    write(ended.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map(notice));
+    // `result` with collect marks one task read (and no other that ended meanwhile).
+    const c = client;
+    await Promise.all(ended.map((t) => c.request({ op: 'result', taskId: t.id, collect: true })));
+  })()
+    .catch(() => {})
+    .finally(() => client?.close());
+  const deadline = new Promise<void>(
+    (resolve) =>
+      (timer = setTimeout(() => {
+        expired = true;
+        client?.close();
+        resolve();
+      }, deadlineMs)),
+  );
   try {
-    return await Promise.race([work.catch(() => []), expired]);
+    await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
-    client?.close();
   }
+}
+
+/** The notices announceUncollected would write (already marked collected): the caller prints them. */
+export async function uncollectedNotices(env: NodeJS.ProcessEnv, deadlineMs = HOOK_DEADLINE_MS): Promise<string[]> {
+  const notices: string[] = [];
+  await announceUncollected(env, (n) => notices.push(...n), deadlineMs);
+  return notices;
 }

@@ -28,7 +28,7 @@ export const TaskInput = {
   model: z.string().optional().describe('Override the model, as provider/model, e.g. anthropic/claude-sonnet-4-5. Usually leave it out.'),
   title: z.string().max(200).optional().describe('A short one-line title shown in the pane and in lists (default: the prompt\'s first line).'),
   cwd: z.string().min(1).optional().describe("Working directory of the task; relative paths are taken from this server's directory (the default)."),
-  priority: z.number().int().min(1).max(10).optional().describe('1–10, higher starts first when tasks queue for the same slot (default 5).'),
+  priority: z.number().int().min(1).max(10).optional().describe('1–10, higher starts first when tasks queue for the same slot (default from config: 5 unless changed).'),
   after: z.array(taskId).max(100).optional().describe('Task ids that must complete first; this task waits for them (and fails if one of them fails).'),
   run_in_background: z
     .boolean()
@@ -63,7 +63,7 @@ export const DESCRIPTIONS = {
 Use it for work that can proceed in parallel: exploring a codebase, researching docs, reviewing a change, or running a long shell command.
 Returns the task id at once (run_in_background defaults to true); collect the result later with background_output(task_id). Launch several tasks in a row to run them in parallel; concurrency limits queue the rest automatically.
 With run_in_background: false it waits and returns the result directly.`,
-  background_output: `Read a background task's state, progress and result. Re-readable at any time (nothing is consumed).
+  background_output: `Read a background task's state, progress and result. Re-readable at any time; reading a finished task marks it as read, which only stops the prompt hook from announcing its ending.
 For a running task it shows the tail of its output; with block: true it waits until the task ends (up to timeout ms) and returns the result.
 Pass since (the cursor from the previous answer) to get only output written since then.`,
   background_cancel: 'Cancel a pending or running background task (task_id), or every active task (all: true). Its pane and process are stopped.',

@@ -66,9 +66,10 @@ export function createMcpServer(opts: McpOptions): { server: McpServer; close():
   server.registerTool('task', { title: 'Start a background agent', description: DESCRIPTIONS.task, inputSchema: TaskInput }, (args, extra) =>
     answer(() => taskTool(args, ctx, extra.signal, progress(extra))),
   );
+  // Not read-only: reading a finished task marks it read (only the prompt hook's notices notice that).
   server.registerTool(
     'background_output',
-    { title: "Read a background task's result", description: DESCRIPTIONS.background_output, inputSchema: OutputInput, annotations: { readOnlyHint: true } },
+    { title: "Read a background task's result", description: DESCRIPTIONS.background_output, inputSchema: OutputInput, annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true } },
     (args, extra) => answer(() => outputTool(args, ctx, extra.signal, progress(extra))),
   );
   server.registerTool(

@@ -67,12 +67,20 @@ async function wait(ctx: ToolContext, taskId: string, timeoutMs: number, signal?
   return ctx.link.waitFinal(taskId, timeoutMs, signal, onUpdate);
 }
 
+/**
+ * After a wait the client cancelled (or the server closing aborted): nobody reads the answer, so no
+ * report — its `collect` would mark a just-ended task read and the prompt hook would never announce it.
+ */
+function throwIfAborted(signal: AbortSignal | undefined, taskId: string): void {
+  if (signal?.aborted) throw new Error(`the wait for ${taskId} was cancelled; the task keeps running`);
+}
+
 /** The state, progress, result and output of one task, as background_output answers. */
 async function report(ctx: ToolContext, taskId: string, since: number | undefined, waited?: WaitOutcome, waitedMs?: number): Promise<string> {
   // `collect` marks a finished task as read by the main agent, so the prompt hook does not announce it again.
   const { task, result } = await ctx.link.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId, collect: true });
   const lines = describeTask(task);
-  if (waited && !waited.ended) lines.push(waited.why === 'timeout' ? `still ${task.state} after waiting ${waitedMs}ms; it keeps running — call background_output again later` : 'the wait was cancelled; the task keeps running');
+  if (waited && !waited.ended) lines.push(`still ${task.state} after waiting ${waitedMs}ms; it keeps running — call background_output again later`);
   const final = isFinal(task.state);
   if (final && task.startedAt === null) return lines.join('\n');
   if (final && result !== null) {
@@ -99,6 +107,7 @@ export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortS
   if (args.run_in_background === false) {
     const timeoutMs = args.timeout ?? DEFAULT_FOREGROUND_MS;
     const outcome = await wait(ctx, task.id, timeoutMs, signal, onUpdate);
+    throwIfAborted(signal, task.id);
     return `task_id: ${task.id}\n${await report(ctx, task.id, undefined, outcome, timeoutMs)}`;
   }
   return [
@@ -114,6 +123,7 @@ export async function outputTool(args: OutputArgs, ctx: ToolContext, signal?: Ab
   if (!args.block) return report(ctx, args.task_id, args.since);
   const timeoutMs = args.timeout ?? DEFAULT_BLOCK_MS;
   const outcome = await wait(ctx, args.task_id, timeoutMs, signal, onUpdate);
+  throwIfAborted(signal, args.task_id);
   return report(ctx, args.task_id, args.since, outcome, timeoutMs);
 }
 

@@ -63,12 +63,6 @@ export class TmuxClient {
     this.bin = bin;
   }
 
-  /** The server of the tmux client we run inside (first comma field of `$TMUX`), or the default server. */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): TmuxClient {
-    const socketPath = env.TMUX?.split(',')[0];
-    return new TmuxClient(socketPath ? { socketPath } : {});
-  }
-
   /** The argv that selects the server, put before every command. */
   serverArgs(): string[] {
     if (this.server.socketPath) return ['-S', this.server.socketPath];

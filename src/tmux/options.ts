@@ -16,7 +16,8 @@ export const TmuxOptionsSchema = z
     /** Run agents in tmux panes; false runs them as detached processes. */
     enabled: z.boolean().default(true),
     /** Detached session created when panecrew is launched outside tmux. */
-    session: z.string().min(1).default('panecrew'),
+    // tmux expands formats in new-session -s: a '#' would make the created name differ from this one.
+    session: z.string().min(1).regex(/^[^#]+$/, 'a session name cannot contain #').default('panecrew'),
     /** A built-in tmux layout or the name of a file in layouts/ (or layouts_dir) without `.yaml`. */
     layout: z
       .string()

@@ -2,7 +2,7 @@
 // window, shows the ending banner, closes finished panes and promotes overflow panes when room frees.
 // All state that must survive a controller restart lives in tmux itself (pane and window options,
 // see OPT), so a new PaneManager picks up where the last one stopped.
-import { escapeFormat, TmuxError, type TmuxClient } from './client.js';
+import { TmuxError, type TmuxClient } from './client.js';
 import { planLayout, type LayoutPlan, type LayoutSpec, type PlanOptions } from './layout-plan.js';
 import { loadLayout } from './layouts.js';
 import type { TmuxOptions } from './options.js';
@@ -48,6 +48,8 @@ export class PaneManager {
   private readonly log: (msg: string) => void;
   private layout: LayoutSpec | null = null;
   private readonly closeTimers = new Map<string, NodeJS.Timeout>();
+  /** The task whose pane a pending close is for (see kill). */
+  private readonly closeTasks = new Map<string, string | undefined>();
   private seq = 0;
   /** Every change to tmux goes through this chain: two opens must not both claim the last free slot. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -67,31 +69,41 @@ export class PaneManager {
    * output (see showBanner), and unless `keep` the pane closes after close_delay_ms, the window is
    * laid out again and the oldest overflow pane is promoted. Resolves once the banner shows.
    */
-  finish(paneId: string, opts: { banner: string[]; keep: boolean; outputFile?: string }): Promise<void> {
+  finish(paneId: string, opts: { banner: string[]; keep: boolean; outputFile?: string; taskId?: string }): Promise<void> {
     return this.serial(async () => {
       const info = await paneInfo(this.client, paneId);
-      if (!info) {
-        this.log(`finish: pane ${paneId} is gone already`);
+      if (!info || (opts.taskId !== undefined && info.taskId !== opts.taskId)) {
+        this.log(`finish: pane ${paneId} is gone${info ? ` (it is now another pane, of task ${info.taskId || 'none'})` : ''}`);
         return;
       }
-      await this.showBanner(paneId, opts.banner, opts.outputFile);
+      try {
+        await this.showBanner(paneId, opts.banner, opts.outputFile);
+      } catch (err) {
+        // The banner is a courtesy; the pane must still close and free its room.
+        this.log(`banner for ${paneId} failed: ${(err as Error).message}`);
+      }
       if (opts.keep) return;
       this.clearTimer(paneId);
       const timer = setTimeout(() => {
         this.closeTimers.delete(paneId);
-        this.kill(paneId).catch((err: unknown) => this.log(`closing finished pane ${paneId} failed: ${(err as Error).message}`));
+        this.kill(paneId, this.closeTasks.get(paneId)).catch((err: unknown) => this.log(`closing finished pane ${paneId} failed: ${(err as Error).message}`));
       }, this.options.close_delay_ms);
       timer.unref();
       this.closeTimers.set(paneId, timer);
+      this.closeTasks.set(paneId, opts.taskId);
     });
   }
 
-  /** Kills the pane now (cancel, or the delayed close), lays its window out again and promotes. */
-  kill(paneId: string): Promise<void> {
+  /**
+   * Kills the pane now (cancel, or the delayed close), lays its window out again and promotes. With
+   * `taskId`, only if the pane still belongs to that task: pane ids restart at %0 with each tmux
+   * server, so after a restart a remembered id may name someone else's pane.
+   */
+  kill(paneId: string, taskId?: string): Promise<void> {
     return this.serial(async () => {
       this.clearTimer(paneId);
       const info = await paneInfo(this.client, paneId);
-      if (!info) return;
+      if (!info || (taskId !== undefined && info.taskId !== taskId)) return;
       await killPane(this.client, paneId);
       await this.afterRemoval(info.windowId, info.home);
     });
@@ -102,10 +114,10 @@ export class PaneManager {
    * into its home window: joined when there is room, otherwise swapped with the oldest visible agent
    * pane (which goes to the overflow window in its place), so the user sees it beside the main pane.
    */
-  focus(paneId: string): Promise<void> {
+  focus(paneId: string, taskId?: string): Promise<void> {
     return this.serial(async () => {
       let info = await paneInfo(this.client, paneId);
-      if (!info) throw new Error(`cannot focus pane ${paneId}: it no longer exists`);
+      if (!info || (taskId !== undefined && info.taskId !== taskId)) throw new Error(`cannot focus pane ${paneId}: it no longer exists`);
       const from = await windowInfo(this.client, info.windowId);
       const home = info.home ? await windowInfo(this.client, info.home) : null;
       if (from?.isOverflow && home) {
@@ -163,6 +175,7 @@ export class PaneManager {
     const t = this.closeTimers.get(paneId);
     if (t) clearTimeout(t);
     this.closeTimers.delete(paneId);
+    this.closeTasks.delete(paneId);
   }
 
   private nextSeq(): string {
@@ -185,7 +198,7 @@ export class PaneManager {
   }
 
   private async openNow(req: OpenPaneRequest): Promise<OpenedPane> {
-    const main = req.mainPane ? await this.resolveMain(req.mainPane) : await this.ensureSession();
+    const main = (req.mainPane && (await this.resolveMain(req.mainPane, req.taskId))) || (await this.ensureSession());
     const tag = { taskId: req.taskId, seq: this.nextSeq(), home: '', title: `${req.taskId} ${req.agent} ${req.title}` };
     if (req.requested === 'window') {
       const win = await newWindow(this.client, main.sessionId, req.taskId, req.cwd);
@@ -199,7 +212,7 @@ export class PaneManager {
       const paneId = await this.splitInto(main.windowId, req.cwd);
       if (paneId) {
         const pid = await startInPane(this.client, paneId, tag, req.command, req.cwd);
-        await this.relayoutNow(main.windowId);
+        await this.relayoutAfterStart(main.windowId);
         return { paneId, pid, placement: 'pane', windowId: main.windowId };
       }
     } else {
@@ -220,8 +233,17 @@ export class PaneManager {
       paneId = win.paneId;
     }
     const pid = await startInPane(this.client, paneId, tag, req.command, req.cwd);
-    await this.relayoutNow(windowId!);
+    await this.relayoutAfterStart(windowId!);
     return { paneId, pid, placement: 'overflow', windowId: windowId! };
+  }
+
+  /** Once the agent runs, a failed layout is only cosmetic: say so, never lose track of the pane. */
+  private async relayoutAfterStart(windowId: string): Promise<void> {
+    try {
+      await this.relayoutNow(windowId);
+    } catch (err) {
+      this.log(`layout of ${windowId} failed: ${(err as Error).message}`);
+    }
   }
 
   private async findOverflow(sessionId: string): Promise<string | null> {
@@ -249,9 +271,13 @@ export class PaneManager {
     return null;
   }
 
-  private async resolveMain(paneId: string): Promise<{ paneId: string; windowId: string; sessionId: string }> {
+  /** The launching pane, or null when it closed while the task waited in the queue. */
+  private async resolveMain(paneId: string, taskId: string): Promise<{ paneId: string; windowId: string; sessionId: string } | null> {
     const info = await paneInfo(this.client, paneId);
-    if (!info) throw new Error(`the launching pane ${paneId} does not exist on this tmux server`);
+    if (!info) {
+      this.log(`task ${taskId}: the launching pane ${paneId} is gone; using the ${this.options.session} session`);
+      return null;
+    }
     return { paneId, windowId: info.windowId, sessionId: info.sessionId };
   }
 
@@ -292,6 +318,15 @@ export class PaneManager {
     const hasMain = !win.isOverflow && panes.some((p) => p.paneId === win.mainPane);
     if (!hasMain) {
       await this.client.run(['select-layout', '-t', windowId, 'tiled']);
+      return;
+    }
+    if (!panes.some((p) => p.taskId)) {
+      // The last agent left: give the person's window back as it was, without our resize hook.
+      await this.client.runAll([
+        ['set-hook', '-uw', '-t', windowId, 'window-resized'],
+        ['set-option', '-uw', '-t', windowId, 'main-pane-width'],
+        ['set-option', '-uw', '-t', windowId, 'main-pane-height'],
+      ]);
       return;
     }
     // Built-in layouts take the first pane of the window as the main pane.
@@ -343,7 +378,8 @@ export class PaneManager {
         }
       }
     }
-    const windowId = await this.client.run(['break-pane', '-d', '-s', paneId, '-n', escapeFormat(this.options.overflow_window), '-P', '-F', '#{window_id}']);
+    // Without -t, break-pane puts the new window in tmux's "best" session, not the pane's own.
+    const windowId = await this.client.run(['break-pane', '-d', '-s', paneId, '-t', `${sessionId}:`, '-n', this.options.overflow_window, '-P', '-F', '#{window_id}']);
     await this.client.run(['set-option', '-w', '-t', windowId, OPT.overflow, '1']);
   }
 
@@ -406,10 +442,11 @@ export class PaneManager {
       // History too (-S -): a pane that shrank after its output pushed its top rows there. Rows as
       // drawn (no -J), so each is at most the pane's width and the respawn stays far under tmux's
       // 16 KB command limit.
-      const screen = await this.client.run(['capture-pane', '-p', '-e', '-S', '-', '-t', paneId]);
+      // No -e: colour codes would make rows longer than the pane is wide.
+      const screen = await this.client.run(['capture-pane', '-p', '-S', '-', '-t', paneId]);
       lines = screen.split('\n');
-      while (lines.length > 0 && (lines[lines.length - 1]!.replace(/\u001b\[[0-9;]*m/g, '').trim() === '' || /^Pane is dead/.test(lines[lines.length - 1]!))) lines.pop();
-      lines = lines.slice(-rows);
+      while (lines.length > 0 && (lines[lines.length - 1]!.trim() === '' || /^Pane is dead/.test(lines[lines.length - 1]!))) lines.pop();
+      lines = rows ? lines.slice(-rows) : [];
     }
     await this.client.runAll([
       ['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on'],

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Confinement } from '../../src/agent/confine.js';
@@ -94,6 +96,46 @@ describe('read_file', () => {
     expect(a).toMatchObject({ isError: true, refused: true });
     expect(a.text).toMatch(/^refused: linked-out\/key\.ts is a symlink that resolves to .*secret\/key\.ts, outside the working directory/);
     expect((await call('list_dir', { path: 'linked-out' })).refused).toBe(true);
+  });
+});
+
+describe('files that are not regular', () => {
+  // A FIFO with no writer: reading it by name would block forever.
+  const fifo = (rel: string): void => {
+    execFileSync('mkfifo', [path.join(root, rel)]);
+  };
+
+  it('read_file on a FIFO says it is not a regular file, at once', async () => {
+    fifo('pipe');
+    expect(await call('read_file', { path: 'pipe' })).toEqual({ text: 'pipe is not a regular file', isError: true, refused: false });
+  }, 3000);
+
+  it('grep over a folder with a FIFO in it completes; grep on the FIFO itself says why not', async () => {
+    fifo('src/pipe');
+    expect((await call('grep', { pattern: 'logout', path: 'src' })).text).toBe('src/deep/b.ts:1: export function logout() {}');
+    expect(await call('grep', { pattern: 'x', path: 'src/pipe' })).toMatchObject({ text: 'src/pipe is not a regular file', isError: true });
+  }, 3000);
+
+  it('read_file refuses a directory and a device', async () => {
+    expect((await call('read_file', { path: 'src' })).text).toBe('src is a directory; use list_dir to see its entries');
+    const dev = new Confinement('/dev');
+    await expect(dev.openFile('null')).rejects.toThrow('null is not a regular file');
+  });
+});
+
+describe('an opened file is checked by its descriptor, not its name', () => {
+  // What a swap between the check and the open would give: a name that resolved inside, and a
+  // descriptor of a file outside. Made deterministic by opening the outside file directly.
+  it('a descriptor of a file outside the root is refused even when the name was inside', async () => {
+    const outside = await fsp.open(path.join(outer, 'secret', 'key.ts'), 'r');
+    const within = await fsp.open(path.join(root, 'src', 'a.ts'), 'r');
+    try {
+      expect(await ctx.confine.holds(outside, path.join(root, 'src', 'a.ts'))).toBe(false);
+      expect(await ctx.confine.holds(within, path.join(root, 'src', 'a.ts'))).toBe(true);
+    } finally {
+      await outside.close();
+      await within.close();
+    }
   });
 });
 

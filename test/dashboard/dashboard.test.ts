@@ -105,6 +105,52 @@ describe('panecrew dashboard in a real terminal', () => {
     await dash.waitFor(`focused ${t.id}`);
   });
 
+  test('Enter on a task in another session switches the dashboard’s tmux client to it', async () => {
+    const tmuxConfig = BASE_CONFIG.replace('tmux:\n  enabled: false', 'tmux:\n  enabled: true');
+    const tc = await startTestController(tmuxConfig);
+    cleanup.push(() => tc.stop());
+    const tmux = await startTmuxServer({ width: 160, height: 40 });
+    cleanup.push(() => tmux.kill());
+    // The task opens beside a pane of session `work`; the dashboard runs in session `main`.
+    const workPane = (await tmux.client.run(['new-session', '-d', '-s', 'work', '-x', '160', '-y', '40', '-P', '-F', '#{pane_id}', '--', 'sleep', '3600'])).trim();
+    const socket = (await tmux.client.run(['display-message', '-p', '-t', tmux.mainPane, '#{socket_path}'])).trim();
+    const r = await tc.cli(['launch', '--json', '--agent', 'shell', '--placement', 'pane', '--prompt', 'sleep 30'], {
+      env: { TMUX: `${socket},1,0`, TMUX_PANE: workPane },
+    });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const t = JSON.parse(String(r.stdout)) as ListedTask;
+    const dash = await openDashboard(tc, { tmux, session: 'main' });
+    await tmux.client.run(['select-window', '-t', dash.pane]);
+    // A real client on `main`: a second tmux server's pane attaches to it (a tty of its own).
+    const outer = await startTmuxServer({ width: 160, height: 40 });
+    cleanup.push(() => outer.kill());
+    await outer.client.run(['respawn-pane', '-k', '-t', outer.mainPane, '--', 'env', '-u', 'TMUX', '-u', 'TMUX_PANE', 'tmux', '-S', socket, 'attach', '-t', 'main']);
+    const clientSession = async () => (await tmux.client.run(['list-clients', '-F', '#{session_name}'])).trim();
+    await until(async () => (await clientSession()) === 'main', 'a client attached to main');
+    await dash.waitFor((s) => rowOf(s, t.id).includes('running'), `${t.id} running`);
+    await dash.keys('Enter');
+    await until(async () => (await clientSession()) === 'work', 'the client switched to session work');
+    await dash.waitFor(`focused ${t.id}`);
+  });
+
+  test('y cancels the task it asked about even when nothing is selected any more, and says when it has gone', async () => {
+    const { tc, dash } = await setup();
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 30']);
+    await dash.waitFor((s) => rowOf(s, t.id).includes('running'), `${t.id} running`);
+    await dash.keys('a', 'c'); // finished tasks hidden: once it ends, no row is left to select
+    await dash.waitFor(`Cancel ${t.id}`);
+    const c = await tc.client();
+    try {
+      await c.request({ op: 'cancel', taskIds: [t.id] });
+      await until(async () => (await c.request<ListedTask>({ op: 'get', taskId: t.id })).state === 'cancelled', 'cancelled');
+      await c.request({ op: 'prune', olderThanMs: 0 });
+    } finally {
+      c.close();
+    }
+    await dash.keys('y');
+    await dash.waitFor(`${t.id} is gone`);
+  });
+
   test('a resize re-flows the columns without anything overlapping', async () => {
     const { tc, dash } = await setup();
     const t = await tc.launch(['--agent', 'shell', '--title', 'Résumé 世界 🎉 emoji title', '--prompt', 'sleep 20']);

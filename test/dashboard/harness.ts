@@ -21,6 +21,8 @@ export interface OpenOptions {
   color?: boolean;
   /** Run in a new window of this server instead of a server of its own. */
   tmux?: TestTmuxServer;
+  /** With `tmux`: the session to open that window in (default: the one tmux picks). */
+  session?: string;
 }
 
 export async function openDashboard(tc: TestController, opts: OpenOptions = {}): Promise<DashboardPane> {
@@ -39,7 +41,8 @@ export async function openDashboard(tc: TestController, opts: OpenOptions = {}):
     pane = tmux.mainPane;
     await tmux.client.run(['respawn-pane', '-k', '-t', pane, '--', ...argv]);
   } else {
-    pane = (await tmux.client.run(['new-window', '-d', '-P', '-F', '#{pane_id}', '--', ...argv])).trim();
+    const target = opts.session ? ['-t', `${opts.session}:`] : [];
+    pane = (await tmux.client.run(['new-window', '-d', ...target, '-P', '-F', '#{pane_id}', '--', ...argv])).trim();
   }
   const screen = async ({ escapes = false } = {}) => tmux.client.run(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', pane]);
   const dash: DashboardPane = {

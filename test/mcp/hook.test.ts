@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListedTask } from '../../src/controller/protocol.js';
+import { announceUncollected } from '../../src/mcp/hook.js';
 import { CLI, startTestController, type TestController } from '../support/controller.js';
 
 const HOOK = resolve(import.meta.dirname, '../../dist/mcp/hook-main.js');
@@ -50,6 +52,28 @@ describe('panecrew hook claude-code', () => {
 
     const pane = await runHook({ ...tc.env, TMUX: '/tmp/panecrew-no-such-tmux,1,0', TMUX_PANE: '%99' }, 'cli');
     expect(pane.stdout).toBe(`🔔 Background task ${otherPane} completed: from another pane`);
+  });
+
+  it('marks nothing read when its deadline passes before the notices are written', async () => {
+    const id = await ended(['--prompt', 'echo late reader']);
+    const written: string[] = [];
+    const announced = announceUncollected(tc.env, (n) => written.push(...n), 0);
+    // Hold the event loop so the deadline's timer is due before the connection's I/O is seen: timers
+    // run first on the next turn, so the deadline passes while the connection is still pending.
+    const until = Date.now() + 30;
+    while (Date.now() < until);
+    await announced;
+    await new Promise((r) => setTimeout(r, 500)); // the connection it began completes meanwhile
+    expect(written).toEqual([]);
+    const c = await tc.client();
+    try {
+      expect((await c.request<ListedTask[]>({ op: 'uncollected', mark: false })).map((t) => t.id)).toContain(id);
+    } finally {
+      c.close();
+    }
+    // The next prompt announces it, once.
+    expect((await runHook(tc.env)).stdout).toBe(`🔔 Background task ${id} completed: late reader`);
+    expect((await runHook(tc.env)).stdout).toBe('');
   });
 
   it('prints nothing, exits 0 and starts no controller when none runs', async () => {

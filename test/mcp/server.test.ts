@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
-import { until, type TestController } from '../support/controller.js';
+import { CLI, until, type TestController } from '../support/controller.js';
 import { cursorOf, startMcp, taskIdOf, useMcpSession, type McpSession } from './helpers.js';
 
 const session = useMcpSession();
@@ -131,6 +131,66 @@ describe('panecrew mcp', () => {
 
     expect((await mcp.call('background_cancel', {})).isError).toBe(true);
     expect((await mcp.call('background_list')).isError).toBe(false);
+  });
+});
+
+describe('panecrew mcp when its client leaves', () => {
+  it('exits while a blocking background_output waits, and leaves the task unread', async () => {
+    // A bare JSON-RPC client on stdio, not the SDK's: its close() kills the server after 2 s, which
+    // would hide a server that stays alive on its own.
+    const child = spawn(process.execPath, [CLI, 'mcp'], { env: tc.env, cwd: tc.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const replies = new Map<number, (r: { result?: { content: Array<{ text?: string }> } }) => void>();
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const msg = JSON.parse(buffered.slice(0, nl)) as { id?: number; result?: { content: Array<{ text?: string }> } };
+        buffered = buffered.slice(nl + 1);
+        if (msg.id !== undefined) replies.get(msg.id)?.(msg);
+      }
+    });
+    child.stderr.resume();
+    let nextId = 1;
+    const send = (msg: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
+    const request = (method: string, params: object) => {
+      const id = nextId++;
+      const reply = new Promise<{ result?: { content: Array<{ text?: string }> } }>((resolve) => replies.set(id, resolve));
+      send({ id, method, params });
+      return reply;
+    };
+    let id: string | undefined;
+    try {
+      await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bare', version: '0' } });
+      send({ method: 'notifications/initialized' });
+      const launched = await request('tools/call', { name: 'task', arguments: { prompt: 'sleep 30', subagent_type: 'shell', title: 'outlives its client' } });
+      id = taskIdOf(launched.result!.content.map((c) => c.text ?? '').join('\n'));
+      await until(async () => (await get(id!)).state === 'running', 'the sleeper to start');
+
+      void request('tools/call', { name: 'background_output', arguments: { task_id: id, block: true, timeout: 120_000 } });
+      await new Promise((r) => setTimeout(r, 1_500)); // the wait is under way
+      expect(child.exitCode).toBeNull();
+      child.stdin.end(); // the client leaves
+
+      const deadline = new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000));
+      expect(await Promise.race([exited, deadline])).toEqual({ code: 0, signal: null });
+
+      const after = await get(id);
+      expect(after.state).toBe('running');
+      expect(after.collectedAt).toBeNull();
+      const c = await tc.client();
+      try {
+        await c.request({ op: 'cancel', taskIds: [id] });
+        await tc.waitFinal(id);
+        const unread = await c.request<ListedTask[]>({ op: 'uncollected', mark: false });
+        expect(unread.map((t) => t.id)).toContain(id);
+      } finally {
+        c.close();
+      }
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });
 

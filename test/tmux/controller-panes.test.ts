@@ -183,3 +183,28 @@ describe('launched outside tmux', () => {
     }
   });
 });
+
+describe('panes that are not what they were', () => {
+  it('a task whose launching pane closed while it waited runs in the panecrew session instead', async () => {
+    const { tmux, tc } = await setup();
+    const socket = await tmux.client.run(['display', '-p', '-t', tmux.mainPane, '#{socket_path}']);
+    const r = await tc.cli(['launch', '--json', '--agent', 'shell', '--prompt', 'sleep 30'], { env: { TMUX: `${socket},1,0`, TMUX_PANE: '%99' } });
+    const t = JSON.parse(r.stdout as string) as ListedTask;
+    const c = await tc.client();
+    const running = await until(async () => {
+      const got = await c.request<ListedTask>({ op: 'get', taskId: t.id });
+      return got.paneId ? got : null;
+    }, 'the pane');
+    c.close();
+    expect(await tmux.client.run(['display', '-p', '-t', running.paneId!, '#{session_name}'])).toBe('panecrew');
+  });
+
+  it('the layout hook leaves the window with the last agent pane', async () => {
+    const { launch, tmux, tc } = await setup();
+    const t = await launch(['--prompt', 'sleep 0.3']);
+    await until(async () => (await tmux.client.run(['show-hooks', '-w', '-t', tmux.mainWindow])).includes('window-resized'), 'the hook');
+    await tc.waitFinal(t.id);
+    await until(async () => (await geometry(tmux.client, tmux.mainWindow)).length === 1, 'the pane to close');
+    await until(async () => !(await tmux.client.run(['show-hooks', '-w', '-t', tmux.mainWindow])).includes('window-resized'), 'the hook to go');
+  });
+});

@@ -141,3 +141,15 @@ describe('finish', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('stale pane ids', () => {
+  it('finish and kill leave alone a pane that now belongs to another task', async () => {
+    server = await startTmuxServer();
+    const p = manager(server, { close_delay_ms: 0 });
+    const a = await p.open(req(server, 1, { command: ['sh', '-c', 'echo mine; exec sleep 60'] }));
+    await p.finish(a.paneId, { banner: ['== not yours =='], keep: false, taskId: 'bg_someone' });
+    await p.kill(a.paneId, 'bg_someone');
+    expect(await paneIds(server, server.mainWindow)).toContain(a.paneId);
+    expect(await server.client.run(['capture-pane', '-p', '-t', a.paneId])).not.toContain('not yours');
+  });
+});

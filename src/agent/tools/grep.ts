@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { z } from 'zod';
+import type { Confinement } from '../confine.js';
 import { makeMatcher } from './glob-match.js';
 import type { AgentTool } from './types.js';
 import { walkFiles } from './walk.js';
@@ -55,13 +56,14 @@ export const grepTool: AgentTool<Input> = {
     let truncated = false;
     scan: for await (const f of files) {
       if (!filter(f.rel)) continue;
-      let buf: Buffer;
+      let buf: Buffer | null;
       try {
-        if ((await fs.stat(f.abs)).size > MAX_FILE_BYTES) continue;
-        buf = await fs.readFile(f.abs);
-      } catch {
-        continue;
+        buf = await readSmall(confine, f.abs);
+      } catch (err) {
+        if (!st.isDirectory()) throw err; // the one file asked for: say why it cannot be searched
+        continue; // unreadable, not a regular file, or moved outside while walking: skip it
       }
+      if (!buf) continue;
       if (buf.subarray(0, 8000).includes(0)) continue;
       const lines = buf.toString('utf8').split('\n');
       for (const [n, line] of lines.entries()) {
@@ -78,6 +80,16 @@ export const grepTool: AgentTool<Input> = {
     return truncated ? `${out.join('\n')}\n[truncated at ${limit} matches; narrow the search or raise max_matches]` : out.join('\n');
   },
 };
+
+/** A confined regular file's bytes, read through the checked descriptor; null when over MAX_FILE_BYTES. */
+async function readSmall(confine: Confinement, abs: string): Promise<Buffer | null> {
+  const { handle, size } = await confine.openFile(abs);
+  try {
+    return size > MAX_FILE_BYTES ? null : await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
 
 async function* single(abs: string, rel: string): AsyncGenerator<{ abs: string; rel: string }> {
   yield { abs, rel };

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { z } from 'zod';
 import type { AgentTool } from './types.js';
 
@@ -34,13 +33,17 @@ export const readFileTool: AgentTool<Input> = {
   step: (i) => `Read ${i.path}${range(i)}`,
   describe: (i) => `read_file ${i.path}${range(i)}`,
   async run(i, { confine }) {
-    const { abs, rel } = confine.resolve(i.path);
-    const st = await fs.stat(abs);
-    if (st.isDirectory()) throw new Error(`${rel} is a directory; use list_dir to see its entries`);
-    if (st.size > MAX_BYTES) {
-      throw new Error(`${rel} is ${st.size} bytes, more than the ${MAX_BYTES}-byte limit; use grep to find the part you need`);
+    // Only regular files, read through the descriptor that was checked (a FIFO or a device never blocks).
+    const { handle, rel, size } = await confine.openFile(i.path);
+    let buf: Buffer;
+    try {
+      if (size > MAX_BYTES) {
+        throw new Error(`${rel} is ${size} bytes, more than the ${MAX_BYTES}-byte limit; use grep to find the part you need`);
+      }
+      buf = await handle.readFile();
+    } finally {
+      await handle.close();
     }
-    const buf = await fs.readFile(abs);
     if (buf.subarray(0, 8000).includes(0)) return `[${rel} is a binary file of ${buf.length} bytes; not shown]`;
     const lines = buf.toString('utf8').split('\n');
     if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
