@@ -1,4 +1,5 @@
 // How a task attempt ended, decided from the runner's exit record and what the parser saw. Pure.
+import { firstLine as firstLineOf } from '../core/text.js';
 import type { Task } from '../core/task.js';
 import type { ExitRecord } from '../runner/exit-record.js';
 import type { ParseState } from '../runner/parsers/index.js';
@@ -14,12 +15,7 @@ export interface OutcomeInput {
   now: number;
 }
 
-const firstLine = (text: string | undefined): string | undefined =>
-  text
-    ?.split('\n')
-    .map((l) => l.trim())
-    .find(Boolean)
-    ?.slice(0, 300);
+const firstLine = (text: string | undefined): string | undefined => firstLineOf(text)?.slice(0, 300);
 
 export function decideOutcome({ task, exit, parsed, profile, retry, now }: OutcomeInput): Partial<Task> {
   const attempts = task.attempts.map((a, i) =>

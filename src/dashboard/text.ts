@@ -1,13 +1,12 @@
 // Agent output as plain lines for the detail pane and the output view: escape sequences removed,
 // carriage-return redraws collapsed, long lines wrapped by display width.
+import { ANSI_ESCAPES } from '../core/text.js';
 import { charWidth, clean } from './width.js';
 
-// CSI, OSC (ended by BEL or ST), and two-character escapes.
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 
 /** Output text as lines a person would have seen: no escapes, and for `a\rb` only what was drawn last. */
 export function plainLines(text: string): string[] {
-  const lines = text.replace(ESCAPES, '').split('\n');
+  const lines = text.replace(ANSI_ESCAPES, '').split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.map((l) => {
     const parts = l.split('\r').filter((p) => p.length);

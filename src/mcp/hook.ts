@@ -1,20 +1,16 @@
 // The Claude Code UserPromptSubmit hook: notices of background tasks that ended and that the main
 // agent has not read yet. It must be fast and never fail the prompt, so it never starts the
 // controller and gives up quietly after a short deadline.
+import { firstLine } from '../core/text.js';
 import { ControllerClient } from '../controller/client.js';
 import type { ListedTask } from '../controller/protocol.js';
 
 export const HOOK_DEADLINE_MS = 2_000;
 
-const firstLine = (text: string | null | undefined): string =>
-  (text ?? '')
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l !== '') ?? '';
 
 export function notice(t: ListedTask): string {
   const verb = t.state === 'completed' ? 'completed' : t.state === 'cancelled' ? 'was cancelled' : 'failed';
-  const line = t.state === 'completed' ? firstLine(t.resultPreview) : firstLine(t.reason) || firstLine(t.resultPreview);
+  const line = (t.state === 'completed' ? firstLine(t.resultPreview) : (firstLine(t.reason) ?? firstLine(t.resultPreview))) ?? '';
   const shown = line.length > 200 ? `${line.slice(0, 197)}...` : line;
   return `🔔 Background task ${t.id} ${verb}${shown ? `: ${shown}` : ''}`;
 }

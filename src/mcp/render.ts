@@ -1,11 +1,11 @@
 // Text for the model: what a task is doing, its result and output, in a few plain lines.
+import { ANSI_ESCAPES } from '../core/text.js';
 import type { KeyStats, ListedTask, Stats } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
 
 // Agents paint their output for the pane; the model wants the text.
 // eslint-disable-next-line no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
-export const stripAnsi = (text: string): string => text.replace(ANSI, '').replace(/\r(?!\n)/g, '\n');
+export const stripAnsi = (text: string): string => text.replace(ANSI_ESCAPES, '').replace(/\r(?!\n)/g, '\n');
 
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : ms < 120_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`;

@@ -56,7 +56,7 @@ export function createCommandChannel(options: CommandChannelOptions): Channel {
         ? `was killed after ${options.timeoutMs}ms (notification.command.timeout_ms)`
         : result.code === 'ENOENT'
           ? 'was not found; check notification.command.argv[0]'
-          : `exited with ${result.exitCode ?? result.signal}${result.stderr ? `: ${firstLine(String(result.stderr))}` : ''}`;
+          : `exited with ${result.exitCode ?? result.signal}${result.stderr ? `: ${firstLine(String(result.stderr)) ?? ''}` : ''}`;
       throw new Error(`notification command ${file} ${why}`);
     }
   }

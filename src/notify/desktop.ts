@@ -7,6 +7,7 @@
 // would hang), it takes no per-call env (so no DBUS_SESSION_BUS_ADDRESS without mutating
 // process.env) and no timeout. On macOS and Windows its backends run execFile with argv arrays,
 // so node-notifier stays the entry point there.
+import { firstLine } from '../core/text.js';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
@@ -57,9 +58,6 @@ function findOnPath(program: string, env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
-}
 
 export function createDesktopChannel(options: DesktopChannelOptions): Channel {
   const platform = options.platform ?? process.platform;

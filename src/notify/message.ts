@@ -1,4 +1,5 @@
 // Turns what happened to tasks into the words of a notification. Pure: no clock, no I/O.
+import { firstLine } from '../core/text.js';
 import type { Task, TaskState } from '../core/task.js';
 import { formatDuration } from '../config/duration.js';
 import type { Urgency } from './notification.js';
@@ -36,17 +37,13 @@ const STATE_WORD: Record<TaskState, string> = {
 
 export const stateWord = (state: TaskState): string => STATE_WORD[state];
 
-export function firstLine(text: string | null | undefined): string | null {
-  if (!text) return null;
-  const line = text.split(/\r?\n/).find((l) => l.trim() !== '');
-  return line ? line.trim() : null;
-}
+export { firstLine };
 
 /** What to show under an ending: the result for a success, the reason for anything else. */
 export function summaryOf(task: Task): string | null {
   return task.state === 'completed'
-    ? (firstLine(task.resultPreview) ?? firstLine(task.reason))
-    : (firstLine(task.reason) ?? firstLine(task.resultPreview));
+    ? (firstLine(task.resultPreview) ?? firstLine(task.reason) ?? null)
+    : (firstLine(task.reason) ?? firstLine(task.resultPreview) ?? null);
 }
 
 export function durationOf(task: Task): string | null {

@@ -1,14 +1,12 @@
 // Small text helpers for turning agent output into short, single-line status text.
+import { ANSI_ESCAPES } from '../../core/text.js';
 import path from 'node:path';
 
-// CSI (colours, cursor moves), OSC (titles, hyperlinks; ended by BEL or ESC \), then any other
-// two-byte escape. Order matters: the general ESC form must come last.
-const ANSI_RE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]/g;
 // C0 controls other than tab, and DEL; they are invisible or harmful in a status line.
 const CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI_RE, '').replace(CONTROL_RE, '');
+  return text.replace(ANSI_ESCAPES, '').replace(CONTROL_RE, '');
 }
 
 /** One line, whitespace collapsed, cut to `max` characters with an ellipsis. */
