@@ -60,6 +60,11 @@ export function claudeEnv(url: string, home: string): Record<string, string> {
   };
 }
 
+/** Runs the real Claude Code once, offline: no stdin (it would wait 3 s for piped input), no retries. */
+export function runClaude(args: string[], cwd: string, env: Record<string, string | undefined>) {
+  return execa(join(BIN, 'claude'), args, { cwd, stdin: 'ignore', reject: false, timeout: 120_000, extendEnv: false, env });
+}
+
 export const OPENCODE_MODEL = 'mock/claude-mock';
 
 /** OpenCode offline: a provider on the local server in $HOME's config, and an npm registry that fails fast. */

@@ -1,15 +1,13 @@
 // The real Claude Code CLI as the MCP client, its model played by the local mock Messages API.
-import { claudeEnv } from '../agents/support.js';
+import { claudeEnv, runClaude } from '../agents/support.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { CLI, startTestController, type TestController } from '../support/controller.js';
 import { offersTool, promptText, startMockApi, toolExchanges, type MockApi, type RecordedRequest, type MockReply } from '../support/mock-api.js';
 
-const CLAUDE = resolve(import.meta.dirname, '../../node_modules/.bin/claude');
 const MARKER = 'PANECREW-E2E';
 
 /** A model that fires a background shell task, waits for it through background_output, and reports. */
@@ -45,25 +43,17 @@ describe('Claude Code as the MCP client', () => {
   it('launches a background task through task and gets its output through background_output', async () => {
     const config = join(dir, 'mcp.json');
     writeFileSync(config, JSON.stringify({ mcpServers: { panecrew: { type: 'stdio', command: process.execPath, args: [CLI, 'mcp'] } } }));
-    const r = await execa(
-      CLAUDE,
+    const r = await runClaude(
       ['-p', '--output-format', 'json', '--strict-mcp-config', '--mcp-config', config, '--allowedTools=mcp__panecrew__task,mcp__panecrew__background_output', '--', `${MARKER}: run echo MAGIC-42 in the background and tell me what it printed`],
+      dir,
       {
-        cwd: dir,
-        // Claude Code waits up to 3 s for piped stdin before it starts; give it none.
-        stdin: 'ignore',
-        reject: false,
-        timeout: 120_000,
-        extendEnv: false,
-        env: {
-          ...tc.env,
-          ...claudeEnv(api.url, dir),
-          // Claude Code 2.1 connects MCP servers in the background in -p mode (init reports them
-          // "pending"); 0 makes it connect them before the first turn. MCP_TIMEOUT: how long it
-          // waits for a server to start, generous for a loaded CI machine.
-          MCP_CONNECTION_NONBLOCKING: '0',
-          MCP_TIMEOUT: '60000',
-        },
+        ...tc.env,
+        ...claudeEnv(api.url, dir),
+        // Claude Code 2.1 connects MCP servers in the background in -p mode (init reports them
+        // "pending"); 0 makes it connect them before the first turn. MCP_TIMEOUT: how long it
+        // waits for a server to start, generous for a loaded CI machine.
+        MCP_CONNECTION_NONBLOCKING: '0',
+        MCP_TIMEOUT: '60000',
       },
     );
     expect(r.exitCode, `claude failed: ${r.stderr}\n${r.stdout}`).toBe(0);

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { claudeEnv } from '../agents/support.js';
+import { claudeEnv, runClaude } from '../agents/support.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -9,7 +9,6 @@ import { CLI, startTestController, type TestController } from '../support/contro
 import { promptText, startMockApi, type MockApi } from '../support/mock-api.js';
 
 const HOOK = resolve(import.meta.dirname, '../../dist/mcp/hook-main.js');
-const CLAUDE = resolve(import.meta.dirname, '../../node_modules/.bin/claude');
 
 let dir: string;
 beforeAll(() => {
@@ -94,17 +93,7 @@ describe('the installed hook in real Claude Code', () => {
     const id = (JSON.parse(launched.stdout as string) as ListedTask).id;
     await tc.waitFinal(id);
 
-    const r = await execa(CLAUDE, ['-p', '--output-format', 'json', '--strict-mcp-config', '--', 'What is new?'], {
-      cwd: project,
-      stdin: 'ignore',
-      reject: false,
-      timeout: 120_000,
-      extendEnv: false,
-      env: {
-        ...tc.env,
-        ...claudeEnv(api.url, project),
-      },
-    });
+    const r = await runClaude(['-p', '--output-format', 'json', '--strict-mcp-config', '--', 'What is new?'], project, { ...tc.env, ...claudeEnv(api.url, project) });
     expect(r.exitCode, r.stderr as string).toBe(0);
     const seen = api.requests.map((q) => JSON.stringify(q.messages)).join('\n');
     expect(seen).toContain(`🔔 Background task ${id} completed: finished the survey`);

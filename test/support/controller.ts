@@ -47,6 +47,8 @@ export interface TestController {
   /** Launches through one socket request, without a CLI start: for tests that need tasks queued fast. */
   launchFast(client: ControllerClient, spec: Partial<LaunchSpec> & { prompt: string }): Promise<ListedTask>;
   waitFinal(id: string, timeoutMs?: number): Promise<ListedTask>;
+  /** The task once it runs in a tmux pane (its paneId is known). */
+  waitPane(id: string): Promise<ListedTask>;
   /** Starts the controller process (again). */
   start(): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -85,6 +87,17 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
     },
     launchFast(client, spec) {
       return client.request<ListedTask>({ op: 'launch', spec: { agent: 'shell', cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, ...spec } });
+    },
+    async waitPane(id) {
+      const c = await tc.client();
+      try {
+        return await until(async () => {
+          const t = await c.request<ListedTask>({ op: 'get', taskId: id });
+          return t.paneId ? t : null;
+        }, `task ${id}'s pane`);
+      } finally {
+        c.close();
+      }
     },
     async waitFinal(id, timeoutMs = 20_000) {
       const c = await tc.client();

@@ -51,9 +51,9 @@ async function setup(width = 240, height = 60) {
 
 describe('tasks in tmux panes', () => {
   it('opens the task beside the launching pane, tagged and titled, without taking focus', async () => {
-    const { launch, get, tmux } = await setup();
+    const { launch, tmux, tc } = await setup();
     const t = await launch(['--title', 'look #{around}', '--prompt', 'echo hello-from-the-pane; sleep 30']);
-    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane id');
+    const running = await tc.waitPane(t.id);
     expect(running.placement).toBe('pane');
     const panes = await tmux.client.run(['list-panes', '-t', tmux.mainWindow, '-F', '#{pane_id} #{@panecrew_task} #{pane_active} #{pane_title}']);
     const line = panes.split('\n').find((l) => l.startsWith(`${running.paneId} `))!;
@@ -73,19 +73,19 @@ describe('tasks in tmux panes', () => {
   });
 
   it('shows the outcome even under one very long line of output (tmux caps a command at 16 KB)', async () => {
-    const { launch, get, tmux, tc } = await setup();
+    const { launch, tmux, tc } = await setup();
     const t = await launch(['--prompt', "head -c 40000 /dev/zero | tr '\\0' x; echo; sleep 0.2"]);
-    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    const running = await tc.waitPane(t.id);
     await tc.waitFinal(t.id);
     await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', running.paneId!])).includes(`panecrew ${t.id}: completed`), 'the banner');
   });
 
   it('agent output can never become a tmux command (tmux splits commands at an argument ending in ";")', async () => {
-    const { launch, get, tmux, tc } = await setup();
+    const { launch, tmux, tc } = await setup();
     // Shown in the banner, these lines would run `new-window -d touch <cwd>/pwned …` if a line ending
     // in ';' were passed to tmux unescaped.
     const t = await launch(['--cwd', tc.dir, '--prompt', 'printf "step one;\\nnew-window\\n-d\\ntouch\\n%s\\n" "$PWD/pwned"; sleep 0.2']);
-    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    const running = await tc.waitPane(t.id);
     await tc.waitFinal(t.id);
     const screen = await until(async () => {
       const text = await tmux.client.run(['capture-pane', '-p', '-t', running.paneId!]);
@@ -109,9 +109,9 @@ describe('tasks in tmux panes', () => {
   });
 
   it('a pane killed by hand ends its task as error with the reason, and frees the slot', async () => {
-    const { launch, get, tmux, tc } = await setup();
+    const { launch, tmux, tc } = await setup();
     const t = await launch(['--prompt', 'sleep 60']);
-    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    const running = await tc.waitPane(t.id);
     await tmux.client.run(['kill-pane', '-t', running.paneId!]);
     const ended = await tc.waitFinal(t.id, 5_000);
     expect(ended.state).toBe('error');
@@ -119,9 +119,9 @@ describe('tasks in tmux panes', () => {
   });
 
   it('killing the tmux server ends every task in it with a reason', async () => {
-    const { launch, get, tmux, tc } = await setup();
+    const { launch, tmux, tc } = await setup();
     const tasks = [await launch(['--prompt', 'sleep 60']), await launch(['--prompt', 'sleep 60'])];
-    for (const t of tasks) await until(async () => (await get(t.id)).paneId, 'the pane');
+    for (const t of tasks) await tc.waitPane(t.id);
     const killedAt = Date.now();
     await tmux.kill();
     for (const t of tasks) {
@@ -133,9 +133,9 @@ describe('tasks in tmux panes', () => {
   });
 
   it('focus selects the task pane', async () => {
-    const { launch, get, tmux, tc } = await setup();
+    const { launch, tmux, tc } = await setup();
     const t = await launch(['--prompt', 'sleep 60']);
-    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    const running = await tc.waitPane(t.id);
     expect((await tc.cli(['focus', t.id])).exitCode).toBe(0);
     expect(await tmux.client.run(['display', '-p', '-t', running.paneId!, '#{pane_active}'])).toBe('1');
   });
@@ -146,7 +146,7 @@ describe('controller restart', () => {
     const { launch, get, tmux, tc } = await setup();
     const go = `${tc.dir}/go`;
     const t = await launch(['--cwd', tc.dir, '--prompt', 'while [ ! -e go ]; do sleep 0.05; done; echo finished']);
-    const running = await until(async () => ((await get(t.id)).paneId ? get(t.id) : null), 'the pane');
+    const running = await tc.waitPane(t.id);
     await tc.kill('SIGKILL');
     await tc.start();
     expect((await get(t.id)).state).toBe('running');
@@ -164,12 +164,7 @@ describe('launched outside tmux', () => {
     const socketDir = mkdtempSync(join(tmpdir(), 'pc-default-'));
     tc = await startTestController(CONFIG, { TMUX_TMPDIR: socketDir });
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo outside; sleep 30']);
-    const c = await tc.client();
-    const running = await until(async () => {
-      const got = await c.request<ListedTask>({ op: 'get', taskId: t.id });
-      return got.paneId ? got : null;
-    }, 'the pane');
-    c.close();
+    const running = await tc.waitPane(t.id);
     const server = new TmuxClient({ socketPath: join(socketDir, `tmux-${process.getuid!()}`, 'default') });
     try {
       const panes = await server.run(['list-panes', '-a', '-F', '#{session_name} #{pane_id} #{@panecrew_task}']);
@@ -190,12 +185,7 @@ describe('panes that are not what they were', () => {
     const socket = await tmux.client.run(['display', '-p', '-t', tmux.mainPane, '#{socket_path}']);
     const r = await tc.cli(['launch', '--json', '--agent', 'shell', '--prompt', 'sleep 30'], { env: { TMUX: `${socket},1,0`, TMUX_PANE: '%99' } });
     const t = JSON.parse(r.stdout as string) as ListedTask;
-    const c = await tc.client();
-    const running = await until(async () => {
-      const got = await c.request<ListedTask>({ op: 'get', taskId: t.id });
-      return got.paneId ? got : null;
-    }, 'the pane');
-    c.close();
+    const running = await tc.waitPane(t.id);
     expect(await tmux.client.run(['display', '-p', '-t', running.paneId!, '#{session_name}'])).toBe('panecrew');
   });
 
