@@ -16,6 +16,7 @@ export interface WatcherEvents {
 }
 
 const ACTIVITY: Record<string, ActivityFile> = { 'output.log': 'output', 'events.jsonl': 'events', 'result.md': 'result' };
+const WATCHED = new Set(['exit.json', ...Object.keys(ACTIVITY)]);
 
 export class TaskWatcher extends EventEmitter<WatcherEvents> {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -34,7 +35,11 @@ export class TaskWatcher extends EventEmitter<WatcherEvents> {
     if (this.watchers.has(taskId)) return;
     // ignoreInitial stays false on purpose: chokidar starts watching the folder and then lists it,
     // so an exit.json written before the watch was in place is still reported.
-    const w = watch(join(this.tasksDir, taskId), { ignoreInitial: false, depth: 0, atomic: false, ignored: (p) => p.endsWith('.tmp') });
+    const dir = join(this.tasksDir, taskId);
+    // Only the files that mean something are looked at: chokidar stats every file it is not told to
+    // ignore, and a task folder holds several the runner only reads.
+    const ignored = (p: string) => p !== dir && !WATCHED.has(basename(p));
+    const w = watch(dir, { ignoreInitial: false, depth: 0, atomic: false, ignored });
     w.on('add', (p) => this.onFile(taskId, p));
     w.on('change', (p) => this.onFile(taskId, p));
     this.watchers.set(taskId, w);
