@@ -155,7 +155,14 @@ export function createHandlers(deps: HandlerDeps) {
         const needed = new Set([...store.tasks.values()].filter((t) => !isFinal(t.state)).flatMap((t) => t.after));
         const ids = [...store.tasks.values()].filter((t) => isFinal(t.state) && (t.endedAt ?? 0) <= cutoff && !needed.has(t.id)).map((t) => t.id);
         store.remove(ids);
-        for (const id of ids) rmSync(taskPaths(paths.tasks, id).dir, { recursive: true, force: true });
+        // A just-cancelled runner may still be writing its last files: retry, and never fail the prune.
+        for (const id of ids) {
+          try {
+            rmSync(taskPaths(paths.tasks, id).dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+          } catch {
+            // left on disk; it holds nothing the controller needs any more
+          }
+        }
         return { removed: ids };
       }
       case 'uncollected': {

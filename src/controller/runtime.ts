@@ -72,15 +72,25 @@ export class TaskRuntime {
       {
         stale: (quiet) => this.finish({ state: 'interrupt', reason: `no output for ${formatDuration(quiet)} (staleTimeoutMs): the agent looks hung` }),
         timeout: () => this.finish({ state: 'error', reason: `timed out after ${formatDuration(task.timeoutMs ?? 0)}` }),
-        idle: () => {
-          if (idlePattern && !idlePattern.test(this.parser.state.step ?? '')) return;
-          this.finish({ state: 'completed', reason: `idle for ${formatDuration(options.stabilityMs)}` });
-        },
+        idle: () => void this.idle(idlePattern),
       },
       init.lastActivity,
     );
     // Catch up with anything written before the watcher was in place (and after a restart).
     for (const tail of Object.values(this.tails)) void tail.read();
+  }
+
+  /**
+   * Quiet for the stability window. chokidar folds change events that come within a few ms of each
+   * other, so the last lines may not have been read: read them first. New bytes are activity, and
+   * the window starts again.
+   */
+  private async idle(pattern: RegExp | null): Promise<void> {
+    const before = Object.values(this.tails).reduce((n, t) => n + t.position, 0);
+    await Promise.all(Object.values(this.tails).map((t) => t.read()));
+    if (Object.values(this.tails).reduce((n, t) => n + t.position, 0) !== before) return this.monitor.activity();
+    if (pattern && !pattern.test(this.parser.state.step ?? '')) return;
+    await this.finish({ state: 'completed', reason: `idle for ${formatDuration(this.init.options.stabilityMs)}` });
   }
 
   activity(file: ActivityFile): void {

@@ -3,6 +3,11 @@ import { open } from 'node:fs/promises';
 
 export class FileTail {
   private offset = 0;
+
+  /** Bytes read so far. */
+  get position(): number {
+    return this.offset;
+  }
   private reading: Promise<void> | null = null;
   private again = false;
 

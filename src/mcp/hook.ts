@@ -7,7 +7,6 @@ import type { ListedTask } from '../controller/protocol.js';
 
 export const HOOK_DEADLINE_MS = 2_000;
 
-
 export function notice(t: ListedTask): string {
   const verb = t.state === 'completed' ? 'completed' : t.state === 'cancelled' ? 'was cancelled' : 'failed';
   const line = (t.state === 'completed' ? firstLine(t.resultPreview) : (firstLine(t.reason) ?? firstLine(t.resultPreview))) ?? '';
@@ -21,9 +20,15 @@ export function notice(t: ListedTask): string {
  * and only then marks exactly those tasks collected — so a notice is never marked without being
  * written. `write` is called at most once, and never after the deadline; when the deadline passes
  * while marking, the unmarked ones are announced again next time (a repeat, never a loss). Resolves
- * by the deadline at the latest; the connection is closed in every path.
+ * by the deadline at the latest; the connection is closed in every path. `settled`, if given, gets
+ * the promise of all the work, which ends once the connection is closed and nothing more will happen.
  */
-export async function announceUncollected(env: NodeJS.ProcessEnv, write: (notices: string[]) => void, deadlineMs = HOOK_DEADLINE_MS): Promise<void> {
+export async function announceUncollected(
+  env: NodeJS.ProcessEnv,
+  write: (notices: string[]) => void,
+  deadlineMs = HOOK_DEADLINE_MS,
+  settled?: (work: Promise<void>) => void,
+): Promise<void> {
   let client: ControllerClient | undefined;
   let expired = false;
   let timer: NodeJS.Timeout | undefined;
@@ -39,6 +44,7 @@ export async function announceUncollected(env: NodeJS.ProcessEnv, write: (notice
   })()
     .catch(() => {})
     .finally(() => client?.close());
+  settled?.(work);
   const deadline = new Promise<void>(
     (resolve) =>
       (timer = setTimeout(() => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { until as untilShared } from '../support/until.js';
 import os from 'node:os';
 import path from 'node:path';
 import type { AgentEvent } from '../../src/agent/events.js';
@@ -29,15 +30,9 @@ export function readEvents(file: string): AgentEvent[] {
     .map((l) => JSON.parse(l) as AgentEvent);
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
-export async function until<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** The shared `until` with the question first. */
+export function until<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  return untilShared(check, what, timeoutMs);
 }
 
 /** The env an in-process or child agent gets: a dummy key and the mock server's URL, nothing inherited. */

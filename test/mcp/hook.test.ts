@@ -57,13 +57,14 @@ describe('panecrew hook claude-code', () => {
   it('marks nothing read when its deadline passes before the notices are written', async () => {
     const id = await ended(['--prompt', 'echo late reader']);
     const written: string[] = [];
-    const announced = announceUncollected(tc.env, (n) => written.push(...n), 0);
+    let work: Promise<void> | undefined;
+    const announced = announceUncollected(tc.env, (n) => written.push(...n), 0, (w) => (work = w));
     // Hold the event loop so the deadline's timer is due before the connection's I/O is seen: timers
     // run first on the next turn, so the deadline passes while the connection is still pending.
     const until = Date.now() + 30;
     while (Date.now() < until);
     await announced;
-    await new Promise((r) => setTimeout(r, 500)); // the connection it began completes meanwhile
+    await work; // the connection it began has completed and closed: nothing more will happen
     expect(written).toEqual([]);
     const c = await tc.client();
     try {

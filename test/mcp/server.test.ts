@@ -142,13 +142,16 @@ describe('panecrew mcp when its client leaves', () => {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const replies = new Map<number, (r: { result?: { content: Array<{ text?: string }> } }) => void>();
     let buffered = '';
+    let progressed: () => void = () => {};
+    const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
-        const msg = JSON.parse(buffered.slice(0, nl)) as { id?: number; result?: { content: Array<{ text?: string }> } };
+        const msg = JSON.parse(buffered.slice(0, nl)) as { id?: number; method?: string; result?: { content: Array<{ text?: string }> } };
         buffered = buffered.slice(nl + 1);
         if (msg.id !== undefined) replies.get(msg.id)?.(msg);
+        else if (msg.method === 'notifications/progress') progressed();
       }
     });
     child.stderr.resume();
@@ -164,12 +167,15 @@ describe('panecrew mcp when its client leaves', () => {
     try {
       await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bare', version: '0' } });
       send({ method: 'notifications/initialized' });
-      const launched = await request('tools/call', { name: 'task', arguments: { prompt: 'sleep 30', subagent_type: 'shell', title: 'outlives its client' } });
+      // A new line every 0.2 s: each is a change of the task, so a wait on it reports progress.
+      const prompt = 'i=0; while [ $i -lt 150 ]; do i=$((i+1)); echo "tick $i"; sleep 0.2; done';
+      const launched = await request('tools/call', { name: 'task', arguments: { prompt, subagent_type: 'shell', title: 'outlives its client' } });
       id = taskIdOf(launched.result!.content.map((c) => c.text ?? '').join('\n'));
       await until(async () => (await get(id!)).state === 'running', 'the sleeper to start');
 
-      void request('tools/call', { name: 'background_output', arguments: { task_id: id, block: true, timeout: 120_000 } });
-      await new Promise((r) => setTimeout(r, 1_500)); // the wait is under way
+      void request('tools/call', { name: 'background_output', arguments: { task_id: id, block: true, timeout: 120_000 }, _meta: { progressToken: 'p1' } });
+      // The wait is under way once a change of the task reaches it as a progress notification.
+      await firstProgress;
       expect(child.exitCode).toBeNull();
       child.stdin.end(); // the client leaves
 

@@ -4,22 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
+import { until } from './until.js';
 import { ControllerClient } from '../../src/controller/client.js';
 import type { LaunchSpec, ListedTask } from '../../src/controller/protocol.js';
 import { isFinal } from '../../src/core/task.js';
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 20): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { until };
 
 /** Test config: the resource gate off (CI machines are busy), headless unless a test asks for tmux. */
 export const BASE_CONFIG = `

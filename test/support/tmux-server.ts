@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { TmuxClient } from '../../src/tmux/client.js';
+import { until as untilShared } from './until.js';
 
 export interface TestTmuxServer {
   socketName: string;
@@ -34,20 +35,9 @@ export async function startTmuxServer(opts: { width?: number; height?: number; s
   };
 }
 
-/** Polls `check` until it returns a value that is not undefined/false, or fails after `ms`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** The shared `until` with the question first, as these tests read best. */
+export function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 10_000): Promise<NonNullable<T>> {
+  return untilShared(check, what, ms, 25);
 }
 
 export interface Geometry {
