@@ -16,6 +16,8 @@ export interface Placer {
   /** The task reached a final state (or was requeued): tidy up its pane, if any. */
   ended(task: Task, before: Task): void;
   focus(task: Task): Promise<void>;
+  /** After a restart: where the task's runner is now, found by its own marks (a tmux pane's tag). */
+  locate?(task: Task): Promise<{ paneId: string; pid: number } | null>;
 }
 
 export const headlessPlacer: Placer = {

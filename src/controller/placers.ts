@@ -71,6 +71,11 @@ class PanePlacer implements Placer {
     );
   }
 
+  async locate(task: Task) {
+    const pane = (await this.manager(task).listTagged()).find((p) => p.taskId === task.id && !p.dead);
+    return pane ? { paneId: pane.paneId, pid: pane.pid } : null;
+  }
+
   async focus(task: Task): Promise<void> {
     if (task.paneId) await this.manager(task).focus(task.paneId, task.id);
   }

@@ -29,9 +29,20 @@ export function recover(engine: Engine, store: TaskStore, tasksDir: string, plac
     if (existsSync(paths.exit) || (pid !== null && isRunnerOf(pid, paths.dir))) {
       const adopted = pid !== task.pid ? store.update(task.id, { pid }) ?? task : task;
       const runtime = engine.track(adopted, lastActivity);
-      runtime.placer = placerFor(task.id);
+      const placer = placerFor(task.id);
+      runtime.placer = placer;
       engine.watchVanishing(runtime);
       log(`re-adopted ${task.id} (pid ${pid})`);
+      // A pane task: confirm its pane by the @panecrew_task tag (the pane id in the journal may be
+      // missing if the controller died right after opening it).
+      void placer.locate?.(adopted).then(
+        (found) => {
+          if (found && found.pid === pid && found.paneId !== store.get(task.id)?.paneId && store.get(task.id)?.state === 'running') {
+            store.update(task.id, { paneId: found.paneId });
+          }
+        },
+        (err: unknown) => log(`locating the pane of ${task.id} failed: ${(err as Error).message}`),
+      );
       if (existsSync(paths.exit)) void runtime.exited();
     } else if (!started) {
       // Journaled as running, but the runner never started: the attempt did not happen.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { isFinal } from '../../src/core/task.js';
-import { startTestController, until, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
 afterEach(async () => {
@@ -23,13 +23,7 @@ async function list(t: TestController): Promise<ListedTask[]> {
 
 describe('durability', () => {
   it('a SIGKILLed controller loses no task, runs none twice, and keeps every result', async () => {
-    tc = await startTestController(`
-background_task:
-  resourceGate: { enabled: false }
-  modelConcurrency: { local/shell: 3 }
-tmux: { enabled: false }
-notification: { strategy: silent }
-`);
+    tc = await startTestController(testConfig({ background_task: { modelConcurrency: { 'local/shell': 3 } } }));
     const runs = join(tc.dir, 'runs.log');
     writeFileSync(runs, '');
     const c = await tc.client();

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/runner/kill.js';
-import { startTestController, until, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
 afterEach(async () => {
@@ -11,18 +11,12 @@ afterEach(async () => {
   tc = undefined;
 });
 
-const config = (extra: string) => `
-background_task:
-  resourceGate: { enabled: false }
-  killGraceMs: 500ms
-${extra}
-tmux: { enabled: false }
-notification: { strategy: silent }
-`;
+const config = (backgroundTask: Record<string, unknown> = {}, agents?: Record<string, unknown>) =>
+  testConfig({ background_task: { killGraceMs: '500ms', ...backgroundTask }, ...(agents ? { agents } : {}) });
 
 describe('liveness', () => {
   it('an exit 0 completes the task with its output as result; a non-zero exit is an error with the code', async () => {
-    tc = await startTestController(config(''));
+    tc = await startTestController(config());
     const ok = await tc.launch(['--agent', 'shell', '--prompt', 'echo line one; echo the answer']);
     const done = await tc.waitFinal(ok.id);
     expect(done.state).toBe('completed');
@@ -36,7 +30,7 @@ describe('liveness', () => {
   });
 
   it('a task with no output for staleTimeoutMs becomes interrupt and its process is killed', async () => {
-    tc = await startTestController(config('  staleTimeoutMs: 1s'));
+    tc = await startTestController(config({ staleTimeoutMs: '1s' }));
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo started; exec sleep 60']);
     const pid = (await until(async () => {
       const c = await tc!.client();
@@ -51,7 +45,7 @@ describe('liveness', () => {
   });
 
   it('--timeout ends a task as error and frees its slot', async () => {
-    tc = await startTestController(config('  modelConcurrency: { local/shell: 1 }'));
+    tc = await startTestController(config({ modelConcurrency: { 'local/shell': 1 } }));
     const slow = await tc.launch(['--agent', 'shell', '--timeout', '500ms', '--prompt', 'sleep 60']);
     const next = await tc.launch(['--agent', 'shell', '--prompt', 'echo next']);
     const ended = await tc.waitFinal(slow.id);
@@ -61,7 +55,7 @@ describe('liveness', () => {
   });
 
   it('cancel kills the whole process tree', async () => {
-    tc = await startTestController(config(''));
+    tc = await startTestController(config());
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 60 & echo $! > pids; sleep 60 & echo $! >> pids; echo ready; wait', '--cwd', tc.dir]);
     const pidsFile = join(tc.dir, 'pids');
     const pids = await until(() => {
@@ -77,7 +71,7 @@ describe('liveness', () => {
   });
 
   it('cancelling a pending task just removes it from the queue', async () => {
-    tc = await startTestController(config('  modelConcurrency: { local/shell: 1 }'));
+    tc = await startTestController(config({ modelConcurrency: { 'local/shell': 1 } }));
     const busy = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 60']);
     const queued = await tc.launch(['--agent', 'shell', '--prompt', 'touch should-not-exist', '--cwd', tc.dir]);
     await tc.cli(['cancel', queued.id]);
@@ -91,8 +85,7 @@ describe('liveness', () => {
 
   it('an exit the profile marks retryable is requeued with backoff, and each attempt is recorded', async () => {
     tc = await startTestController(
-      config(`  retry: { attempts: 3, backoffMs: 100ms, factor: 2 }`) +
-        `agents:\n  flaky:\n    command: [bash, -c, "{prompt}"]\n    retry_exit_codes: [75]\n    provider: local\n`,
+      config({ retry: { attempts: 3, backoffMs: '100ms', factor: 2 } }, { flaky: { command: ['bash', '-c', '{prompt}'], retry_exit_codes: [75], provider: 'local' } }),
     );
     // Fails with 75 (rate limited) twice, then succeeds: the counter file lives in the task's cwd.
     const t = await tc.launch(['--agent', 'flaky', '--cwd', tc.dir, '--prompt', 'n=$(cat n 2>/dev/null || echo 0); echo $((n+1)) > n; [ $n -ge 2 ] && echo ok || exit 75']);
@@ -104,7 +97,7 @@ describe('liveness', () => {
 
   it('gives up after the configured attempts', async () => {
     tc = await startTestController(
-      config(`  retry: { attempts: 2, backoffMs: 50ms }`) + `agents:\n  flaky:\n    command: [bash, -c, "{prompt}"]\n    retry_exit_codes: [75]\n`,
+      config({ retry: { attempts: 2, backoffMs: '50ms' } }, { flaky: { command: ['bash', '-c', '{prompt}'], retry_exit_codes: [75] } }),
     );
     const t = await tc.launch(['--agent', 'flaky', '--prompt', 'exit 75']);
     const done = await tc.waitFinal(t.id);
@@ -115,7 +108,7 @@ describe('liveness', () => {
 
   it('an agent that goes idle without exiting completes after the stability window', async () => {
     tc = await startTestController(
-      config('  stabilityMs: 500ms') + `agents:\n  repl:\n    command: [bash, -c, "{prompt}"]\n    completion: idle\n    idle_pattern: "^> $|^>$"\n`,
+      config({ stabilityMs: '500ms' }, { repl: { command: ['bash', '-c', '{prompt}'], completion: 'idle', idle_pattern: '^> $|^>$' } }),
     );
     const t = await tc.launch(['--agent', 'repl', '--prompt', 'echo working; echo "the result"; echo ">"; exec sleep 60']);
     const done = await tc.waitFinal(t.id);
@@ -126,14 +119,14 @@ describe('liveness', () => {
 
 describe('edge cases found in review', () => {
   it('a timeout longer than a timer can hold (24.8 days) does not fire at once', async () => {
-    tc = await startTestController(config(''));
+    tc = await startTestController(config());
     const t = await tc.launch(['--agent', 'shell', '--timeout', '30d', '--prompt', 'sleep 0.3; echo fine']);
     const done = await tc.waitFinal(t.id);
     expect(done.state).toBe('completed');
   });
 
   it('output --follow ends for a finished task whose log ends inside a UTF-8 character', async () => {
-    tc = await startTestController(config(''));
+    tc = await startTestController(config());
     const t = await tc.launch(['--agent', 'shell', '--prompt', "printf 'caf\\xc3'"]);
     await tc.waitFinal(t.id);
     const r = await tc.cli(['output', t.id, '--follow']);
@@ -142,7 +135,7 @@ describe('edge cases found in review', () => {
   });
 
   it('cancel with an unknown id cancels nothing and says which id', async () => {
-    tc = await startTestController(config(''));
+    tc = await startTestController(config());
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 30']);
     const r = await tc.cli(['cancel', t.id, 'bg_zzzzzzzz']);
     expect(r.exitCode).toBe(4);
@@ -153,7 +146,7 @@ describe('edge cases found in review', () => {
   });
 
   it('refuses a working directory that does not exist, and an unreadable prompt file', async () => {
-    tc = await startTestController(config(''));
+    tc = await startTestController(config());
     const cwd = await tc.cli(['launch', '--agent', 'shell', '--cwd', '/nonexistent/dir', '--prompt', 'true']);
     expect(cwd.exitCode).toBe(2);
     expect(cwd.stderr).toContain('cwd /nonexistent/dir is not a directory');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask, ServerEvent } from '../../src/controller/protocol.js';
-import { startTestController, until, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
 afterEach(async () => {
@@ -35,13 +35,7 @@ async function observe(t: TestController) {
 
 describe('keyed queue', () => {
   it('never runs more than a key’s limit, and starts tasks of a key in FIFO order', async () => {
-    tc = await startTestController(`
-background_task:
-  resourceGate: { enabled: false }
-  modelConcurrency: { local/shell: 2 }
-tmux: { enabled: false }
-notification: { strategy: silent }
-`);
+    tc = await startTestController(testConfig({ background_task: { modelConcurrency: { 'local/shell': 2 } } }));
     const o = await observe(tc);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await tc.launchFast(o.client, { prompt: 'sleep 0.3' })).id);
@@ -53,13 +47,7 @@ notification: { strategy: silent }
   });
 
   it('a blocked key never holds back another key', async () => {
-    tc = await startTestController(`
-background_task:
-  resourceGate: { enabled: false }
-  modelConcurrency: { slow/a: 1 }
-tmux: { enabled: false }
-notification: { strategy: silent }
-`);
+    tc = await startTestController(testConfig({ background_task: { modelConcurrency: { 'slow/a': 1 } } }));
     const blocker = await tc.launch(['--agent', 'shell', '--key', 'slow/a', '--prompt', 'sleep 30']);
     const queued = await tc.launch(['--agent', 'shell', '--key', 'slow/a', '--prompt', 'true']);
     const other = await tc.launch(['--agent', 'shell', '--key', 'fast/b', '--prompt', 'echo other']);
@@ -73,13 +61,7 @@ notification: { strategy: silent }
   });
 
   it('a provider limit holds across all of that provider’s keys', async () => {
-    tc = await startTestController(`
-background_task:
-  resourceGate: { enabled: false }
-  providerConcurrency: { acme: 2 }
-tmux: { enabled: false }
-notification: { strategy: silent }
-`);
+    tc = await startTestController(testConfig({ background_task: { providerConcurrency: { acme: 2 } } }));
     const o = await observe(tc);
     for (let i = 0; i < 5; i++) await tc.launchFast(o.client, { key: `acme/model-${i % 3}`, prompt: 'sleep 0.3' });
     await until(() => o.final.size === 5, 'five tasks to end', 30_000);
@@ -157,12 +139,7 @@ describe('wait', () => {
 describe('resource gate', () => {
   it('holds every start while the machine is over a threshold, and says why', async () => {
     // Any machine uses more than 1% of its memory: the gate is closed for the whole test.
-    tc = await startTestController(`
-background_task:
-  resourceGate: { enabled: true, cpuPercent: 100, memoryPercent: 1 }
-tmux: { enabled: false }
-notification: { strategy: silent }
-`);
+    tc = await startTestController(testConfig({ background_task: { resourceGate: { enabled: true, cpuPercent: 100, memoryPercent: 1 } } }));
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'true']);
     const c = await tc.client();
     const waiting = await until(async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDesktopBus } from '../support/dbus-session.js';
-import { startTestController, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
 let bus: Awaited<ReturnType<typeof startDesktopBus>> | undefined;
@@ -13,17 +13,9 @@ afterEach(async () => {
   tc = bus = undefined;
 });
 
-const CONFIG = `
-background_task:
-  resourceGate: { enabled: false }
-tmux: { enabled: false }
-notification:
-  strategy: completion
-  batch_window_ms: 0
-  throttle_ms: 0
-  tmux: { enabled: false }
-  bell: { enabled: false }
-`;
+const CONFIG = testConfig({
+  notification: { strategy: 'completion', batch_window_ms: 0, throttle_ms: 0, tmux: { enabled: false }, bell: { enabled: false } },
+});
 
 describe('controller notifications', () => {
   it('a finished task sends exactly one desktop notification, with hostile text arriving literally', async () => {

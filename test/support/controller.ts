@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
+import { stringify } from 'yaml';
 import { until } from './until.js';
 import { ControllerClient } from '../../src/controller/client.js';
 import type { LaunchSpec, ListedTask } from '../../src/controller/protocol.js';
@@ -13,20 +14,26 @@ export const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
 
 export { until };
 
-/** Test config: the resource gate off (CI machines are busy), headless unless a test asks for tmux. */
-export const BASE_CONFIG = `
-background_task:
-  resourceGate: { enabled: false }
-  killGraceMs: 1s
-tmux:
-  enabled: false
-notification:
-  strategy: silent
-`;
+type Yaml = { [key: string]: unknown };
+const isObject = (v: unknown): v is Yaml => typeof v === 'object' && v !== null && !Array.isArray(v);
+function merge(base: Yaml, over: Yaml): Yaml {
+  const out: Yaml = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Yaml, v) : v;
+  return out;
+}
 
-/** The same with tmux on: tasks launched with a pane's TMUX/TMUX_PANE open beside it. Panes stay a
- *  minute after their task so a test can read them. */
-export const PANES_CONFIG = BASE_CONFIG.replace('tmux:\n  enabled: false', 'tmux:\n  enabled: true\n  close_delay_ms: 60s');
+/**
+ * Test config as YAML: the resource gate off (CI machines are busy), headless, silent, a short kill
+ * grace — with `overrides` merged in.
+ */
+export function testConfig(overrides: Yaml = {}): string {
+  const base = { background_task: { resourceGate: { enabled: false }, killGraceMs: '1s' }, tmux: { enabled: false }, notification: { strategy: 'silent' } };
+  return stringify(merge(base, overrides));
+}
+
+export const BASE_CONFIG = testConfig();
+/** Tasks launched with a pane's TMUX/TMUX_PANE open beside it; panes stay a minute after their task. */
+export const PANES_CONFIG = testConfig({ tmux: { enabled: true, close_delay_ms: '60s' } });
 
 export interface TestController {
   home: string;

@@ -1,11 +1,11 @@
 // Tasks launched from a pane of a real tmux server open beside it, end visibly and tidy up after themselves.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { TmuxClient } from '../../src/tmux/client.js';
-import { startTestController, until, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { geometry, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 
 let tc: TestController | undefined;
@@ -16,16 +16,10 @@ afterEach(async () => {
   tc = tmux = undefined;
 });
 
-const CONFIG = `
-background_task:
-  resourceGate: { enabled: false }
-  killGraceMs: 500ms
-tmux:
-  enabled: true
-  close_delay_ms: 300ms
-  main_pane_min_width: 100
-notification: { strategy: silent }
-`;
+const CONFIG = testConfig({
+  background_task: { killGraceMs: '500ms' },
+  tmux: { enabled: true, close_delay_ms: '300ms', main_pane_min_width: 100 },
+});
 
 async function setup(width = 240, height = 60) {
   tmux = await startTmuxServer({ width, height });
@@ -148,8 +142,12 @@ describe('controller restart', () => {
     const t = await launch(['--cwd', tc.dir, '--prompt', 'while [ ! -e go ]; do sleep 0.05; done; echo finished']);
     const running = await tc.waitPane(t.id);
     await tc.kill('SIGKILL');
+    // As if the controller had died before the pane id reached the journal: the pane's tag finds it.
+    const journal = join(tc.home, 'journal.jsonl');
+    writeFileSync(journal, readFileSync(journal, 'utf8').replaceAll(`"paneId":"${running.paneId}"`, '"paneId":null'));
     await tc.start();
     expect((await get(t.id)).state).toBe('running');
+    expect((await tc.waitPane(t.id)).paneId).toBe(running.paneId);
     writeFileSync(go, '');
     const ended = await tc.waitFinal(t.id);
     expect(ended.state).toBe('completed');
