@@ -41,7 +41,7 @@ export const BackgroundTaskSchema = z
 
 export const DefaultsSchema = z
   .object({
-    agent: z.string().min(1).default('builtin'),
+    agent: z.string().min(1).default('auto'),
     placement: z.enum(['auto', 'pane', 'window', 'headless']).default('auto'),
     priority: z.number().int().min(1).max(10).default(5),
   })

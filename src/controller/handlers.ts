@@ -3,12 +3,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { taskPaths, type HomePaths } from '../core/paths.js';
-import { isFinal, type Task } from '../core/task.js';
+import { isFinal, viewOf, type TaskRecord } from '../core/task.js';
 import type { Config } from '../config/schema.js';
 import { readGate } from '../scheduler/gate.js';
 import type { Engine } from './engine.js';
 import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
-import type { Placer } from './placer.js';
+import type { Surfaces } from '../surface/pane.js';
 import type { TaskStore } from './store.js';
 import type { Notifier } from '../notify/index.js';
 
@@ -20,7 +20,7 @@ export interface HandlerDeps {
   paths: HomePaths;
   store: TaskStore;
   engine: Engine;
-  placerFor(task: Task): Placer;
+  surfaces: Surfaces;
   startedAt: number;
   notifier: Notifier;
   shutdown(): void;
@@ -41,7 +41,7 @@ function utf8Boundary(buf: Buffer): number {
 
 export function createHandlers(deps: HandlerDeps) {
   const { store, engine, paths } = deps;
-  const must = (id: string): Task => {
+  const must = (id: string): TaskRecord => {
     const task = store.get(id);
     if (!task) throw new RequestError('not-found', `no task ${id}; list tasks with: panecrew ls --all`);
     return task;
@@ -111,7 +111,7 @@ export function createHandlers(deps: HandlerDeps) {
       }
       case 'result': {
         let task = must(req.taskId);
-        if (req.collect && isFinal(task.state) && task.collectedAt === null) task = store.update(task.id, { collectedAt: Date.now() })!;
+        if (req.collect && isFinal(task.state) && task.collectedAt === null) task = store.update(task.id, { collectedAt: Date.now() });
         return () => ({ task: engine.listed(store.get(task.id)!), result: readResult(task.id) });
       }
       case 'cancel': {
@@ -137,6 +137,7 @@ export function createHandlers(deps: HandlerDeps) {
           after: [],
           placement: old.requestedPlacement,
           timeoutMs: old.timeoutMs,
+          staleTimeoutMs: old.staleTimeoutMs,
           env: existsSync(envFile) ? (JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>) : {},
           origin: old.origin,
         };
@@ -144,9 +145,9 @@ export function createHandlers(deps: HandlerDeps) {
         return () => engine.listed(store.get(id)!);
       }
       case 'focus': {
-        const task = must(req.taskId);
+        const task = viewOf(must(req.taskId));
         if (task.paneId === null) throw new RequestError('conflict', `task ${task.id} has no pane (${task.placement ?? task.state}); read its output with: panecrew output ${task.id} --follow`);
-        await deps.placerFor(task).focus(task);
+        await deps.surfaces.surfaceFor(task).focus(task);
         return () => engine.listed(store.get(task.id)!);
       }
       case 'prune': {

@@ -3,14 +3,15 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Journal } from '../core/journal.js';
 import { homePaths, panecrewHome } from '../core/paths.js';
-import type { Task } from '../core/task.js';
-import { resolveCategories, resolveSubagents } from '../runner/categories.js';
-import { resolveProfiles } from '../runner/profiles.js';
+import { viewOf } from '../core/task.js';
+import { LocalExecutor } from '../executor/local.js';
+import { AUTO_AGENT } from '../runner/auto-agent.js';
+import { checkCategoryAgents, resolveCategories, resolveSubagents } from '../runner/categories.js';
+import { ProfileConfigError, resolveProfiles } from '../runner/profiles.js';
+import { createSurfaces } from '../surface/pane.js';
 import { Engine } from './engine.js';
 import { createHandlers } from './handlers.js';
 import { acquireInstanceLock, type InstanceLock } from './instance.js';
-import { createPlacers } from './placers.js';
-import { recover } from './recovery.js';
 import { SocketServer } from './server.js';
 import { TaskStore } from './store.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
@@ -22,13 +23,17 @@ export interface ControllerOptions {
   sets?: string[];
 }
 
+/** Every agent, category and subagent type; a category naming an unknown agent is refused here. */
 export function buildCatalog(config: LoadedConfig['config']): Catalog {
-  return {
-    profiles: resolveProfiles(config.agents),
-    categories: resolveCategories(config.categories),
-    subagents: resolveSubagents(config.subagents),
-    defaultAgent: config.defaults.agent,
-  };
+  const profiles = resolveProfiles(config.agents);
+  const categories = resolveCategories(config.categories);
+  const subagents = resolveSubagents(config.subagents);
+  const names = Object.keys(profiles);
+  const issues = [...checkCategoryAgents('categories', categories, names), ...checkCategoryAgents('subagents', subagents, names)];
+  if (config.defaults.agent !== AUTO_AGENT && !Object.hasOwn(profiles, config.defaults.agent)) issues.push(`defaults.agent: unknown agent "${config.defaults.agent}" (known: ${names.join(', ')})`);
+  if (issues.length) throw new ProfileConfigError(issues);
+  const stale = config.background_task.staleTimeoutMs;
+  return { profiles, categories, subagents, defaultAgent: config.defaults.agent, staleTimeoutMs: stale > 0 ? stale : null };
 }
 
 export async function runController({ env, cwd, sets = [] }: ControllerOptions): Promise<void> {
@@ -54,14 +59,15 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   if (replayed.skipped) log(`journal: skipped ${replayed.skipped} unreadable line(s) (a torn write from a crash)`);
   const store = new TaskStore(journal, replayed.tasks);
   const catalog = buildCatalog(config);
-  const placers = createPlacers(config, env, paths.tasks, log);
+  const surfaces = createSurfaces(config, env, paths.tasks, log);
   let server: SocketServer | undefined;
   const engine = new Engine({
     config,
     paths,
     store,
     catalog,
-    placerFor: placers.placerFor,
+    executor: new LocalExecutor(paths.tasks, log),
+    surfaces,
     onOutput: (taskId) => server?.broadcast({ event: 'output', taskId }),
     onWaitChange: (task) => server?.broadcast({ event: 'task', task: engine.listed(task) }),
     log,
@@ -77,16 +83,17 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       paths,
       store,
       engine,
-      placerFor: placers.placerFor,
+      surfaces,
       startedAt: Date.now(),
       notifier,
       shutdown: () => void stop(),
     }),
     () => store.synced(),
   );
-  store.on('change', (task: Task, previous) => {
-    server?.broadcast({ event: 'task', task: engine.listed(task) });
-    notifier.onTaskChange(task, previous);
+  store.on('change', (task, previous) => {
+    const listed = engine.listed(task);
+    server?.broadcast({ event: 'task', task: listed });
+    notifier.onTaskChange(listed, previous && viewOf(previous));
   });
   store.on('removed', (ids) => server?.broadcast({ event: 'removed', ids }));
 
@@ -105,7 +112,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   process.on('SIGINT', () => void stop());
 
   await server.listen(paths.socket);
-  recover(engine, store, paths.tasks, (id) => placers.placerFor(store.get(id)!), log);
+  engine.recover();
   log(`controller ${process.pid} serving ${paths.socket} (${store.tasks.size} tasks in the journal)`);
   // Tell a CLI waiting for start-up that the socket is ready.
   process.send?.('ready');

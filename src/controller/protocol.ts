@@ -26,6 +26,8 @@ export const LaunchSpecSchema = z
     after: z.array(TaskIdSchema).max(100).default([]),
     placement: z.enum(REQUESTED_PLACEMENTS).optional(),
     timeoutMs: z.number().int().positive().nullable().optional(),
+    /** No sign of life for this long marks the task interrupt; null: never; absent: its profile's. */
+    staleTimeoutMs: z.number().int().positive().nullable().optional(),
     env: EnvSchema.default({}),
     origin: z
       .object({

@@ -1,5 +1,9 @@
-// From a launch request to the task's agent, model, concurrency key and provider.
-import { suggest } from '../config/suggest.js';
+// From a launch request to the task's agent, model, concurrency key, provider and stale timeout.
+// Names are looked up as own keys only: `--category constructor` is an unknown category, not
+// Object.prototype.constructor.
+import { AUTO_AGENT, chooseAgent } from '../runner/auto-agent.js';
+import { applyPromptPrefix, resolveCategory, UnknownNameError } from '../runner/categories.js';
+import { whyCannotRun } from '../runner/readiness.js';
 import type { AgentProfile, Category } from '../runner/profile-schema.js';
 import type { LaunchSpec } from './protocol.js';
 import { RequestError } from './protocol.js';
@@ -9,6 +13,8 @@ export interface Catalog {
   categories: Record<string, Category>;
   subagents: Record<string, Category>;
   defaultAgent: string;
+  /** The configured stale timeout, for profiles that do not set their own (null: none). */
+  staleTimeoutMs: number | null;
 }
 
 export interface Resolved {
@@ -19,45 +25,61 @@ export interface Resolved {
   key: string;
   provider: string;
   prompt: string;
+  staleTimeoutMs: number | null;
 }
 
-function unknown(kind: string, name: string, known: string[]): RequestError {
-  const hint = suggest(name, known);
-  return new RequestError('bad-request', `unknown ${kind} "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${known.join(', ')}`);
+const has = (table: object, name: string): boolean => Object.hasOwn(table, name);
+
+/** Runs a lookup; an unknown name becomes a bad request with its "did you mean". */
+function lookup<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof UnknownNameError) throw new RequestError('bad-request', err.message);
+    throw err;
+  }
 }
 
-function pick(kind: string, table: Record<string, Category>, name: string): Category {
-  const found = table[name];
-  if (!found) throw unknown(kind, name, Object.keys(table));
-  return found;
+export function profileOf(catalog: Catalog, agent: string): AgentProfile {
+  if (!has(catalog.profiles, agent)) throw new RequestError('bad-request', new UnknownNameError('agent', agent, Object.keys(catalog.profiles)).message);
+  return catalog.profiles[agent]!;
 }
 
 /**
- * The agent comes from --agent, else the category or subagent type, else the default. A subagent
+ * The agent comes from --agent, else the category or subagent type, else the default (`auto`: see
+ * runner/auto-agent.ts); an agent that cannot run with the launcher's environment is refused. A subagent
  * type may also name an agent profile directly (`subagent_type: claude`), as oh-my-opencode allows.
  * The key is --key, else the model, else `<provider>/<agent>` where the provider is the profile's
  * (so a model-less `claude` task still counts against the anthropic provider limit) or `local`.
+ * The stale timeout is the task's, else its profile's, else the configured one.
  */
 export function resolveLaunch(spec: LaunchSpec, catalog: Catalog): Resolved {
   let category: Category | undefined;
   let categoryName: string | undefined;
   let agent = spec.agent;
   if (spec.category) {
-    category = pick('category', catalog.categories, spec.category);
+    category = lookup(() => resolveCategory(spec.category!, catalog.categories));
     categoryName = spec.category;
   } else if (spec.subagentType) {
-    if (spec.subagentType in catalog.subagents) {
+    if (has(catalog.subagents, spec.subagentType)) {
       category = catalog.subagents[spec.subagentType];
       categoryName = spec.subagentType;
-    } else if (spec.subagentType in catalog.profiles) {
+    } else if (has(catalog.profiles, spec.subagentType)) {
       agent ??= spec.subagentType;
     } else {
-      throw unknown('subagent type', spec.subagentType, [...Object.keys(catalog.subagents), ...Object.keys(catalog.profiles)]);
+      const known = [...Object.keys(catalog.subagents), ...Object.keys(catalog.profiles)];
+      throw new RequestError('bad-request', new UnknownNameError('subagent type', spec.subagentType, known).message);
     }
   }
   agent ??= category?.agent ?? catalog.defaultAgent;
-  const profile = catalog.profiles[agent];
-  if (!profile) throw unknown('agent', agent, Object.keys(catalog.profiles));
+  if (agent === AUTO_AGENT) {
+    const choice = chooseAgent(spec.prompt, spec.env, catalog.profiles);
+    if ('refused' in choice) throw new RequestError('bad-request', choice.refused);
+    agent = choice.agent;
+  }
+  const profile = profileOf(catalog, agent);
+  const cannot = whyCannotRun(agent, profile, { ...spec.env, ...profile.env });
+  if (cannot) throw new RequestError('bad-request', cannot);
 
   const model = spec.model ?? category?.model ?? profile.default_model ?? null;
   const provider = spec.key
@@ -66,6 +88,6 @@ export function resolveLaunch(spec: LaunchSpec, catalog: Catalog): Resolved {
       ? model.split('/')[0]!
       : (profile.provider ?? 'local');
   const key = spec.key ?? model ?? `${provider}/${agent}`;
-  const prompt = category?.prompt_prefix ? `${category.prompt_prefix}\n\n${spec.prompt}` : spec.prompt;
-  return { agent, profile, category: categoryName, model, key, provider, prompt };
+  const staleTimeoutMs = spec.staleTimeoutMs !== undefined ? spec.staleTimeoutMs : profile.stale_timeout !== undefined ? profile.stale_timeout : catalog.staleTimeoutMs;
+  return { agent, profile, category: categoryName, model, key, provider, prompt: applyPromptPrefix(category, spec.prompt), staleTimeoutMs };
 }

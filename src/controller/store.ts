@@ -1,27 +1,19 @@
-// The one place task state changes: journal first, then memory, then listeners.
+// The one place task state changes: journal first, then memory, then listeners. An illegal change
+// is a bug in the caller, so it throws instead of being silently dropped.
 import { EventEmitter } from 'node:events';
 import type { Journal } from '../core/journal.js';
-import { isFinal, type Task, type TaskState } from '../core/task.js';
-
-const LEGAL: Record<TaskState, readonly TaskState[]> = {
-  pending: ['running', 'cancelled', 'error'],
-  // running → pending is a retry: the attempt ended with a retryable exit and waits for its backoff.
-  running: ['completed', 'error', 'cancelled', 'interrupt', 'pending'],
-  completed: [],
-  error: [],
-  cancelled: [],
-  interrupt: [],
-};
+import { isFinal, type Attempt, type TaskRecord, type TaskState } from '../core/task.js';
+import { checkAttemptTransition, checkTaskTransition } from '../core/transitions.js';
 
 export interface StoreEvents {
-  change: [task: Task, previous: Task | undefined];
+  change: [task: TaskRecord, previous: TaskRecord | undefined];
   removed: [ids: string[]];
 }
 
 export class TaskStore extends EventEmitter<StoreEvents> {
   constructor(
     private readonly journal: Journal,
-    readonly tasks: Map<string, Task>,
+    readonly tasks: Map<string, TaskRecord>,
   ) {
     super();
   }
@@ -31,11 +23,18 @@ export class TaskStore extends EventEmitter<StoreEvents> {
     return this.journal.synced();
   }
 
-  get(id: string): Task | undefined {
+  get(id: string): TaskRecord | undefined {
     return this.tasks.get(id);
   }
 
-  create(task: Task): Task {
+  /** The task, which must exist: callers hold ids of tasks they created or looked up. */
+  must(id: string): TaskRecord {
+    const task = this.tasks.get(id);
+    if (!task) throw new Error(`internal: no task ${id} in the store`);
+    return task;
+  }
+
+  create(task: TaskRecord): TaskRecord {
     this.journal.append({ type: 'created', task });
     this.tasks.set(task.id, task);
     this.emit('change', task, undefined);
@@ -43,21 +42,41 @@ export class TaskStore extends EventEmitter<StoreEvents> {
     return task;
   }
 
-  /** Applies a patch; a state change must be legal from the current state or it is refused (returns undefined). */
-  update(id: string, patch: Partial<Task>): Task | undefined {
-    const previous = this.tasks.get(id);
-    if (!previous) return undefined;
-    if (patch.state && patch.state !== previous.state && !LEGAL[previous.state].includes(patch.state)) return undefined;
-    this.journal.append({ type: 'updated', id, patch });
-    const next = { ...previous, ...patch };
-    this.tasks.set(id, next);
-    this.emit('change', next, previous);
-    this.maybeCompact();
-    return next;
+  /** Applies a patch. A state change must be legal from the current state, else it throws. */
+  update(id: string, patch: Partial<TaskRecord>): TaskRecord {
+    const previous = this.must(id);
+    if (patch.state && patch.state !== previous.state) checkTaskTransition(id, previous.state, patch.state);
+    return this.write(previous, patch);
+  }
+
+  /** Starts attempt n+1 in `preparing`; the task takes its slot (running) in the same entry. */
+  beginAttempt(id: string, startedAt: number): TaskRecord {
+    const previous = this.must(id);
+    checkTaskTransition(id, previous.state, 'running');
+    const attempt: Attempt = { n: previous.attempts.length + 1, state: 'preparing', startedAt };
+    return this.write(previous, { state: 'running', cause: null, notBefore: null, attempts: [...previous.attempts, attempt] });
+  }
+
+  /** Changes the current attempt; with `task`, the task's own fields in the same journal entry. */
+  updateAttempt(id: string, n: number, patch: Partial<Attempt>, task: Partial<TaskRecord> = {}): TaskRecord {
+    const previous = this.must(id);
+    const current = previous.attempts.at(-1);
+    if (!current || current.n !== n) throw new Error(`internal: attempt ${n} of ${id} is not its current attempt`);
+    if (patch.state && patch.state !== current.state) checkAttemptTransition(id, n, current.state, patch.state);
+    if (task.state && task.state !== previous.state) checkTaskTransition(id, previous.state, task.state as TaskState);
+    return this.write(previous, { ...task, attempts: [...previous.attempts.slice(0, -1), { ...current, ...patch }] });
+  }
+
+  /** Drops an attempt that never started its agent (the controller stopped while preparing it). */
+  abandonAttempt(id: string, n: number): TaskRecord {
+    const previous = this.must(id);
+    if (previous.attempts.at(-1)?.n !== n) throw new Error(`internal: attempt ${n} of ${id} is not its current attempt`);
+    checkTaskTransition(id, previous.state, 'pending');
+    return this.write(previous, { state: 'pending', attempts: previous.attempts.slice(0, -1) });
   }
 
   /** Progress is derived from files on disk again after a restart, so it is not journaled. */
-  setProgress(id: string, patch: Pick<Partial<Task>, 'progress' | 'usage'>): void {
+  setProgress(id: string, patch: Pick<Partial<TaskRecord>, 'progress' | 'usage'>): void {
     const previous = this.tasks.get(id);
     if (!previous || isFinal(previous.state)) return;
     const next = { ...previous, ...patch };
@@ -70,6 +89,15 @@ export class TaskStore extends EventEmitter<StoreEvents> {
     this.journal.append({ type: 'removed', ids });
     for (const id of ids) this.tasks.delete(id);
     this.emit('removed', ids);
+  }
+
+  private write(previous: TaskRecord, patch: Partial<TaskRecord>): TaskRecord {
+    this.journal.append({ type: 'updated', id: previous.id, patch });
+    const next = { ...previous, ...patch };
+    this.tasks.set(previous.id, next);
+    this.emit('change', next, previous);
+    this.maybeCompact();
+    return next;
   }
 
   private maybeCompact(): void {

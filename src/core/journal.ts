@@ -1,6 +1,6 @@
 // The append-only journal: every task state change is written and fsynced here before it is acted on.
 import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync, readFileSync, ftruncateSync, writeSync } from 'node:fs';
-import type { Task } from './task.js';
+import type { TaskRecord as Task } from './task.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export type JournalEntry = { seq: number; at: number } & (

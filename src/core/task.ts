@@ -1,5 +1,6 @@
 // The task model: plain data shared by the controller, its clients and the journal.
 import { z } from 'zod';
+import { describeCause, type Cause } from './cause.js';
 
 export const TASK_STATES = ['pending', 'running', 'completed', 'error', 'cancelled', 'interrupt'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
@@ -39,16 +40,28 @@ export interface Usage {
   costUsd?: number;
 }
 
+/** One running of a task, journaled as it moves: preparing → starting → running → ended. */
+export const ATTEMPT_STATES = ['preparing', 'starting', 'running', 'ending', 'ended'] as const;
+export type AttemptState = (typeof ATTEMPT_STATES)[number];
+
 export interface Attempt {
   n: number;
+  state: AttemptState;
   startedAt: number;
   endedAt?: number;
+  /** The runner's pid (it leads the process group of the agent). */
+  pid?: number | null;
+  paneId?: string | null;
+  placement?: Placement | null;
+  /** Why a surface put the attempt where it is, when that is not where it was asked to go. */
+  placementNote?: string | null;
   exitCode?: number | null;
   signal?: string | null;
-  outcome?: string;
+  cause?: Cause;
 }
 
-export interface Task {
+/** What the controller stores and journals. Everything about a running is in its attempts. */
+export interface TaskRecord {
   id: string;
   title: string;
   agent: string;
@@ -61,18 +74,15 @@ export interface Task {
   priority: number;
   after: string[];
   requestedPlacement: RequestedPlacement;
-  placement: Placement | null;
   timeoutMs: number | null;
+  /** No sign of life for this long marks the task interrupt; null: never. */
+  staleTimeoutMs: number | null;
   origin: Origin;
   state: TaskState;
-  reason: string | null;
-  pid: number | null;
-  paneId: string | null;
+  /** Why the task is in its state: set when it ends, or when a retry sends it back to the queue. */
+  cause: Cause | null;
   createdAt: number;
-  startedAt: number | null;
   endedAt: number | null;
-  exitCode: number | null;
-  signal: string | null;
   attempts: Attempt[];
   /** Epoch ms before which a retrying task must not start again. */
   notBefore: number | null;
@@ -82,6 +92,41 @@ export interface Task {
   resultPreview: string | null;
   /** Set when a main agent has read this task's ending (MCP background_output, the hook). */
   collectedAt: number | null;
+}
+
+/**
+ * A task as everyone outside the controller sees it: the record plus fields derived from its cause
+ * and its current attempt. A requeued task shows no pid, pane or exit code of the attempt before.
+ */
+export interface Task extends TaskRecord {
+  reason: string | null;
+  pid: number | null;
+  paneId: string | null;
+  placement: Placement | null;
+  placementNote: string | null;
+  startedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/** The attempt whose fields the task shows: the current one, or the last one of an ended task. */
+export function shownAttempt(task: Pick<TaskRecord, 'state' | 'attempts'>): Attempt | undefined {
+  return task.state === 'pending' ? undefined : task.attempts.at(-1);
+}
+
+export function viewOf(record: TaskRecord): Task {
+  const a = shownAttempt(record);
+  return {
+    ...record,
+    reason: describeCause(record.cause),
+    pid: a?.pid ?? null,
+    paneId: a?.paneId ?? null,
+    placement: a?.placement ?? null,
+    placementNote: a?.placementNote ?? null,
+    startedAt: a?.startedAt ?? null,
+    exitCode: isFinal(record.state) ? (a?.exitCode ?? null) : null,
+    signal: isFinal(record.state) ? (a?.signal ?? null) : null,
+  };
 }
 
 /** Why a pending task is not running yet, for `ls`, the dashboard and MCP. */
@@ -108,26 +153,21 @@ export function describeWait(w: WaitReason): string {
 }
 
 /** What a launch decides; everything else starts blank. */
-export type TaskInit = Pick<Task, 'id' | 'title' | 'agent' | 'model' | 'key' | 'provider' | 'prompt' | 'cwd'> & Partial<Task>;
+export type TaskInit = Pick<TaskRecord, 'id' | 'title' | 'agent' | 'model' | 'key' | 'provider' | 'prompt' | 'cwd'> & Partial<TaskRecord>;
 
-/** A pending task with every runtime field blank: the one place a Task is put together. */
-export function newTask(init: TaskInit, now = Date.now()): Task {
+/** A pending task with every runtime field blank: the one place a task record is put together. */
+export function newTaskRecord(init: TaskInit, now = Date.now()): TaskRecord {
   return {
     priority: 5,
     after: [],
     requestedPlacement: 'auto',
-    placement: null,
     timeoutMs: null,
+    staleTimeoutMs: null,
     origin: {},
     state: 'pending',
-    reason: null,
-    pid: null,
-    paneId: null,
+    cause: null,
     createdAt: now,
-    startedAt: null,
     endedAt: null,
-    exitCode: null,
-    signal: null,
     attempts: [],
     notBefore: null,
     progress: { toolCalls: 0 },
@@ -136,4 +176,9 @@ export function newTask(init: TaskInit, now = Date.now()): Task {
     collectedAt: null,
     ...init,
   };
+}
+
+/** A task as clients see it, for tests and fixtures: derived fields may be given directly. */
+export function newTask(init: TaskInit & Partial<Task>, now = Date.now()): Task {
+  return { ...viewOf(newTaskRecord(init, now)), ...init };
 }

@@ -21,7 +21,12 @@ const WATCHED = new Set(['exit.json', ...Object.keys(ACTIVITY)]);
 export class TaskWatcher extends EventEmitter<WatcherEvents> {
   private readonly watchers = new Map<string, FSWatcher>();
 
-  constructor(private readonly tasksDir: string) {
+  /** `onError`: a watcher failed (EMFILE, ENOSPC for inotify): without a listener chokidar's error
+   *  would take the whole controller down; the task's liveness check still sees it end. */
+  constructor(
+    private readonly tasksDir: string,
+    private readonly onError: (taskId: string, err: Error) => void = () => {},
+  ) {
     super();
   }
 
@@ -42,6 +47,7 @@ export class TaskWatcher extends EventEmitter<WatcherEvents> {
     const w = watch(dir, { ignoreInitial: false, depth: 0, atomic: false, ignored });
     w.on('add', (p) => this.onFile(taskId, p));
     w.on('change', (p) => this.onFile(taskId, p));
+    w.on('error', (err) => this.onError(taskId, err instanceof Error ? err : new Error(String(err))));
     this.watchers.set(taskId, w);
   }
 

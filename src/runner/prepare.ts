@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Task } from '../core/task.js';
+import type { TaskRecord as Task } from '../core/task.js';
 import type { TaskPaths } from '../core/paths.js';
 import { argvVars, expandArgv } from './argv-template.js';
 import type { AgentProfile } from './profile-schema.js';

@@ -1,6 +1,7 @@
 // The config schema of one agent profile (`agents.<name>`) and of one category or subagent type
 // (`categories.<name>`, `subagents.<name>`). Field names are snake_case like the rest of the YAML.
 import { z } from 'zod';
+import { DurationSchema } from '../config/duration.js';
 import { OUTPUT_FORMATS } from './parsers/types.js';
 import { placeholdersIn, validateArgvTemplate } from './argv-template.js';
 
@@ -23,6 +24,13 @@ export const ProfileSchema = z
     completion: z.enum(['exit', 'idle']).default('exit'),
     /** A regular expression tested against the last non-empty output line, e.g. a prompt. */
     idle_pattern: z.string().optional(),
+    /** No sign of life for this long marks a task interrupt; `none` for commands that are quiet by
+     *  nature (a build, a test run). Absent: background_task.staleTimeoutMs. */
+    stale_timeout: z.union([z.literal('none').transform(() => null), z.null(), DurationSchema]).optional(),
+    /** How to install the agent's CLI, shown when a launch finds it missing. */
+    install: z.string().optional(),
+    /** The agent needs one of these variables (an API key) in its environment to run at all. */
+    requires_env_any: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional(),
     /** Exit codes meaning "rate limited": the task is requeued with backoff instead of failing. */
     retry_exit_codes: z.array(ExitCode).default([]),
     /** Who bills the task (anthropic, openai, google, local); the concurrency key's first part. */

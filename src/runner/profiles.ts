@@ -27,10 +27,8 @@
 //  - shell: the prompt IS the user's own command — the one place user text reaches a shell, because
 //    that is what the user asked for. `panecrew-task` becomes $0 in error messages.
 //  - builtin: see src/agent; exit 75 (EX_TEMPFAIL) means the API rate-limited it.
-import { constants as fsConstants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
+import { executableOf, locateExecutable } from './readiness.js';
 import { ProfileSchema, type AgentProfile, type AgentProfileInput } from './profile-schema.js';
 
 export const AGENT_NAME_RE = /^[a-z][a-z0-9_-]*$/;
@@ -41,34 +39,41 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     command: ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--model', '?{model_name}', '--', '{prompt}'],
     output: 'claude-stream-json',
     provider: 'anthropic',
+    install: 'npm install -g @anthropic-ai/claude-code',
   },
   opencode: {
     description: 'OpenCode, one-shot (opencode run) with JSON events',
     command: ['opencode', 'run', '--format', 'json', '-m', '?{model}', '--', '{prompt}'],
     output: 'opencode-json',
+    install: 'npm install -g opencode-ai',
   },
   codex: {
     description: 'OpenAI Codex CLI, one-shot (codex exec), allowed to edit its working directory',
     command: ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '--', '{prompt}'],
     output: 'plain',
     provider: 'openai',
+    install: 'npm install -g @openai/codex',
   },
   aider: {
     description: 'Aider, one message then exit, every confirmation answered yes',
     command: ['aider', '--message={prompt}', '--yes-always', '--no-pretty', '--model', '?{model}'],
     output: 'plain',
+    install: 'pipx install aider-chat',
   },
   gemini: {
     description: 'Gemini CLI, one-shot (-p)',
     command: ['gemini', '--prompt={prompt}', '-m', '?{model_name}'],
     output: 'plain',
     provider: 'google',
+    install: 'npm install -g @google/gemini-cli',
   },
   shell: {
     description: "Your own shell command (the task prompt), run with bash -c",
     command: ['bash', '-c', '{prompt}', 'panecrew-task'],
     output: 'plain',
     provider: 'local',
+    // A quiet build or test run is normal: a command is judged by its exit, not its silence.
+    stale_timeout: 'none',
   },
   builtin: {
     description: "panecrew's built-in read-only agent (Anthropic API)",
@@ -78,6 +83,7 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     retry_exit_codes: [75],
     provider: 'anthropic',
     default_model: 'anthropic/claude-haiku-4-5',
+    requires_env_any: ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN'],
   },
 };
 
@@ -134,32 +140,12 @@ export interface InstalledCheck {
   path?: string;
 }
 
-async function isExecutableFile(file: string): Promise<boolean> {
-  try {
-    if (!(await stat(file)).isFile()) return false;
-    await access(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Whether the profile's executable exists: a name is looked up on PATH the way execvp would, a path
  * is checked directly. No shell, no process started.
  */
 export async function installedCheck(profile: Pick<AgentProfile, 'command'>, env: NodeJS.ProcessEnv = process.env): Promise<InstalledCheck> {
-  const first = profile.command[0] ?? '';
-  const executable = first === '{node}' ? process.execPath : first;
-  if (/\{[a-z_]+\}/.test(executable)) return { installed: false, executable };
-  if (executable.includes('/')) {
-    const full = path.resolve(executable);
-    return (await isExecutableFile(full)) ? { installed: true, executable, path: full } : { installed: false, executable };
-  }
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, executable);
-    if (await isExecutableFile(candidate)) return { installed: true, executable, path: candidate };
-  }
-  return { installed: false, executable };
+  const executable = executableOf(profile) ?? profile.command[0] ?? '';
+  const found = executableOf(profile) ? locateExecutable(executable, env.PATH) : null;
+  return found ? { installed: true, executable, path: found } : { installed: false, executable };
 }

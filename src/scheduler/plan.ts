@@ -1,5 +1,6 @@
 // The scheduler is pure: (tasks, limits, gate, now) → which pending tasks start, which are cancelled, why the rest wait.
-import type { Task, WaitReason } from '../core/task.js';
+import { describeCause, type Cause } from '../core/cause.js';
+import type { TaskRecord as Task, WaitReason } from '../core/task.js';
 
 export interface Limits {
   defaultConcurrency: number;
@@ -22,7 +23,7 @@ export interface PlanInput {
 
 export interface Plan {
   start: Task[];
-  cancel: Array<{ task: Task; reason: string }>;
+  cancel: Array<{ task: Task; cause: Cause }>;
   waits: Map<string, WaitReason>;
   /** Earliest backoff expiry among waiting tasks: when to plan again without an event. */
   wakeAt: number | null;
@@ -81,14 +82,14 @@ export class SlotCounter {
   }
 }
 
-function dependencyState(task: Task, byId: Map<string, Task>): { failed?: string; waiting: string[] } {
+function dependencyState(task: Task, byId: Map<string, Task>): { failed?: Cause; waiting: string[] } {
   const waiting: string[] = [];
   for (const id of task.after) {
     const dep = byId.get(id);
-    if (!dep) return { failed: `dependency ${id} no longer exists`, waiting };
+    if (!dep) return { failed: { kind: 'dependency', on: id, state: 'removed', reason: null }, waiting };
     if (dep.state === 'completed') continue;
     if (dep.state === 'pending' || dep.state === 'running') waiting.push(id);
-    else return { failed: `dependency ${id} ended ${dep.state}${dep.reason ? `: ${dep.reason}` : ''}`, waiting };
+    else return { failed: { kind: 'dependency', on: id, state: dep.state, reason: describeCause(dep.cause) }, waiting };
   }
   return { waiting };
 }
@@ -108,7 +109,7 @@ export function plan({ tasks, limits, gate, now }: PlanInput): Plan {
   for (const task of pending) {
     const deps = dependencyState(task, byId);
     if (deps.failed) {
-      result.cancel.push({ task, reason: deps.failed });
+      result.cancel.push({ task, cause: deps.failed });
       continue;
     }
     if (deps.waiting.length) {

@@ -82,8 +82,8 @@ describe('the built-in agent under panecrew', () => {
       );
       expect(final.state, final.reason ?? '').toBe('completed');
       expect(final.attempts).toHaveLength(2);
-      expect(final.attempts[0]).toMatchObject({ exitCode: 75, outcome: 'retryable exit 75' });
-      expect(final.attempts[1]).toMatchObject({ exitCode: 0, outcome: 'completed' });
+      expect(final.attempts[0]).toMatchObject({ exitCode: 75, cause: { kind: 'retry', code: 75, attempt: 1 } });
+      expect(final.attempts[1]).toMatchObject({ exitCode: 0, cause: { kind: 'exit', code: 0 } });
       const requeued = seen.find((t) => t.state === 'pending' && t.attempts.length === 1);
       expect(requeued?.reason).toMatch(/attempt 1\/3 exited 75 \(rate limited\?\); retrying/);
       expect((await resultOf(tc, final.id)) ?? '').toContain('Exploration summary');

@@ -21,11 +21,11 @@ function writeSome(j: Journal, tasks: Map<string, Task>, n: number): void {
     const t = task(i);
     j.append({ type: 'created', task: t });
     tasks.set(t.id, t);
-    j.append({ type: 'updated', id: t.id, patch: { state: 'running', pid: 1000 + i } });
-    tasks.set(t.id, { ...tasks.get(t.id)!, state: 'running', pid: 1000 + i });
+    j.append({ type: 'updated', id: t.id, patch: { state: 'running', notBefore: 1000 + i } });
+    tasks.set(t.id, { ...tasks.get(t.id)!, state: 'running', notBefore: 1000 + i });
     if (i % 2) {
-      j.append({ type: 'updated', id: t.id, patch: { state: 'completed', exitCode: 0 } });
-      tasks.set(t.id, { ...tasks.get(t.id)!, state: 'completed', exitCode: 0 });
+      j.append({ type: 'updated', id: t.id, patch: { state: 'completed', resultPreview: 'ok' } });
+      tasks.set(t.id, { ...tasks.get(t.id)!, state: 'completed', resultPreview: 'ok' });
     }
   }
 }

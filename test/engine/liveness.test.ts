@@ -26,12 +26,12 @@ describe('liveness', () => {
     const failed = await tc.waitFinal(bad.id);
     expect(failed.state).toBe('error');
     expect(failed.exitCode).toBe(7);
-    expect(failed.reason).toContain('exited with code 7');
+    expect(failed.cause).toMatchObject({ kind: 'exit', code: 7 });
   });
 
-  it('a task with no output for staleTimeoutMs becomes interrupt and its process is killed', async () => {
-    tc = await startTestController(config({ staleTimeoutMs: '1s' }));
-    const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo started; exec sleep 60']);
+  it('a task with no sign of life for its stale timeout becomes interrupt and its process is killed', async () => {
+    tc = await startTestController(config());
+    const t = await tc.launch(['--agent', 'shell', '--stale-timeout', '1s', '--prompt', 'echo started; exec sleep 60']);
     const pid = (await until(async () => {
       const c = await tc!.client();
       const got = await c.request<{ pid: number | null }>({ op: 'get', taskId: t.id });
@@ -40,7 +40,7 @@ describe('liveness', () => {
     }, 'the runner pid'))!;
     const ended = await tc.waitFinal(t.id);
     expect(ended.state).toBe('interrupt');
-    expect(ended.reason).toMatch(/no output for .*staleTimeoutMs/);
+    expect(ended.cause).toMatchObject({ kind: 'stale' });
     await until(() => !processAlive(pid), 'the hung agent to be killed');
   });
 
@@ -50,7 +50,7 @@ describe('liveness', () => {
     const next = await tc.launch(['--agent', 'shell', '--prompt', 'echo next']);
     const ended = await tc.waitFinal(slow.id);
     expect(ended.state).toBe('error');
-    expect(ended.reason).toContain('timed out after 500ms');
+    expect(ended.cause).toEqual({ kind: 'timeout', afterMs: 500 });
     expect((await tc.waitFinal(next.id)).state).toBe('completed');
   });
 
@@ -103,7 +103,7 @@ describe('liveness', () => {
     const done = await tc.waitFinal(t.id);
     expect(done.state).toBe('error');
     expect(done.attempts).toHaveLength(2);
-    expect(done.reason).toContain('gave up after 2 attempts');
+    expect(done.cause).toMatchObject({ kind: 'exit', gaveUpAfter: 2 });
   });
 
   it('an agent that goes idle without exiting completes after the stability window', async () => {
@@ -113,7 +113,7 @@ describe('liveness', () => {
     const t = await tc.launch(['--agent', 'repl', '--prompt', 'echo working; echo "the result"; echo ">"; exec sleep 60']);
     const done = await tc.waitFinal(t.id);
     expect(done.state).toBe('completed');
-    expect(done.reason).toContain('idle for');
+    expect(done.cause).toMatchObject({ kind: 'idle' });
   });
 });
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { newTask, type Task } from '../../src/core/task.js';
+import { newTaskRecord, type TaskRecord as Task } from '../../src/core/task.js';
 import { checkDependencies, plan, type Limits } from '../../src/scheduler/plan.js';
 
 let clock = 1_000;
 function task(id: string, over: Partial<Task> = {}): Task {
   const key = over.key ?? 'anthropic/claude-haiku-4-5';
-  return newTask({ id, title: id, agent: 'shell', model: null, key, provider: key.split('/')[0]!, prompt: 'x', cwd: '/', ...over }, clock++);
+  return newTaskRecord({ id, title: id, agent: 'shell', model: null, key, provider: key.split('/')[0]!, prompt: 'x', cwd: '/', ...over }, clock++);
 }
 
 const limits = (over: Partial<Limits> = {}): Limits => ({
@@ -81,10 +81,9 @@ describe('plan', () => {
   });
 
   it('a dependency that failed cancels the dependent, naming it', () => {
-    const p = plan({ tasks: [task('dep', { state: 'error', reason: 'exit 3' }), task('child', { after: ['dep'] })], limits: limits(), gate: open, now: 0 });
+    const p = plan({ tasks: [task('dep', { state: 'error', cause: { kind: 'exit', code: 3 } }), task('child', { after: ['dep'] })], limits: limits(), gate: open, now: 0 });
     expect(p.cancel).toHaveLength(1);
-    expect(p.cancel[0]!.reason).toContain('dep');
-    expect(p.cancel[0]!.reason).toContain('error');
+    expect(p.cancel[0]!.cause).toEqual({ kind: 'dependency', on: 'dep', state: 'error', reason: 'exited with code 3' });
   });
 
   it('a task in retry backoff waits until its time and sets a wake-up', () => {

@@ -44,6 +44,8 @@ Options:
   --after ID             wait for task ID to complete first (repeatable)
   --placement P          auto | pane | window | headless (default auto: a pane when in tmux)
   --timeout DUR          end the task as error after DUR (500ms, 30s, 5m, 2h)
+  --stale-timeout DUR    mark it interrupt after DUR with no sign of life; none: never
+                         (default: its agent profile's, else background_task.staleTimeoutMs)
   --json                 print the task as JSON instead of its id
 
 The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments, 3 controller error.`,
@@ -61,18 +63,22 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     after: { type: 'string', multiple: true },
     placement: { type: 'string' },
     timeout: { type: 'string' },
+    'stale-timeout': { type: 'string' },
     json: { type: 'boolean' },
   },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
     const prompt = readPrompt(values, positionals, ctx);
     const str = (k: string) => values[k] as string | undefined;
-    let timeoutMs: number | undefined;
-    if (str('timeout') !== undefined) {
-      const ms = parseDuration(str('timeout')!);
-      if (ms === null || ms === 0) throw new UsageError(`--timeout ${str('timeout')}: expected a duration such as 90s, 5m or 2h`);
-      timeoutMs = ms;
-    }
+    const duration = (name: string): number | undefined => {
+      const text = str(name);
+      if (text === undefined) return undefined;
+      const ms = parseDuration(text);
+      if (ms === null || ms === 0) throw new UsageError(`--${name} ${text}: expected a duration such as 90s, 5m or 2h`);
+      return ms;
+    };
+    const timeoutMs = duration('timeout');
+    const staleTimeoutMs = str('stale-timeout') === 'none' ? null : duration('stale-timeout');
     let priority: number | undefined;
     if (str('priority') !== undefined) {
       priority = Number(str('priority'));
@@ -93,6 +99,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       after: (values.after as string[] | undefined) ?? [],
       placement: (str('placement') as LaunchSpec['placement']) ?? config.defaults.placement,
       timeoutMs,
+      staleTimeoutMs,
       env: captureEnv(ctx.env),
       origin: originFromEnv(ctx.env),
     };

@@ -1,23 +1,25 @@
-// Chooses each task's placement and runs the runner there: a tmux pane beside the launcher, or headless.
+// Panes: each attempt's runner in a tmux pane beside the pane it was launched from (or in the overflow
+// window, or the detached panecrew session), one pane manager per tmux server.
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import type { Config } from '../config/schema.js';
-import { taskPaths } from '../core/paths.js';
-import type { Task } from '../core/task.js';
-import { RUNNER_SCRIPT } from '../runner/prepare.js';
+import type { Attempt, Task } from '../core/task.js';
 import { TmuxClient } from '../tmux/client.js';
 import { PaneManager } from '../tmux/pane-manager.js';
-import { headlessPlacer, type Placer } from './placer.js';
+import { headlessSurface } from './headless.js';
+import type { Surface } from './surface.js';
 
-function banner(task: Task): string[] {
-  const took = task.startedAt && task.endedAt ? ` · ${formatDuration(task.endedAt - task.startedAt)}` : '';
-  const code = task.exitCode !== null ? ` · exit ${task.exitCode}` : '';
+function banner(task: Task, attempt: Attempt): string[] {
+  const took = attempt.endedAt ? ` · ${formatDuration(attempt.endedAt - attempt.startedAt)}` : '';
+  const code = attempt.exitCode != null ? ` · exit ${attempt.exitCode}` : '';
   const lines = [`── panecrew ${task.id}: ${task.state}${code}${took} ──`];
   if (task.reason) lines.push(task.reason);
   return lines;
 }
 
-class PanePlacer implements Placer {
+class PaneSurface implements Surface {
+  readonly mode = 'pane' as const;
   private readonly managers = new Map<string, PaneManager>();
 
   constructor(
@@ -38,31 +40,31 @@ class PanePlacer implements Placer {
     return mgr;
   }
 
-  async start(task: Task, taskDir: string) {
+  async host({ task, argv }: { task: Task; argv: string[] }) {
     const opened = await this.manager(task).open({
       taskId: task.id,
       title: task.title,
       agent: task.agent,
-      command: ['bash', RUNNER_SCRIPT, taskDir, 'pane'],
+      command: argv,
       cwd: task.cwd,
       mainPane: task.origin.tmuxPane,
       requested: task.requestedPlacement === 'window' ? 'window' : 'pane',
     });
-    return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId };
+    return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId, note: null };
   }
 
-  ended(task: Task, before: Task): void {
-    const paneId = before.paneId;
+  ended(task: Task, attempt: Attempt): void {
+    const paneId = attempt.paneId;
     if (!paneId) return;
-    const mgr = this.manager(before);
+    const mgr = this.manager(task);
     this.log(`${task.id} ${task.state}: ${task.state === 'cancelled' ? 'closing' : 'finishing'} pane ${paneId}`);
     const done =
       task.state === 'cancelled'
         ? mgr.kill(paneId, task.id)
         : mgr.finish(paneId, {
-            banner: banner(task),
+            banner: banner(task, attempt),
             keep: this.config.tmux.keep_failed_panes && task.state !== 'completed' && task.state !== 'pending',
-            outputFile: taskPaths(this.tasksDir, task.id).output,
+            outputFile: join(this.tasksDir, task.id, 'output.log'),
             taskId: task.id,
           });
     done.then(
@@ -79,16 +81,27 @@ class PanePlacer implements Placer {
   async focus(task: Task): Promise<void> {
     if (task.paneId) await this.manager(task).focus(task.paneId, task.id);
   }
+
+  async close(): Promise<void> {
+    for (const m of this.managers.values()) m.dispose();
+  }
 }
 
 function tmuxInstalled(): boolean {
   return spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-export function createPlacers(config: Config, env: NodeJS.ProcessEnv, tasksDir: string, log: (m: string) => void): { placerFor(task: Task): Placer } {
-  const panes = config.tmux.enabled && tmuxInstalled() ? new PanePlacer(config, env, tasksDir, log) : null;
+export interface Surfaces {
+  surfaceFor(task: Task): Surface;
+  close(): Promise<void>;
+}
+
+/** Panes when tmux is enabled and installed and the task did not ask to run headless. */
+export function createSurfaces(config: Config, env: NodeJS.ProcessEnv, tasksDir: string, log: (m: string) => void): Surfaces {
+  const panes = config.tmux.enabled && tmuxInstalled() ? new PaneSurface(config, env, tasksDir, log) : null;
   if (config.tmux.enabled && !panes) log('tmux is not installed: every task runs headless');
   return {
-    placerFor: (task) => (panes && task.requestedPlacement !== 'headless' && task.placement !== 'headless' ? panes : headlessPlacer),
+    surfaceFor: (task) => (panes && task.requestedPlacement !== 'headless' && task.placement !== 'headless' ? panes : headlessSurface),
+    close: async () => panes?.close(),
   };
 }

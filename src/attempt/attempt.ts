@@ -1,0 +1,280 @@
+// One running of one task, from its workspace to its teardown. It moves through preparing → starting
+// → running → (ending) → ended, journaling each step through its owner before acting on it; it owns
+// its observation, senses and runner, and ends exactly once with one typed cause. Adopting an attempt
+// that outlived a controller restart is its second constructor, not a second code path.
+import type { BackgroundTaskOptions } from '../config/schema.js';
+import { stateOf, type Cause } from '../core/cause.js';
+import { taskPaths, type TaskPaths } from '../core/paths.js';
+import { isFinal, viewOf, type Attempt, type AttemptState, type Progress, type TaskRecord, type Usage } from '../core/task.js';
+import type { Executor, Observation, RunnerRef } from '../executor/executor.js';
+import type { DependencyResult } from '../runner/prepare.js';
+import type { AgentProfile } from '../runner/profile-schema.js';
+import type { ExitRecord } from '../runner/exit-record.js';
+import type { Surface } from '../surface/surface.js';
+import { decideOutcome } from './outcome.js';
+import { Senses } from './senses.js';
+import { prepareWorkspace } from './workspace.js';
+
+/** What the attempt's owner (the engine) does for it. */
+export interface AttemptOwner {
+  /** Journals a change of this attempt, and of its task in the same entry; returns the task as recorded. */
+  record(attempt: Partial<Attempt>, task?: Partial<TaskRecord>): TaskRecord;
+  progress(p: { progress: Progress; usage: Usage }): void;
+  output(): void;
+  /** The attempt is over and recorded: its slot is free. */
+  done(): void;
+  log(message: string): void;
+}
+
+export interface AttemptInit {
+  task: TaskRecord;
+  tasksDir: string;
+  profile: AgentProfile | undefined;
+  executor: Executor;
+  surface: Surface;
+  options: BackgroundTaskOptions;
+  dependencies: DependencyResult[];
+  owner: AttemptOwner;
+}
+
+/** How soon an end that could not be journaled is tried again. */
+const RECORD_RETRY_MS = 1_000;
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+export class AttemptRun {
+  readonly taskId: string;
+  readonly n: number;
+  private state: AttemptState;
+  private readonly paths: TaskPaths;
+  private observation: Observation | undefined;
+  private senses: Senses | undefined;
+  private runner: (RunnerRef & Pick<Attempt, 'paneId' | 'placement' | 'placementNote'>) | undefined;
+  private stopWatchingRunner: (() => void) | undefined;
+  /** The runner wrote its exit record: nothing is left to kill. */
+  private exited: ExitRecord | undefined;
+  /** The task as recorded when this attempt ended. */
+  private endedTask: TaskRecord | undefined;
+
+  private constructor(private readonly init: AttemptInit) {
+    const attempt = init.task.attempts.at(-1)!;
+    this.taskId = init.task.id;
+    this.n = attempt.n;
+    this.state = attempt.state;
+    this.paths = taskPaths(init.tasksDir, init.task.id);
+  }
+
+  /** A new attempt, already journaled as `preparing` by its owner: prepares, then starts the agent. */
+  static start(init: AttemptInit): AttemptRun {
+    const run = new AttemptRun(init);
+    void run.begin();
+    return run;
+  }
+
+  /** An attempt that outlived a controller restart: its runner (pid) lives, or left its exit record. */
+  static adopt(init: AttemptInit, pid: number | null, lastActivity: number): AttemptRun {
+    const run = new AttemptRun(init);
+    const attempt = init.task.attempts.at(-1)!;
+    if (run.state === 'starting') run.move('running', { pid });
+    run.watch(lastActivity);
+    if (pid !== null) {
+      run.runner = { pid, paneId: attempt.paneId ?? null, placement: attempt.placement ?? null, placementNote: attempt.placementNote ?? null };
+      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
+      void run.confirmPane(pid);
+    }
+    if (init.executor.exitRecord(run.paths.dir) !== undefined) run.exitRecorded();
+    return run;
+  }
+
+  /** Read through a call: the state changes across awaits, which TypeScript's narrowing does not see. */
+  private stateIs(state: AttemptState): boolean {
+    return this.state === state;
+  }
+
+  /** Ends the attempt now with `cause` (a cancel): recorded at once, the agent is killed. */
+  stop(cause: Cause): void {
+    if (this.state === 'ended') return;
+    this.conclude(cause, {});
+  }
+
+  /** The controller is stopping: stop watching. The agent runs on and is adopted on the next start. */
+  detach(): void {
+    this.senses?.stop();
+    this.observation?.close();
+    this.stopWatchingRunner?.();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async begin(): Promise<void> {
+    const { task, profile, dependencies, executor, surface } = this.init;
+    try {
+      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies });
+    } catch (err) {
+      if (this.state === 'preparing') this.conclude({ kind: 'prepare-failed', message: message(err) }, {});
+      return;
+    }
+    if (!this.stateIs('preparing')) return; // cancelled while preparing
+    // Journaled before the spawn: after a crash, `starting` without a started record is requeued,
+    // with one the runner is adopted.
+    const current = this.move('starting');
+    this.watch(Date.now());
+    try {
+      const hosted = await surface.host({ task: viewOf(current), argv: executor.command(this.paths.dir, surface.mode) });
+      this.runner = { pid: hosted.pid, child: hosted.child, paneId: hosted.paneId, placement: hosted.placement, placementNote: hosted.note };
+    } catch (err) {
+      if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});
+      return;
+    }
+    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
+    if (this.stateIs('starting')) {
+      const { pid, paneId, placement, placementNote } = this.runner;
+      this.move('running', { pid, paneId, placement, placementNote });
+    } else if (this.stateIs('ended')) {
+      // It ended (cancelled, or its agent exited at once) while the surface was opening: tidy up now.
+      this.tidyRunner();
+    }
+  }
+
+  private move(state: AttemptState, patch: Partial<Attempt> = {}): TaskRecord {
+    const recorded = this.init.owner.record({ ...patch, state });
+    this.state = state;
+    return recorded;
+  }
+
+  /** Starts observing the attempt's folder and the timers that judge its silence. */
+  private watch(lastActivity: number): void {
+    const { task, profile, options, executor, owner } = this.init;
+    const started = task.attempts.at(-1)!.startedAt;
+    const senses = new Senses({
+      cwd: task.cwd,
+      profile,
+      staleMs: task.staleTimeoutMs,
+      stabilityMs: options.stabilityMs,
+      deadline: task.timeoutMs ? started + task.timeoutMs : null,
+      lastActivity,
+      progress: (p) => owner.progress(p),
+      output: () => owner.output(),
+      stale: (quietMs) => void this.end(() => ({ kind: 'stale', quietMs })),
+      timeout: () => void this.end(() => ({ kind: 'timeout', afterMs: task.timeoutMs ?? 0 })),
+      idle: () => void this.idle(),
+    });
+    this.senses = senses;
+    this.observation = executor.observe(this.taskId, this.paths.dir, {
+      exit: () => this.exitRecorded(),
+      activity: (file) => senses.activity(file),
+      bytes: (file, chunk) => senses.bytes(file, chunk),
+    });
+  }
+
+  private async idle(): Promise<void> {
+    if (!this.observation || !this.senses || this.state !== 'running') return;
+    if (await this.senses.idleConfirmed(this.observation)) await this.end(() => ({ kind: 'idle', afterMs: this.init.options.stabilityMs }));
+  }
+
+  private exitRecorded(): void {
+    const record = this.init.executor.exitRecord(this.paths.dir);
+    if (record === undefined) return;
+    if (record === null) {
+      void this.end(() => ({ kind: 'unreadable-exit', file: `${this.paths.dir}/exit.json` }));
+      return;
+    }
+    this.exited = record;
+    void this.end(() => decideOutcome({ attempt: this.n, exit: record, parsed: this.senses!.parser.state, profile: this.init.profile, retry: this.init.options.retry }));
+  }
+
+  /** The runner's process is gone: its exit record may still be on its way, else it vanished. */
+  private runnerGone(): void {
+    if (this.state === 'ending' || this.state === 'ended') return;
+    const { executor } = this.init;
+    if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
+    const pid = this.runner?.pid ?? null;
+    if (pid !== null && executor.alive(pid, this.paths.dir)) return;
+    void this.end(() => ({ kind: 'vanished', pid, code: this.runner?.child?.exitCode ?? null }));
+  }
+
+  /**
+   * Ends after reading the rest of the agent's output. If reading it or deciding fails (an agent may
+   * leave anything in its folder), the attempt still ends, as an internal error saying why.
+   */
+  private async end(decide: () => Cause): Promise<void> {
+    if (this.state === 'ending' || this.state === 'ended') return;
+    this.state = 'ending';
+    let cause: Cause;
+    let extra: Partial<TaskRecord> = {};
+    try {
+      await this.observation?.drain();
+      this.senses?.parser.end();
+      cause = decide();
+      if (this.senses) extra = { ...this.senses.snapshot(), ...(stateOf(cause) === 'pending' ? {} : { resultPreview: this.senses.result(this.paths.result) }) };
+    } catch (err) {
+      cause = { kind: 'internal', message: message(err) };
+    }
+    // A cancel may have concluded the attempt while its output was being read.
+    if (this.state === 'ending') this.conclude(cause, extra);
+  }
+
+  /** Records the end (the attempt and its task in one entry), then tears the attempt down. */
+  private conclude(cause: Cause, extra: Partial<TaskRecord>): void {
+    const now = Date.now();
+    const state = stateOf(cause);
+    const exit = this.exited;
+    const attempt: Partial<Attempt> = {
+      state: 'ended',
+      endedAt: exit?.endedAt ?? now,
+      cause,
+      ...(exit ? { exitCode: exit.code, signal: exit.signal } : {}),
+      ...(this.runner ? { pid: this.runner.pid, paneId: this.runner.paneId, placement: this.runner.placement, placementNote: this.runner.placementNote } : {}),
+    };
+    const task: Partial<TaskRecord> = {
+      ...extra,
+      state,
+      cause,
+      endedAt: isFinal(state) ? (exit?.endedAt ?? now) : null,
+      notBefore: cause.kind === 'retry' ? now + cause.delayMs : null,
+    };
+    try {
+      this.endedTask = this.init.owner.record(attempt, task);
+    } catch (err) {
+      // Not recorded (the journal could not be written: a full disk): the attempt is not over until
+      // it is, so keep trying; the agent has ended or is ended below either way.
+      this.init.owner.log(`recording the end of ${this.taskId} failed: ${message(err)}; trying again in ${RECORD_RETRY_MS} ms`);
+      this.state = 'ending';
+      setTimeout(() => this.state === 'ending' && this.conclude(cause, extra), RECORD_RETRY_MS).unref();
+      return;
+    }
+    this.state = 'ended';
+    this.senses?.stop();
+    this.observation?.close();
+    this.stopWatchingRunner?.();
+    if (this.runner) this.tidyRunner();
+    this.init.owner.done();
+  }
+
+  /** Kills what is left of the runner's process group and lets the surface show the outcome. */
+  private tidyRunner(): void {
+    const runner = this.runner!;
+    if (!this.exited) this.init.executor.kill(runner.pid, this.init.options.killGraceMs);
+    const task = this.endedTask;
+    if (!task) return;
+    const attempt = { ...task.attempts.find((a) => a.n === this.n)!, paneId: runner.paneId };
+    try {
+      this.init.surface.ended(viewOf(task), attempt);
+    } catch (err) {
+      this.init.owner.log(`${this.taskId}: tidying its ${runner.placement ?? 'runner'} failed: ${message(err)}`);
+    }
+  }
+
+  /** A pane attempt: confirm its pane by the surface's own marks (the journal may lack its pane id). */
+  private async confirmPane(pid: number): Promise<void> {
+    try {
+      const found = await this.init.surface.locate(viewOf(this.init.task));
+      if (found && found.pid === pid && this.runner && found.paneId !== this.runner.paneId && this.state === 'running') {
+        this.runner.paneId = found.paneId;
+        this.init.owner.record({ paneId: found.paneId });
+      }
+    } catch (err) {
+      this.init.owner.log(`locating the pane of ${this.taskId} failed: ${message(err)}`);
+    }
+  }
+}

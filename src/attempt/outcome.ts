@@ -1,0 +1,32 @@
+// How an attempt ended, decided from the runner's exit record and what the parser saw. Pure.
+import type { Cause } from '../core/cause.js';
+import { firstLine as firstLineOf } from '../core/text.js';
+import type { ExitRecord } from '../runner/exit-record.js';
+import type { ParseState } from '../runner/parsers/index.js';
+import type { AgentProfile } from '../runner/profile-schema.js';
+import { backoffDelay, type RetryOptions } from '../scheduler/backoff.js';
+
+export interface OutcomeInput {
+  /** Which attempt this was (1-based). */
+  attempt: number;
+  exit: ExitRecord;
+  parsed: ParseState;
+  profile: AgentProfile | undefined;
+  retry: RetryOptions;
+}
+
+const firstLine = (text: string | undefined): string | undefined => firstLineOf(text)?.slice(0, 300);
+
+export function decideOutcome({ attempt, exit, parsed, profile, retry }: OutcomeInput): Cause {
+  if (exit.code === 0) {
+    return parsed.isError ? { kind: 'agent-error', message: firstLine(parsed.errorMessage ?? parsed.result) ?? 'no message' } : { kind: 'exit', code: 0 };
+  }
+  const retryable = profile?.retry_exit_codes.includes(exit.code) ?? false;
+  if (retryable && attempt < retry.attempts) {
+    return { kind: 'retry', code: exit.code, attempt, of: retry.attempts, delayMs: backoffDelay(attempt + 1, retry) };
+  }
+  if (exit.signal) return { kind: 'signal', signal: exit.signal, ...(exit.note ? { note: exit.note } : {}) };
+  if (exit.code === 127 && exit.note) return { kind: 'not-runnable', note: exit.note };
+  const detail = firstLine(parsed.errorMessage) ?? parsed.step;
+  return { kind: 'exit', code: exit.code, ...(detail ? { detail } : {}), ...(retryable ? { gaveUpAfter: attempt } : {}) };
+}

@@ -1,0 +1,33 @@
+// Where an attempt works: its task folder, made ready for the runner. Today the workspace is the
+// task's cwd; a git worktree or a sandbox would be prepared here, and may take its time.
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TaskPaths } from '../core/paths.js';
+import type { TaskRecord } from '../core/task.js';
+import { prepareTaskFolder, type DependencyResult } from '../runner/prepare.js';
+import type { AgentProfile } from '../runner/profile-schema.js';
+
+/** What a retry moves aside, so that exit.json and the logs mean this attempt. */
+const PER_ATTEMPT = ['exit.json', 'started.json', 'output.log', 'events.jsonl'];
+
+export interface WorkspaceInput {
+  task: TaskRecord;
+  /** This attempt's number (1-based). */
+  n: number;
+  paths: TaskPaths;
+  profile: AgentProfile | undefined;
+  dependencies: DependencyResult[];
+}
+
+export async function prepareWorkspace({ task, n, paths, profile, dependencies }: WorkspaceInput): Promise<void> {
+  if (!profile) throw new Error(`agent profile "${task.agent}" no longer exists in the configuration`);
+  if (n > 1) {
+    for (const name of PER_ATTEMPT) {
+      const file = join(paths.dir, name);
+      if (existsSync(file)) renameSync(file, join(paths.dir, `${name}.attempt-${n - 1}`));
+    }
+    rmSync(paths.result, { force: true });
+  }
+  const clientEnv = JSON.parse(readFileSync(join(paths.dir, 'client-env.json'), 'utf8')) as Record<string, string>;
+  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies });
+}

@@ -1,0 +1,123 @@
+// The local executor: the runner (runner.sh) runs on this machine; one chokidar watcher per running
+// attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileTail } from '../liveness/tail.js';
+import { TaskWatcher } from '../liveness/watcher.js';
+import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
+import { killGroup, processAlive } from '../runner/kill.js';
+import { RUNNER_SCRIPT } from '../runner/prepare.js';
+import type { Executor, ObserveHandlers, Observation, RunnerRef } from './executor.js';
+
+/** Runners that are not this controller's children (panes, adopted after a restart) have no exit
+ *  event to wait on when they die without writing exit.json (SIGKILL): check those this often. */
+const GONE_CHECK_MS = 1_000;
+
+/** Guards against pid reuse: the live process must be this task's runner. */
+function isRunnerOf(pid: number, dir: string): boolean {
+  if (!processAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dir);
+  } catch {
+    return true; // no /proc: trust the live pid
+  }
+}
+
+export class LocalExecutor implements Executor {
+  private readonly watcher: TaskWatcher;
+  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<'output' | 'events', FileTail> }>();
+  private readonly orphans = new Map<object, () => void>();
+  private goneTimer: NodeJS.Timeout | undefined;
+
+  constructor(tasksDir: string, log: (m: string) => void) {
+    this.watcher = new TaskWatcher(tasksDir, (id, err) => log(`watching ${id} failed: ${err.message}`));
+    this.watcher.on('exit', (id) => {
+      const o = this.observed.get(id);
+      this.observed.get(id)?.handlers.exit();
+    });
+    this.watcher.on('activity', (id, file) => {
+      const o = this.observed.get(id);
+      if (!o) return;
+      o.handlers.activity(file);
+      if (file !== 'result') void o.tails[file].read();
+    });
+  }
+
+  command(dir: string, mode: 'pane' | 'headless'): string[] {
+    return ['bash', RUNNER_SCRIPT, dir, mode];
+  }
+
+  observe(taskId: string, dir: string, handlers: ObserveHandlers): Observation {
+    const tails = {
+      output: new FileTail(join(dir, 'output.log'), (chunk) => handlers.bytes('output', chunk)),
+      events: new FileTail(join(dir, 'events.jsonl'), (chunk) => handlers.bytes('events', chunk)),
+    };
+    this.observed.set(taskId, { dir, handlers, tails });
+    this.watcher.add(taskId);
+    // Catch up with anything written before the watcher was in place (and after a restart).
+    for (const tail of Object.values(tails)) void tail.read();
+    const position = () => tails.output.position + tails.events.position;
+    return {
+      drain: async () => {
+        const before = position();
+        await Promise.all(Object.values(tails).map((t) => t.read()));
+        return position() - before;
+      },
+      close: () => {
+        this.observed.delete(taskId);
+        this.watcher.remove(taskId);
+      },
+    };
+  }
+
+  exitRecord(dir: string): ExitRecord | null | undefined {
+    const file = join(dir, 'exit.json');
+    // The runner renames a complete file into place, so an unreadable one will not get better.
+    return existsSync(file) ? readExitRecord(file) : undefined;
+  }
+
+  locate(dir: string): { pid: number } | null {
+    const started = readStartedRecord(join(dir, 'started.json'));
+    return started ? { pid: started.pid } : null;
+  }
+
+  alive(pid: number, dir: string): boolean {
+    return isRunnerOf(pid, dir);
+  }
+
+  watchGone(runner: RunnerRef, dir: string, onGone: () => void): () => void {
+    const check = () => {
+      if (existsSync(join(dir, 'exit.json')) || !this.alive(runner.pid, dir)) onGone();
+    };
+    if (runner.child) {
+      runner.child.once('exit', check);
+      return () => runner.child?.off('exit', check);
+    }
+    const key = {};
+    this.orphans.set(key, check);
+    this.goneTimer ??= setInterval(() => {
+      for (const c of [...this.orphans.values()]) c();
+    }, GONE_CHECK_MS);
+    return () => {
+      this.orphans.delete(key);
+      if (!this.orphans.size) {
+        clearInterval(this.goneTimer);
+        this.goneTimer = undefined;
+      }
+    };
+  }
+
+  kill(pid: number, graceMs: number): boolean {
+    // The runner leads the process group of everything it started.
+    if (!processAlive(-pid)) return false;
+    killGroup(pid, graceMs);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.goneTimer);
+    this.goneTimer = undefined;
+    this.orphans.clear();
+    await this.watcher.close();
+  }
+}

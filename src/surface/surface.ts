@@ -1,0 +1,33 @@
+// How an attempt is shown: a surface hosts the runner's command (a tmux pane is its terminal; the
+// headless surface runs it as a detached process), shows the outcome, focuses and closes. It knows
+// nothing of where the agent runs: the executor built the command.
+import type { ChildProcess } from 'node:child_process';
+import type { Attempt, Placement, Task } from '../core/task.js';
+
+export interface HostRequest {
+  task: Task;
+  /** The command the executor built for this surface's mode. */
+  argv: string[];
+}
+
+export interface Hosted {
+  pid: number;
+  placement: Placement;
+  paneId: string | null;
+  /** Why it went somewhere else than asked (e.g. the overflow window), for the person. */
+  note: string | null;
+  /** Set when the runner is this controller's own child: its exit event is then exact. */
+  child?: ChildProcess;
+}
+
+export interface Surface {
+  /** Whether a terminal shows the runner: the executor's command differs. */
+  readonly mode: 'pane' | 'headless';
+  host(req: HostRequest): Promise<Hosted>;
+  /** The attempt ended (the task ended or was requeued): show the outcome, tidy up. */
+  ended(task: Task, attempt: Attempt): void;
+  focus(task: Task): Promise<void>;
+  /** After a restart: where an attempt's runner is now, found by its own marks (a pane's tag). */
+  locate(task: Task): Promise<{ paneId: string; pid: number } | null>;
+  close(): Promise<void>;
+}
