@@ -53,6 +53,8 @@ export class AttemptRun {
   private stopWatchingRunner: (() => void) | undefined;
   /** The runner wrote its exit record: nothing is left to kill. */
   private exited: ExitRecord | undefined;
+  /** CPU ticks of the agent's processes at the last look, to tell quiet from hung. */
+  private cpuSeen: number | null = null;
   /** The task as recorded when this attempt ended. */
   private endedTask: TaskRecord | undefined;
 
@@ -80,6 +82,7 @@ export class AttemptRun {
     if (pid !== null) {
       run.runner = { pid, paneId: attempt.paneId ?? null, placement: attempt.placement ?? null, placementNote: attempt.placementNote ?? null };
       run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
+      run.cpuSeen = init.executor.cpuTime(pid);
       void run.confirmPane(pid);
     }
     if (init.executor.exitRecord(run.paths.dir) !== undefined) run.exitRecorded();
@@ -117,7 +120,13 @@ export class AttemptRun {
     if (!this.stateIs('preparing')) return; // cancelled while preparing
     // Journaled before the spawn: after a crash, `starting` without a started record is requeued,
     // with one the runner is adopted.
-    const current = this.move('starting');
+    let current: TaskRecord;
+    try {
+      current = this.move('starting');
+    } catch (err) {
+      this.conclude({ kind: 'prepare-failed', message: `the journal could not record the start: ${message(err)}` }, {});
+      return;
+    }
     this.watch(Date.now());
     try {
       const hosted = await surface.host({ task: viewOf(current), argv: executor.command(this.paths.dir, surface.mode) });
@@ -127,9 +136,17 @@ export class AttemptRun {
       return;
     }
     this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
+    this.cpuSeen = executor.cpuTime(this.runner.pid);
     if (this.stateIs('starting')) {
       const { pid, paneId, placement, placementNote } = this.runner;
-      this.move('running', { pid, paneId, placement, placementNote });
+      try {
+        this.move('running', { pid, paneId, placement, placementNote });
+      } catch (err) {
+        // The agent runs and is watched; only its pid is missing from the journal, and recovery
+        // finds it in the runner's own started record.
+        this.init.owner.log(`recording that ${this.taskId} runs failed: ${message(err)}`);
+        this.state = 'running';
+      }
     } else if (this.stateIs('ended')) {
       // It ended (cancelled, or its agent exited at once) while the surface was opening: tidy up now.
       this.tidyRunner();
@@ -155,7 +172,7 @@ export class AttemptRun {
       lastActivity,
       progress: (p) => owner.progress(p),
       output: () => owner.output(),
-      stale: (quietMs) => void this.end(() => ({ kind: 'stale', quietMs })),
+      stale: (quietMs) => this.stale(quietMs),
       timeout: () => void this.end(() => ({ kind: 'timeout', afterMs: task.timeoutMs ?? 0 })),
       idle: () => void this.idle(),
     });
@@ -165,6 +182,15 @@ export class AttemptRun {
       activity: (file) => senses.activity(file),
       bytes: (file, chunk) => senses.bytes(file, chunk),
     });
+  }
+
+  /** Quiet for its stale timeout: hung, unless its processes used CPU since the last look. */
+  private stale(quietMs: number): boolean {
+    const cpu = this.runner ? this.init.executor.cpuTime(this.runner.pid) : null;
+    const busy = cpu !== null && this.cpuSeen !== null && cpu > this.cpuSeen;
+    this.cpuSeen = cpu;
+    if (!busy) void this.end(() => ({ kind: 'stale', quietMs }));
+    return busy;
   }
 
   private async idle(): Promise<void> {

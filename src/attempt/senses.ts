@@ -28,7 +28,8 @@ export interface SensesInit {
   lastActivity: number;
   progress(p: { progress: Progress; usage: Usage }): void;
   output(): void;
-  stale(quietMs: number): void;
+  /** True when the agent shows another sign of life (see MonitorHandlers.stale). */
+  stale(quietMs: number): boolean;
   timeout(): void;
   idle(): void;
 }

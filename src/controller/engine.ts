@@ -19,6 +19,8 @@ import { resolveLaunch, type Catalog } from './resolve.js';
 import type { TaskStore } from './store.js';
 
 const GATE_RECHECK_MS = 2_000;
+/** After a change could not be journaled, plan again this soon. */
+const RETRY_PLAN_MS = 1_000;
 
 export interface EngineDeps {
   config: Config;
@@ -101,14 +103,26 @@ export class Engine {
         const task = store.get(id);
         if (task?.state === 'pending' && (!old || describeWait(old) !== describeWait(wait))) this.deps.onWaitChange(task);
       }
-      for (const { task, cause } of p.cancel) store.update(task.id, { state: 'cancelled', cause, endedAt: Date.now() });
-      for (const task of p.start) this.start(task);
+      let failed = false;
+      // A change that cannot be journaled (a full disk) is not made: the task stays where it was and
+      // the plan runs again shortly; the controller stays up for everything else.
+      const attempt = (what: string, fn: () => void) => {
+        try {
+          fn();
+        } catch (err) {
+          failed = true;
+          this.deps.log(`${what} failed: ${(err as Error).message}; planning again in ${RETRY_PLAN_MS} ms`);
+        }
+      };
+      for (const { task, cause } of p.cancel) attempt(`cancelling ${task.id}`, () => store.update(task.id, { state: 'cancelled', cause, endedAt: Date.now() }));
+      for (const task of p.start) attempt(`starting ${task.id}`, () => this.start(task));
       this.wakeTimer?.clear();
       const gated = [...p.waits.values()].some((w) => w.kind === 'gate');
-      const wakeAt = gated ? Math.min(p.wakeAt ?? Infinity, Date.now() + GATE_RECHECK_MS) : p.wakeAt;
+      let wakeAt = gated ? Math.min(p.wakeAt ?? Infinity, Date.now() + GATE_RECHECK_MS) : p.wakeAt;
+      if (failed) wakeAt = Math.min(wakeAt ?? Infinity, Date.now() + RETRY_PLAN_MS);
       if (wakeAt !== null) this.wakeTimer = timerAt(wakeAt, () => this.schedule());
       // A cancelled dependency may cancel its own dependents: plan again until nothing cascades.
-      if (!p.cancel.length) break;
+      if (!p.cancel.length || failed) break;
     }
   }
 

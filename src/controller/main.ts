@@ -4,6 +4,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Journal } from '../core/journal.js';
 import { homePaths, panecrewHome } from '../core/paths.js';
 import { viewOf } from '../core/task.js';
+import { upgradeRecord } from '../core/upgrade.js';
 import { LocalExecutor } from '../executor/local.js';
 import { AUTO_AGENT } from '../runner/auto-agent.js';
 import { checkCategoryAgents, resolveCategories, resolveSubagents } from '../runner/categories.js';
@@ -57,6 +58,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   const journal = new Journal(paths.journal, paths.snapshot);
   const replayed = journal.replay();
   if (replayed.skipped) log(`journal: skipped ${replayed.skipped} unreadable line(s) (a torn write from a crash)`);
+  for (const [id, task] of replayed.tasks) replayed.tasks.set(id, upgradeRecord(task));
   const store = new TaskStore(journal, replayed.tasks);
   const catalog = buildCatalog(config);
   const surfaces = createSurfaces(config, env, paths.tasks, log);

@@ -39,6 +39,9 @@ export interface Executor {
   alive(pid: number, dir: string): boolean;
   /** Calls `onGone` once when the runner is gone: at once for our own child, by checking otherwise. */
   watchGone(runner: RunnerRef, dir: string, onGone: () => void): () => void;
+  /** CPU time (clock ticks) used so far by the runner's process group: a sign of life of an agent
+   *  that is quiet (a build, a test run); null when it cannot be read. */
+  cpuTime(pid: number): number | null;
   /** Ends the runner and everything it started (TERM, then KILL after the grace period); false when
    *  nothing of it was left alive. */
   kill(pid: number, graceMs: number): boolean;

@@ -7,6 +7,7 @@ import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
+import { groupCpuTicks } from './proc-stat.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef } from './executor.js';
 
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit
@@ -105,6 +106,10 @@ export class LocalExecutor implements Executor {
         this.goneTimer = undefined;
       }
     };
+  }
+
+  cpuTime(pid: number): number | null {
+    return groupCpuTicks(pid);
   }
 
   kill(pid: number, graceMs: number): boolean {

@@ -26,7 +26,9 @@ export interface MonitorOptions {
 }
 
 export interface MonitorHandlers {
-  stale(quietMs: number): void;
+  /** Quiet for the stale timeout. Return true when another sign of life says the task is alive
+   *  (it used CPU): that counts as activity and the timeout starts again. */
+  stale(quietMs: number): boolean | void;
   idle(): void;
   timeout(): void;
 }
@@ -64,8 +66,10 @@ export class TaskMonitor {
   private armStale(): void {
     if (this.options.staleMs === 0) return;
     this.staleTimer = timerAt(this.lastActivity + this.options.staleMs, () => {
-      if (this.quietMs >= this.options.staleMs) this.handlers.stale(this.quietMs);
-      else this.armStale();
+      if (this.quietMs < this.options.staleMs) return this.armStale();
+      if (this.handlers.stale(this.quietMs) !== true) return;
+      this.activity();
+      this.armStale();
     });
   }
 
