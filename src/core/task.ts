@@ -53,6 +53,7 @@ export interface Task {
   title: string;
   agent: string;
   category?: string;
+  taskClass?: string; // `--class e2e`: its classConcurrency limit holds besides the key's
   model: string | null;
   key: string;
   provider: string;
@@ -88,6 +89,7 @@ export interface Task {
 export type WaitReason =
   | { kind: 'dependency'; on: string[] }
   | { kind: 'slot'; limit: string }
+  | { kind: 'class'; taskClass: string; running: number; limit: number }
   | { kind: 'global-cap'; cap: number }
   | { kind: 'gate'; detail: string }
   | { kind: 'backoff'; until: number };
@@ -98,6 +100,8 @@ export function describeWait(w: WaitReason): string {
       return `waiting for ${w.on.join(', ')}`;
     case 'slot':
       return `no free slot (${w.limit})`;
+    case 'class':
+      return `no free slot in class ${w.taskClass} (${w.running}/${w.limit}, classConcurrency)`;
     case 'global-cap':
       return `global cap of ${w.cap} running tasks reached`;
     case 'gate':
