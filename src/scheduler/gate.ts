@@ -1,8 +1,7 @@
 // The resource gate: keeps our starts from overloading the machine (CPU busy over the last seconds,
 // memory our agents are expected to take), never from running at all (see Gate.minRunning in plan.ts).
-import type { Task } from '../core/task.js';
 import { CpuSampler } from './cpu.js';
-import { processGroupsRss, readMemory, type MemoryReading } from './memory.js';
+import { readMemory, type MemoryReading } from './memory.js';
 import type { Gate } from './plan.js';
 
 const MB = 1024 * 1024;
@@ -39,17 +38,17 @@ export function gateFrom(readings: MachineReadings, options: GateOptions, expect
   const headroomBytes = (options.memoryPercent / 100) * memory.totalBytes - used - growingBytes;
   const base = { minRunning: options.minRunning, memory: { headroomBytes, percent: options.memoryPercent, expectedRss } };
   const memoryNote = `memory ${pct((used / memory.totalBytes) * 100)}${growingBytes ? ` + ${Math.round(growingBytes / MB)} MB still growing` : ''}`;
-  const over: string[] = [];
-  if (cpuPercent === null) over.push('measuring cpu use');
-  else if (cpuPercent > options.cpuPercent) over.push(`cpu ${pct(cpuPercent)} > ${options.cpuPercent}%`);
-  if (headroomBytes <= 0) over.push(`${memoryNote} > ${options.memoryPercent}%`);
-  if (over.length) return { ...base, open: false, detail: over.join(', ') };
-  return { ...base, open: true, detail: `cpu ${pct(cpuPercent!)}, ${memoryNote}` };
+  const cpuOver = cpuPercent === null || cpuPercent > options.cpuPercent;
+  const memoryOver = headroomBytes <= 0;
+  const cpuNote = cpuPercent === null ? 'cpu being measured' : `cpu ${pct(cpuPercent)}${cpuOver ? ` > ${options.cpuPercent}%` : ''}`;
+  const detail = `${cpuNote}, ${memoryNote}${memoryOver ? ` > ${options.memoryPercent}%` : ''}`;
+  return { ...base, open: !cpuOver && !memoryOver, detail };
 }
 
 export interface GateContext {
-  /** Our running tasks: what each is expected to take beyond its group's current RSS is set aside. */
-  running?: Iterable<Pick<Task, 'agent' | 'pid'>>;
+  /** Our running tasks with their group's last sampled RSS (RssTracker.current; null: not sampled
+   *  yet): what each is still expected to take beyond it is set aside. */
+  running?: Iterable<{ agent: string; rssBytes: number | null }>;
   /** Measured peaks (PeakStore.expectedRss); the configured defaults without it. */
   expectedRss?: (agent: string) => number;
   cpu?: CpuSampler;
@@ -57,13 +56,12 @@ export interface GateContext {
 
 let machineCpu: CpuSampler | undefined;
 
-/** Reads the machine (/proc) and builds the gate for one plan pass. */
+/** Reads the machine and builds the gate for one plan pass: two small /proc reads, no process scan. */
 export function readGate(options: GateOptions, context: GateContext = {}): Gate {
   if (!options.enabled) return { open: true, detail: 'disabled' };
   const expectedRss = context.expectedRss ?? configuredRss(options);
-  const running = [...(context.running ?? [])];
-  const rss = processGroupsRss(running.flatMap((t) => (t.pid === null ? [] : [t.pid])));
-  const growingBytes = running.reduce((sum, t) => sum + Math.max(0, expectedRss(t.agent) - (t.pid === null ? 0 : (rss.get(t.pid) ?? 0))), 0);
+  let growingBytes = 0;
+  for (const t of context.running ?? []) growingBytes += Math.max(0, expectedRss(t.agent) - (t.rssBytes ?? 0));
   const cpu = context.cpu ?? (machineCpu ??= new CpuSampler());
   return gateFrom({ cpuPercent: cpu.percent(), memory: readMemory(), growingBytes }, options, expectedRss);
 }
