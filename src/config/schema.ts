@@ -8,12 +8,17 @@ import { ProfileSchema, CategorySchema } from '../runner/profile-schema.js';
 const Percent = z.number().min(1).max(100);
 const Limit = z.number().int().min(0, 'a concurrency limit is 0 (unlimited) or more');
 
+/** Peak RSS expected of an agent never measured here (MB): Node CLIs with a model's context take hundreds. */
+const DEFAULT_RSS_MB = { claude: 600, opencode: 500, codex: 400, gemini: 500, aider: 300, builtin: 150, shell: 20 };
+
 export const BackgroundTaskSchema = z
   .object({
     defaultConcurrency: Limit.default(5),
     providerConcurrency: z.record(z.string(), Limit).default({}),
     modelConcurrency: z.record(z.string(), Limit).default({}),
     maxConcurrentTasks: Limit.default(16),
+    classConcurrency: z.record(z.string().regex(/^[^\s\0]+$/, 'a task class has no spaces'), Limit).default({ e2e: 1, build: 2 }),
+    priorityAgingMs: DurationSchema.default(10_000),
     staleTimeoutMs: DurationSchema.default(180_000),
     stabilityMs: DurationSchema.default(10_000),
     defaultTimeoutMs: DurationSchema.nullable().default(null),
@@ -24,9 +29,12 @@ export const BackgroundTaskSchema = z
         enabled: z.boolean().default(true),
         cpuPercent: Percent.default(70),
         memoryPercent: Percent.default(85),
+        minRunning: z.number().int().min(0).default(1),
+        expectedRssMb: z.record(z.string(), z.number().int().min(0)).default(DEFAULT_RSS_MB),
+        defaultRssMb: z.number().int().min(0).default(500),
       })
       .strict()
-      .default({ enabled: true, cpuPercent: 70, memoryPercent: 85 }),
+      .default({ enabled: true, cpuPercent: 70, memoryPercent: 85, minRunning: 1, expectedRssMb: DEFAULT_RSS_MB, defaultRssMb: 500 }),
     retry: z
       .object({
         attempts: z.number().int().min(1).max(20).default(3),

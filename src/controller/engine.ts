@@ -7,7 +7,6 @@ import { newTaskId } from '../core/ids.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
 import { describeWait, isFinal, newTaskRecord, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
 import { checkDependencies, plan, SlotCounter, type Limits } from '../scheduler/plan.js';
-import { readGate } from '../scheduler/gate.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
 import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
@@ -15,6 +14,7 @@ import { recoveryOf } from '../attempt/recover.js';
 import type { Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
 import { RequestError, type KeyStats, type LaunchSpec, type ListedTask } from './protocol.js';
+import { Resources } from './resources.js';
 import { resolveLaunch, type Catalog } from './resolve.js';
 import type { TaskStore } from './store.js';
 
@@ -40,9 +40,14 @@ export class Engine {
   private waits = new Map<string, WaitReason>();
   private scheduled = false;
   private wakeTimer: { clear(): void } | undefined;
+  readonly resources: Resources;
 
   constructor(private readonly deps: EngineDeps) {
     mkdirSync(deps.paths.tasks, { recursive: true, mode: 0o700 });
+    const running = function* () {
+      for (const t of deps.store.tasks.values()) if (t.state === 'running') yield t;
+    };
+    this.resources = new Resources(deps.config.background_task, deps.paths.home, running);
   }
 
   private get limits(): Limits {
@@ -70,6 +75,7 @@ export class Engine {
       after: spec.after,
       requestedPlacement: spec.placement ?? config.defaults.placement,
       timeoutMs: spec.timeoutMs ?? config.background_task.defaultTimeoutMs,
+      taskClass: spec.taskClass,
       staleTimeoutMs: resolved.staleTimeoutMs,
       origin: spec.origin,
     });
@@ -93,9 +99,9 @@ export class Engine {
   }
 
   private runPlan(): void {
-    const { store, config } = this.deps;
+    const { store } = this.deps;
     for (;;) {
-      const p = plan({ tasks: store.tasks.values(), limits: this.limits, gate: readGate(config.background_task.resourceGate), now: Date.now() });
+      const p = plan({ tasks: store.tasks.values(), limits: this.limits, gate: this.resources.gate(), now: Date.now() });
       const before = this.waits;
       this.waits = p.waits;
       for (const [id, wait] of p.waits) {
@@ -148,6 +154,7 @@ export class Engine {
         output: () => this.deps.onOutput(task.id),
         done: () => {
           if (this.attempts.get(task.id)?.n === n) this.attempts.delete(task.id);
+          this.resources.ended(store.must(task.id));
           this.schedule();
         },
         log: this.deps.log,
@@ -226,6 +233,7 @@ export class Engine {
 
   async close(): Promise<void> {
     this.wakeTimer?.clear();
+    this.resources.close();
     for (const a of this.attempts.values()) a.detach();
     await this.deps.executor.close();
     await this.deps.surfaces.close();

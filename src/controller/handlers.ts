@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { taskPaths, type HomePaths } from '../core/paths.js';
 import { isFinal, viewOf, type TaskRecord } from '../core/task.js';
 import type { Config } from '../config/schema.js';
-import { readGate } from '../scheduler/gate.js';
 import type { Engine } from './engine.js';
 import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
 import type { Surfaces } from '../surface/pane.js';
@@ -54,14 +53,14 @@ export function createHandlers(deps: HandlerDeps) {
   const stats = (): Stats => {
     const all = [...store.tasks.values()];
     const gateOptions = deps.config.background_task.resourceGate;
-    const gate = readGate(gateOptions);
+    const { open, detail } = engine.resources.gate();
     return {
       pid: process.pid,
       uptimeMs: Date.now() - deps.startedAt,
       running: all.filter((t) => t.state === 'running').length,
       pending: all.filter((t) => t.state === 'pending').length,
       globalCap: deps.config.background_task.maxConcurrentTasks,
-      gate: { enabled: gateOptions.enabled, ...gate },
+      gate: { enabled: gateOptions.enabled, open, detail },
       keys: engine.keyStats(),
       rssBytes: process.memoryUsage().rss,
     };

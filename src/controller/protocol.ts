@@ -20,6 +20,7 @@ export const LaunchSpecSchema = z
       .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._:@/-]+$/, 'a model is provider/model, e.g. anthropic/claude-sonnet-4-5')
       .optional(),
     key: z.string().min(1).max(200).regex(/^[^\s\0]+$/, 'a concurrency key has no spaces').optional(),
+    taskClass: z.string().min(1).max(200).regex(/^[^\s\0]+$/, 'a task class has no spaces').optional(),
     title: z.string().max(200).regex(/^[^\0\n]*$/, 'a title is one line').optional(),
     cwd: z.string().startsWith('/', 'cwd must be an absolute path'),
     priority: z.number().int().min(1).max(10).optional(),

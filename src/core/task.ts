@@ -66,6 +66,7 @@ export interface TaskRecord {
   title: string;
   agent: string;
   category?: string;
+  taskClass?: string; // `--class e2e`: its classConcurrency limit holds besides the key's
   model: string | null;
   key: string;
   provider: string;
@@ -133,6 +134,7 @@ export function viewOf(record: TaskRecord): Task {
 export type WaitReason =
   | { kind: 'dependency'; on: string[] }
   | { kind: 'slot'; limit: string }
+  | { kind: 'class'; taskClass: string; running: number; limit: number }
   | { kind: 'global-cap'; cap: number }
   | { kind: 'gate'; detail: string }
   | { kind: 'backoff'; until: number };
@@ -143,6 +145,8 @@ export function describeWait(w: WaitReason): string {
       return `waiting for ${w.on.join(', ')}`;
     case 'slot':
       return `no free slot (${w.limit})`;
+    case 'class':
+      return `no free slot in class ${w.taskClass} (${w.running}/${w.limit}, classConcurrency)`;
     case 'global-cap':
       return `global cap of ${w.cap} running tasks reached`;
     case 'gate':

@@ -7,11 +7,30 @@ export interface Limits {
   providerConcurrency: Record<string, number>;
   modelConcurrency: Record<string, number>;
   maxConcurrentTasks: number;
+  /** Running tasks allowed per task class (`--class e2e`), on top of the key's limit. 0 = unlimited. */
+  classConcurrency?: Record<string, number>;
+  /** A waiting task's priority rises by 1 per this many ms waited, so no priority starves. 0 = never. */
+  priorityAgingMs?: number;
 }
 
+/** What the resource gate allows in one pass; built from machine readings by gate.ts. */
 export interface Gate {
+  /** false: the machine is too busy (CPU) for another start. */
   open: boolean;
   detail: string;
+  /** The gate never holds a start while fewer than this many of our tasks run. */
+  minRunning?: number;
+  /** Memory admission per task; absent = none. */
+  memory?: MemoryBudget;
+}
+
+export interface MemoryBudget {
+  /** Bytes that may still be taken before memory in use reaches `percent`, after what our running
+   *  tasks are still expected to grow by. */
+  headroomBytes: number;
+  percent: number;
+  /** The peak RSS an agent is expected to reach. */
+  expectedRss(agent: string): number;
 }
 
 export interface PlanInput {
@@ -29,9 +48,17 @@ export interface Plan {
   wakeAt: number | null;
 }
 
-/** Highest priority first, then oldest: FIFO within a key among equal priorities. */
-export function queueOrder(a: Task, b: Task): number {
-  return b.priority - a.priority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1);
+/** A task waits from its creation, or from the end of its retry backoff. */
+const queuedAt = (t: Task): number => Math.max(t.createdAt, t.notBefore ?? 0);
+
+/** Priority plus one step per `agingMs` waited: a bounded wait for every priority. */
+export function effectivePriority(t: Task, now: number, agingMs: number): number {
+  return agingMs > 0 ? t.priority + Math.floor(Math.max(0, now - queuedAt(t)) / agingMs) : t.priority;
+}
+
+/** Highest effective priority first, then oldest: FIFO among equals (an older task has aged at least as much). */
+export function queueOrder(now: number, agingMs: number): (a: Task, b: Task) => number {
+  return (a, b) => effectivePriority(b, now, agingMs) - effectivePriority(a, now, agingMs) || queuedAt(a) - queuedAt(b) || (a.id < b.id ? -1 : 1);
 }
 
 const unlimited = (limit: number | undefined): boolean => limit === undefined || limit === 0;
@@ -39,13 +66,15 @@ const unlimited = (limit: number | undefined): boolean => limit === undefined ||
 export class SlotCounter {
   private readonly byKey = new Map<string, number>();
   private readonly byProvider = new Map<string, number>();
+  private readonly byClass = new Map<string, number>();
   total = 0;
 
   constructor(private readonly limits: Limits) {}
 
-  add(task: Pick<Task, 'key' | 'provider'>): void {
+  add(task: Pick<Task, 'key' | 'provider' | 'taskClass'>): void {
     this.byKey.set(task.key, (this.byKey.get(task.key) ?? 0) + 1);
     this.byProvider.set(task.provider, (this.byProvider.get(task.provider) ?? 0) + 1);
+    if (task.taskClass !== undefined) this.byClass.set(task.taskClass, (this.byClass.get(task.taskClass) ?? 0) + 1);
     this.total++;
   }
 
@@ -62,7 +91,7 @@ export class SlotCounter {
   }
 
   /** Why this task may not take a slot now, or null if it may. */
-  blockedBy(task: Pick<Task, 'key' | 'provider'>): WaitReason | null {
+  blockedBy(task: Pick<Task, 'key' | 'provider' | 'taskClass'>): WaitReason | null {
     const { modelConcurrency, providerConcurrency, defaultConcurrency, maxConcurrentTasks } = this.limits;
     const keyCount = this.running(task.key);
     const model = modelConcurrency[task.key];
@@ -76,6 +105,11 @@ export class SlotCounter {
     }
     if (model === undefined && provider === undefined && !unlimited(defaultConcurrency) && keyCount >= defaultConcurrency) {
       return { kind: 'slot', limit: `${task.key} ${keyCount}/${defaultConcurrency} (defaultConcurrency)` };
+    }
+    const classLimit = task.taskClass === undefined ? undefined : this.limits.classConcurrency?.[task.taskClass];
+    if (classLimit !== undefined && !unlimited(classLimit)) {
+      const classCount = this.byClass.get(task.taskClass!) ?? 0;
+      if (classCount >= classLimit) return { kind: 'class', taskClass: task.taskClass!, running: classCount, limit: classLimit };
     }
     if (!unlimited(maxConcurrentTasks) && this.total >= maxConcurrentTasks) return { kind: 'global-cap', cap: maxConcurrentTasks };
     return null;
@@ -103,7 +137,8 @@ export function plan({ tasks, limits, gate, now }: PlanInput): Plan {
     if (t.state === 'running') slots.add(t);
     else if (t.state === 'pending') pending.push(t);
   }
-  pending.sort(queueOrder);
+  pending.sort(queueOrder(now, limits.priorityAgingMs ?? 0));
+  let headroom = gate.memory?.headroomBytes ?? Infinity;
 
   const result: Plan = { start: [], cancel: [], waits: new Map(), wakeAt: null };
   for (const task of pending) {
@@ -126,14 +161,26 @@ export function plan({ tasks, limits, gate, now }: PlanInput): Plan {
       result.waits.set(task.id, blocked);
       continue;
     }
-    if (!gate.open) {
-      result.waits.set(task.id, { kind: 'gate', detail: gate.detail });
-      continue;
+    const expected = gate.memory?.expectedRss(task.agent) ?? 0;
+    // The gate keeps the machine from being overloaded by us; it never stops us from running at all.
+    if (slots.total >= (gate.minRunning ?? 0)) {
+      const held = !gate.open ? gate.detail : expected > headroom ? memoryDetail(task.agent, expected, headroom, gate.memory!.percent) : null;
+      if (held) {
+        result.waits.set(task.id, { kind: 'gate', detail: held });
+        continue;
+      }
     }
+    headroom -= expected;
     slots.add(task);
     result.start.push(task);
   }
   return result;
+}
+
+const mb = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
+
+function memoryDetail(agent: string, expected: number, headroom: number, percent: number): string {
+  return `memory: ${agent} is expected to take ${mb(expected)}, ${mb(Math.max(0, headroom))} left below ${percent}% in use`;
 }
 
 /**

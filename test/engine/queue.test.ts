@@ -138,8 +138,9 @@ describe('wait', () => {
 
 describe('resource gate', () => {
   it('holds every start while the machine is over a threshold, and says why', async () => {
-    // Any machine uses more than 1% of its memory: the gate is closed for the whole test.
-    tc = await startTestController(testConfig({ background_task: { resourceGate: { enabled: true, cpuPercent: 100, memoryPercent: 1 } } }));
+    // Any machine uses more than 1% of its memory: the gate is closed for the whole test
+    // (minRunning 0: by default the gate never holds the first task).
+    tc = await startTestController(testConfig({ background_task: { resourceGate: { enabled: true, cpuPercent: 100, memoryPercent: 1, minRunning: 0 } } }));
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'true']);
     const c = await tc.client();
     const waiting = await until(async () => {

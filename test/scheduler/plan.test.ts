@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newTaskRecord, type TaskRecord as Task } from '../../src/core/task.js';
+import { describeWait, newTaskRecord, type TaskRecord as Task } from '../../src/core/task.js';
 import { checkDependencies, plan, type Limits } from '../../src/scheduler/plan.js';
 
 let clock = 1_000;
@@ -91,6 +91,118 @@ describe('plan', () => {
     expect(p.start).toEqual([]);
     expect(p.wakeAt).toBe(5_000);
     expect(ids(plan({ tasks: [task('a', { notBefore: 5_000 })], limits: limits(), gate: open, now: 5_000 }).start)).toEqual(['a']);
+  });
+});
+
+const MB = 1024 * 1024;
+
+describe('the resource gate in the plan', () => {
+  const closed = { open: false, detail: 'cpu 100% > 70%', minRunning: 1 };
+
+  it('never holds the queue while fewer than minRunning of our tasks run', () => {
+    const p = plan({ tasks: [task('a'), task('b')], limits: limits(), gate: closed, now: 0 });
+    expect(ids(p.start)).toEqual(['a']);
+    expect(p.waits.get('b')).toEqual({ kind: 'gate', detail: 'cpu 100% > 70%' });
+  });
+
+  it('holds once minRunning of ours run', () => {
+    const p = plan({ tasks: [task('r', { state: 'running' }), task('a')], limits: limits(), gate: closed, now: 0 });
+    expect(p.start).toEqual([]);
+    expect(p.waits.get('a')).toMatchObject({ kind: 'gate' });
+  });
+
+  it('admits agents only while their expected memory fits: twenty claude agents cannot all start', () => {
+    const ts = Array.from({ length: 20 }, (_, i) => task(`c${i}`, { agent: 'claude' }));
+    const memory = { headroomBytes: 2000 * MB, percent: 85, expectedRss: (agent: string) => (agent === 'claude' ? 600 * MB : 20 * MB) };
+    const p = plan({ tasks: ts, limits: limits({ defaultConcurrency: 0 }), gate: { open: true, detail: '', minRunning: 1, memory }, now: 0 });
+    expect(ids(p.start)).toEqual(['c0', 'c1', 'c2']);
+    const wait = p.waits.get('c3')!;
+    expect(wait.kind).toBe('gate');
+    expect(describeWait(wait)).toMatch(/memory.*claude.*600 MB/);
+  });
+
+  it('a small agent still starts beside one whose memory does not fit', () => {
+    const ts = [task('big', { agent: 'claude' }), task('small', { agent: 'shell' })];
+    const memory = { headroomBytes: 100 * MB, percent: 85, expectedRss: (agent: string) => (agent === 'claude' ? 600 * MB : 20 * MB) };
+    const p = plan({ tasks: [task('r', { state: 'running' }), ...ts], limits: limits(), gate: { open: true, detail: '', minRunning: 1, memory }, now: 0 });
+    expect(ids(p.start)).toEqual(['small']);
+  });
+
+  it('the first task starts even when memory is short (minRunning), and counts against what is left', () => {
+    const ts = [task('a', { agent: 'claude' }), task('b', { agent: 'shell' })];
+    const memory = { headroomBytes: 100 * MB, percent: 85, expectedRss: (agent: string) => (agent === 'claude' ? 600 * MB : 20 * MB) };
+    const p = plan({ tasks: ts, limits: limits(), gate: { open: true, detail: '', minRunning: 1, memory }, now: 0 });
+    expect(ids(p.start)).toEqual(['a']);
+  });
+});
+
+describe('task classes', () => {
+  const classes = limits({ defaultConcurrency: 0, classConcurrency: { e2e: 1, build: 2 } });
+
+  it('a class limit holds across keys, in addition to the key limit, and says so', () => {
+    const ts = [task('e1', { key: 'x/a', taskClass: 'e2e' }), task('e2', { key: 'y/b', taskClass: 'e2e' }), task('plain', { key: 'y/b' })];
+    const p = plan({ tasks: ts, limits: classes, gate: open, now: 0 });
+    expect(ids(p.start)).toEqual(['e1', 'plain']);
+    const wait = p.waits.get('e2')!;
+    expect(wait).toEqual({ kind: 'class', taskClass: 'e2e', running: 1, limit: 1 });
+    expect(describeWait(wait)).toBe('no free slot in class e2e (1/1, classConcurrency)');
+  });
+
+  it('running tasks of a class count against its limit', () => {
+    const ts = [task('r1', { state: 'running', taskClass: 'build' }), task('r2', { state: 'running', taskClass: 'build' }), task('b', { taskClass: 'build' })];
+    expect(plan({ tasks: ts, limits: classes, gate: open, now: 0 }).start).toEqual([]);
+  });
+
+  it('the key limit still holds for a class with room', () => {
+    const ts = [task('r', { state: 'running', key: 'x/a' }), task('b', { key: 'x/a', taskClass: 'build' })];
+    const p = plan({ tasks: ts, limits: limits({ defaultConcurrency: 1, classConcurrency: { build: 2 } }), gate: open, now: 0 });
+    expect(p.waits.get('b')).toMatchObject({ kind: 'slot' });
+  });
+
+  it('a class without a configured limit is unlimited', () => {
+    const ts = [task('a', { taskClass: 'lint' }), task('b', { taskClass: 'lint' })];
+    expect(plan({ tasks: ts, limits: classes, gate: open, now: 0 }).start).toHaveLength(2);
+  });
+});
+
+describe('priority aging', () => {
+  /** One slot; a priority-10 task arrives every second and takes the slot as soon as it frees. */
+  function starveRun(priorityAgingMs: number, seconds: number): number | null {
+    const low = task('low', { priority: 1, createdAt: 0 });
+    let tasks: Task[] = [low];
+    for (let s = 1; s <= seconds; s++) {
+      const now = s * 1000;
+      tasks = tasks.map((t) => (t.state === 'running' ? { ...t, state: 'completed' as const } : t));
+      tasks.push(task(`hi${s}`, { priority: 10, createdAt: now }));
+      const p = plan({ tasks, limits: limits({ defaultConcurrency: 1, priorityAgingMs }), gate: open, now });
+      const started = new Set(ids(p.start));
+      if (started.has('low')) return now;
+      tasks = tasks.map((t) => (started.has(t.id) ? { ...t, state: 'running' as const } : t));
+    }
+    return null;
+  }
+
+  it('without aging, a priority-1 task starves behind a stream of priority-10 tasks', () => {
+    expect(starveRun(0, 120)).toBeNull();
+  });
+
+  it('with aging (+1 per 10 s) it waits at most (10 - 1) x 10 s', () => {
+    const startedAt = starveRun(10_000, 120);
+    expect(startedAt).not.toBeNull();
+    expect(startedAt!).toBeLessThanOrEqual(91_000);
+  });
+
+  it('keeps FIFO within equal priority however long they waited', () => {
+    const ts = [task('old', { priority: 3, createdAt: 0 }), task('new', { priority: 3, createdAt: 9_999 })];
+    for (const now of [10_000, 19_999, 55_000]) {
+      expect(ids(plan({ tasks: ts, limits: limits({ defaultConcurrency: 1, priorityAgingMs: 10_000 }), gate: open, now }).start)).toEqual(['old']);
+    }
+  });
+
+  it('ages from the end of a retry backoff, not from creation', () => {
+    const retried = task('retried', { priority: 1, createdAt: 0, notBefore: 100_000 });
+    const fresh = task('fresh', { priority: 2, createdAt: 99_000 });
+    expect(ids(plan({ tasks: [retried, fresh], limits: limits({ defaultConcurrency: 1, priorityAgingMs: 10_000 }), gate: open, now: 100_000 }).start)).toEqual(['fresh']);
   });
 });
 

@@ -38,6 +38,7 @@ Options:
   --subagent NAME        a subagent type (explore, librarian, oracle) or an agent profile name
   --model P/M            model as provider/model, e.g. anthropic/claude-sonnet-4-5
   --key K                concurrency key (default: the model, else <provider>/<agent>)
+  --class NAME           task class (e2e, build, ...): its classConcurrency limit holds too
   --title T              a short title (default: the prompt's first line)
   --cwd DIR              working directory (default: the current one)
   --priority N           1-10, higher starts first (default 5)
@@ -57,6 +58,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     subagent: { type: 'string' },
     model: { type: 'string' },
     key: { type: 'string' },
+    class: { type: 'string' },
     title: { type: 'string' },
     cwd: { type: 'string' },
     priority: { type: 'string' },
@@ -93,6 +95,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       subagentType: str('subagent'),
       model: str('model'),
       key: str('key'),
+      taskClass: str('class'),
       title: str('title'),
       cwd: resolve(ctx.cwd, str('cwd') ?? '.'),
       priority: priority ?? config.defaults.priority,
