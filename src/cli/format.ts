@@ -1,5 +1,5 @@
 // Plain-text rendering of tasks for `ls`, `status` and `wait`: aligned columns, symbols, optional colour.
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../core/duration.js';
 import type { ListedTask } from '../controller/protocol.js';
 import type { TaskState } from '../core/task.js';
 

@@ -1,7 +1,7 @@
 // Why a task or an attempt is where it is: one typed cause, recorded once. The task's state and the
 // sentence people read are derived from it, so nothing downstream matches on reason strings.
 import { z } from 'zod';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from './duration.js';
 import type { TaskState } from './task.js';
 
 export const CauseSchema = z.discriminatedUnion('kind', [

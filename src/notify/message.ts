@@ -1,7 +1,7 @@
 // Turns what happened to tasks into the words of a notification. Pure: no clock, no I/O.
 import { firstLine } from '../core/text.js';
 import type { Task, TaskState } from '../core/task.js';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../core/duration.js';
 import type { Urgency } from './notification.js';
 
 export type NotifyItem =

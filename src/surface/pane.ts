@@ -2,7 +2,7 @@
 // window, or the detached panecrew session), one pane manager per tmux server.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { formatDuration } from '../config/duration.js';
+import { formatDuration } from '../core/duration.js';
 import type { Config } from '../config/schema.js';
 import type { Attempt, Task } from '../core/task.js';
 import { TmuxClient } from '../tmux/client.js';

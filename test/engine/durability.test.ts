@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { isFinal } from '../../src/core/task.js';
+import { processAlive } from '../../src/runner/kill.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
@@ -59,6 +60,22 @@ describe('durability', () => {
     const done = await tc.waitFinal(t.id);
     expect(done.state).toBe('completed');
     expect(done.resultPreview).toContain('finished-while-down');
+  });
+
+  it('a runner that died while the controller was down: the task errors and what its agent left running is killed', async () => {
+    tc = await startTestController();
+    const t = await tc.launch(['--agent', 'shell', '--cwd', tc.dir, '--prompt', 'echo $$ > agent.pid; exec sleep 60']);
+    const agentPid = Number(await until(() => existsSync(join(tc!.dir, 'agent.pid')) && readFileSync(join(tc!.dir, 'agent.pid'), 'utf8').trim(), 'the agent to start'));
+    const runnerPid = (JSON.parse(readFileSync(join(tc.home, 'tasks', t.id, 'started.json'), 'utf8')) as { pid: number }).pid;
+    await tc.kill('SIGKILL');
+    process.kill(runnerPid, 'SIGKILL'); // the runner alone: its agent lives on in its process group
+    await until(() => !processAlive(runnerPid), 'the runner to die');
+    expect(processAlive(agentPid)).toBe(true);
+    await tc.start();
+    const ended = await tc.waitFinal(t.id);
+    expect(ended.state).toBe('error');
+    expect(ended.cause).toEqual({ kind: 'lost', pid: runnerPid, killedGroup: true });
+    await until(() => !processAlive(agentPid), 'the orphaned agent to be killed');
   });
 
   it('a torn last journal line is ignored, not fatal', async () => {

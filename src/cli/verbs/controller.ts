@@ -4,7 +4,7 @@ import { runController } from '../../controller/main.js';
 import type { Stats } from '../../controller/protocol.js';
 import { homePaths, panecrewHome } from '../../core/paths.js';
 import { processAlive } from '../../runner/kill.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { defineVerb, EXIT, printJson, UsageError } from '../command.js';
 
 async function tryConnect(env: NodeJS.ProcessEnv): Promise<ControllerClient | null> {

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../core/duration.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
 
 export default defineVerb({

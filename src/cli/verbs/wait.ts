@@ -1,4 +1,4 @@
-import { parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../core/duration.js';
 import type { ListedTask } from '../../controller/protocol.js';
 import { isFinal } from '../../core/task.js';
 import { ClientError } from '../../controller/client.js';

@@ -1,4 +1,4 @@
-// Durations read as `500ms`, `30s`, `5m`, `2h`, `7d` or plain milliseconds, in config files and on the command line.
+// Durations (core: the task model, config and every part use them) read as `500ms`, `30s`, `5m`, `2h`, `7d` or plain milliseconds, in config files and on the command line.
 import { z } from 'zod';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
