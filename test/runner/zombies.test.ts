@@ -74,9 +74,9 @@ describe('a zombie is dead', () => {
 describe('restarting after a controller was killed with SIGKILL', () => {
   it('a CLI call right after gets a working controller, though the dead one is an unreaped zombie', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'panecrew-zombie-'));
-    const env = { ...process.env, PANECREW_HOME: join(dir, 'home'), PANECREW_CONFIG: join(dir, 'config.yaml'), XDG_CONFIG_HOME: join(dir, 'xdg') };
+    const env: NodeJS.ProcessEnv = { ...process.env, PANECREW_HOME: join(dir, 'home'), PANECREW_CONFIG: join(dir, 'config.yaml'), XDG_CONFIG_HOME: join(dir, 'xdg') };
     delete env.TMUX;
-    writeFileSync(env.PANECREW_CONFIG, testConfig());
+    writeFileSync(env.PANECREW_CONFIG!, testConfig());
     const cli = (...args: string[]) => execa('node', [CLI, ...args], { env, extendEnv: false, reject: false });
     try {
       // The controller's parent never waits for it, like a container's PID 1 that never reaps.
