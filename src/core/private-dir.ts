@@ -18,10 +18,11 @@ const PLANT = 'another user could plant files that panecrew runs';
  */
 export function ensurePrivateDir(dir: string, follow: boolean): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const uid = process.getuid?.();
+  if (uid === undefined) return; // no POSIX owners and modes to check (Windows)
   const st = follow ? statSync(dir) : lstatSync(dir);
   if (!st.isDirectory()) throw new UnsafeFolderError(`${dir} is not a folder${st.isSymbolicLink() ? ' but a symlink' : ''}: ${PLANT}. Fix: remove it`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) {
+  if (st.uid !== uid) {
     throw new UnsafeFolderError(`${dir} belongs to uid ${st.uid}, not to you (uid ${uid}): ${PLANT}. Fix: use a folder of your own (unset PANECREW_HOME, or point it at one)`);
   }
   if (st.mode & 0o022) {

@@ -82,6 +82,14 @@ describe('prepareTaskFolder', () => {
     expect(readFileSync(paths.argv, 'utf8')).toBe('bash\0-c\0echo hi\0panecrew-task\0');
   });
 
+  it('refuses a task folder that is a symlink to a folder elsewhere', () => {
+    const tasks = join(dir, 'tasks');
+    mkdirSync(tasks, { mode: 0o700 });
+    mkdirSync(join(dir, 'elsewhere'), { mode: 0o700 });
+    symlinkSync(join(dir, 'elsewhere'), join(tasks, 'bg_0000test'));
+    expect(() => prepare(tasks)).toThrow(/bg_0000test is not a folder but a symlink/);
+  });
+
   it('refuses a task folder that others can write to', () => {
     const tasks = join(dir, 'tasks');
     const paths = taskPaths(tasks, 'bg_0000test');
