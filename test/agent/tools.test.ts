@@ -199,7 +199,7 @@ describe('patterns a backtracking engine takes exponential time on', () => {
     fs.writeFileSync(path.join(root, 'evil.txt'), `${'a'.repeat(29)}!\n${'a'.repeat(29)}\n`);
     const started = Date.now();
     const r = await call('grep', { pattern: '(a+)+$', path: 'evil.txt' });
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(r.text).toBe(`evil.txt:2: ${'a'.repeat(29)}`);
   });
 
@@ -207,7 +207,7 @@ describe('patterns a backtracking engine takes exponential time on', () => {
     fs.writeFileSync(path.join(root, 'evil.txt'), `${'A'.repeat(29)}!\n`);
     const started = Date.now();
     expect((await call('grep', { pattern: '(a+)+$', path: 'evil.txt', ignore_case: true })).text).toBe('[no matches for /(a+)+$/]');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('grep refuses a backreference, saying what the syntax allows', async () => {
@@ -221,7 +221,7 @@ describe('patterns a backtracking engine takes exponential time on', () => {
     const started = Date.now();
     expect(makeMatcher(pattern)('a'.repeat(60))).toBe(false);
     expect(makeMatcher(pattern)(`${'a'.repeat(60)}b`)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 
