@@ -9,7 +9,7 @@ import { isFinal, viewOf, type Attempt, type AttemptState, type Progress, type T
 import type { Executor, Observation, RunnerRef } from '../executor/executor.js';
 import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
-import type { ExitRecord } from '../runner/exit-record.js';
+import { exitRecordFromStatus, type ExitRecord } from '../runner/exit-record.js';
 import type { Surface } from '../surface/surface.js';
 import { decideOutcome } from './outcome.js';
 import { Senses } from './senses.js';
@@ -205,8 +205,12 @@ export class AttemptRun {
       void this.end(() => ({ kind: 'unreadable-exit', file: `${this.paths.dir}/exit.json` }));
       return;
     }
-    this.exited = record;
-    void this.end(() => decideOutcome({ attempt: this.n, exit: record, parsed: this.senses!.parser.state, profile: this.init.profile, retry: this.init.options.retry }));
+    this.endWithExit(record);
+  }
+
+  private endWithExit(exit: ExitRecord): void {
+    this.exited = exit;
+    void this.end(() => decideOutcome({ attempt: this.n, exit, parsed: this.senses!.parser.state, profile: this.init.profile, retry: this.init.options.retry }));
   }
 
   /** The runner's process is gone: its exit record may still be on its way, else it vanished. */
@@ -216,7 +220,11 @@ export class AttemptRun {
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
     const pid = this.runner?.pid ?? null;
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    void this.end(() => ({ kind: 'vanished', pid, code: this.runner?.child?.exitCode ?? null }));
+    // Our own child's exit status is the agent's code (the runner exits with it) when the runner
+    // could not write its record (a full disk); a runner killed by a signal has none: it vanished.
+    const status = this.runner?.child?.exitCode;
+    if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, this.init.task.attempts.at(-1)!.startedAt, Date.now()));
+    void this.end(() => ({ kind: 'vanished', pid, code: null }));
   }
 
   /**

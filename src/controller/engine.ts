@@ -1,9 +1,10 @@
 // The engine plans, creates attempts and records: the scheduler decides what starts, an AttemptRun
 // runs each start, and every change goes through the store (journal first).
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cause } from '../core/cause.js';
 import { newTaskId } from '../core/ids.js';
+import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
 import { describeWait, isFinal, newTaskRecord, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
 import { checkDependencies, plan, SlotCounter, type Limits } from '../scheduler/plan.js';
@@ -81,8 +82,8 @@ export class Engine {
     });
     // The client's environment is captured at launch (as pueue does) and kept beside the task, 0600.
     const paths = taskPaths(this.deps.paths.tasks, id);
-    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-    writeFileSync(join(paths.dir, 'client-env.json'), JSON.stringify(spec.env), { mode: 0o600 });
+    ensurePrivateDir(paths.dir, false);
+    writePrivateFile(join(paths.dir, 'client-env.json'), JSON.stringify(spec.env));
     store.create(task);
     this.schedule();
     return task;

@@ -1,8 +1,9 @@
 // `panecrew controller run`: composes the parts and serves until stopped. Agents outlive it.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Journal } from '../core/journal.js';
 import { homePaths, panecrewHome } from '../core/paths.js';
+import { checkHome, UnsafeFolderError } from '../core/private-dir.js';
 import { viewOf } from '../core/task.js';
 import { upgradeRecord } from '../core/upgrade.js';
 import { LocalExecutor } from '../executor/local.js';
@@ -39,7 +40,14 @@ export function buildCatalog(config: LoadedConfig['config']): Catalog {
 
 export async function runController({ env, cwd, sets = [] }: ControllerOptions): Promise<void> {
   const paths = homePaths(panecrewHome(env));
-  mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  try {
+    checkHome(paths);
+  } catch (err) {
+    if (!(err instanceof UnsafeFolderError)) throw err;
+    process.stderr.write(`panecrew: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const log = (message: string) => appendFileSync(paths.log, `${new Date().toISOString()} ${message}\n`);
   // A bug in one task's handling must not take the controller (and everyone's queue) down.
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));

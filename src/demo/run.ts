@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ControllerClient } from '../controller/client.js';
 import type { LaunchSpec, ListedTask } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
+import { processAlive } from '../runner/kill.js';
 import { PACKAGE_ROOT } from '../config/layers.js';
 import { attachDemo, DEMO_SESSION, killDemoServer, startDemoSession, startMockServer, type MockServer } from './session.js';
 import { demoTasks } from './tasks.js';
@@ -85,17 +86,10 @@ async function teardown(r: Resources): Promise<void> {
   rmSync(r.dir, { recursive: true, force: true });
 }
 
-/** Resolves when `pid` has exited or after `ms`. A process exit has no event to wait on here. */
+/** Resolves when `pid` has exited (a zombie counts) or after `ms`. A process exit has no event to wait on here. */
 async function processGone(pid: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  while (Date.now() < deadline && processAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 async function launchAll(client: ControllerClient, launcherEnv: Record<string, string>, origin: LaunchSpec['origin']): Promise<ListedTask[]> {

@@ -1,5 +1,6 @@
 // exit.json and started.json, written by runner.sh: validated like any input from outside.
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { z } from 'zod';
 
 export const ExitRecordSchema = z.object({
@@ -24,3 +25,13 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T | null {
 
 export const readExitRecord = (file: string): ExitRecord | null => readJson(file, ExitRecordSchema);
 export const readStartedRecord = (file: string): z.infer<typeof StartedSchema> | null => readJson(file, StartedSchema);
+
+/**
+ * How the agent ended, from the runner's own exit status, for when exit.json is missing (the runner
+ * could not write it: a full disk). runner.sh exits with the agent's code, 128+n when signal n ended
+ * it. A runner that was itself killed has no status (null): that is "vanished", not this.
+ */
+export function exitRecordFromStatus(status: number, startedAt: number, endedAt: number): ExitRecord {
+  const signal = status > 128 ? (Object.entries(constants.signals).find(([, n]) => n === status - 128)?.[0] ?? null) : null;
+  return { code: status, signal: signal?.replace(/^SIG/, '') ?? null, startedAt, endedAt, note: 'exit.json could not be written (disk full?); the code is the runner\'s exit status' };
+}

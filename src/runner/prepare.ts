@@ -1,9 +1,9 @@
 // Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
 import type { TaskPaths } from '../core/paths.js';
+import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { argvVars, expandArgv } from './argv-template.js';
 import type { AgentProfile } from './profile-schema.js';
 
@@ -45,18 +45,24 @@ export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Prepa
   return env;
 }
 
-/** Prepares the task folder; throws (with a message for the person) when the argv cannot be built. */
+/**
+ * Prepares the task folder; throws (with a message for the person) when the argv cannot be built, or
+ * when the folder (or the tasks folder) could be written by another user. Every file is created new,
+ * 0600: the client's environment may hold secrets, and a symlink left in a file's place is replaced,
+ * not written through.
+ */
 export function prepareTaskFolder(input: PrepareInput): string[] {
   const { task, paths, profile, dependencies } = input;
-  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(paths.dir), false);
+  ensurePrivateDir(paths.dir, false);
   let prompt = task.prompt;
   // Model agents are told in words where the results are; a command (provider local) gets only the
   // variables, since its prompt is a program that must stay as written.
   if (dependencies.length && profile.provider !== 'local') {
     prompt += `\n\nResults of the tasks this one waited for:\n${dependencies.map((d) => `- ${d.id} (${d.title}): ${d.resultFile}`).join('\n')}\n`;
   }
-  writeFileSync(paths.prompt, prompt, { mode: 0o600 });
-  if (profile.prompt_via === 'stdin') writeFileSync(join(paths.dir, 'stdin'), prompt, { mode: 0o600 });
+  writePrivateFile(paths.prompt, prompt);
+  if (profile.prompt_via === 'stdin') writePrivateFile(join(paths.dir, 'stdin'), prompt);
   const argv = expandArgv(
     profile.command,
     argvVars({
@@ -70,11 +76,11 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
       panecrew: CLI_ENTRY,
     }),
   );
-  writeFileSync(paths.argv, nul(argv), { mode: 0o600 });
+  writePrivateFile(paths.argv, nul(argv));
   const env = taskEnv(input);
-  // The client's environment may hold secrets: 0600, and never in the journal.
-  writeFileSync(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)), { mode: 0o600 });
-  writeFileSync(join(paths.dir, 'cwd'), task.cwd, { mode: 0o600 });
-  writeFileSync(paths.spec, JSON.stringify({ ...task, argv }, null, 2), { mode: 0o600 });
+  // The client's environment may hold secrets: never in the journal.
+  writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
+  writePrivateFile(join(paths.dir, 'cwd'), task.cwd);
+  writePrivateFile(paths.spec, JSON.stringify({ ...task, argv }, null, 2));
   return argv;
 }

@@ -1,29 +1,32 @@
 // Agent profiles: how to start each agent CLI and how to read its output.
 //
 // Built-in profiles (override any of them under `agents.<name>` in config):
-//   name      argv                                                               output              completion  retry  provider
-//   claude    claude -p --output-format stream-json --verbose [--model M] -- P   claude-stream-json  exit        —      anthropic
-//   opencode  opencode run --format json [-m provider/model] -- P                opencode-json       exit        —      (model prefix)
-//   codex     codex exec --sandbox workspace-write --skip-git-repo-check [-m M] -- P
+//   name      argv (prompt from: <stdin, F the prompt file)                     output              completion  retry  provider
+//   claude    claude -p --output-format stream-json --verbose [--model M] <stdin claude-stream-json  exit        —      anthropic
+//   opencode  opencode run --format json [-m provider/model] <stdin            opencode-json       exit        —      (model prefix)
+//   codex     codex exec --sandbox workspace-write --skip-git-repo-check [-m M] - <stdin
 //                                                                                plain               exit        —      openai
-//   aider     aider --message=P --yes-always --no-pretty [--model provider/model]
+//   aider     aider --message-file=F --yes-always --no-pretty [--model provider/model]
 //                                                                                plain               exit        —      (model prefix)
-//   gemini    gemini --prompt=P [-m M]                                           plain               exit        —      google
+//   gemini    gemini [-m M] <stdin                                               plain               exit        —      google
 //   shell     bash -c P panecrew-task                                            plain               exit        —      local
 //   builtin   node panecrew agent --prompt-file F --model M --events D/events.jsonl
 //                                                                                panecrew-events     exit        75     anthropic
 //
 // Why these flags:
-//  - claude: `-p` is a boolean flag and the prompt a positional; `--` keeps a prompt starting with
-//    "-" from being read as a flag, and keeps multi-value flags from swallowing it. Claude Code exits
-//    1 on any API failure, rate limit or not, so no exit code is treated as "retry".
-//  - opencode 1.18: `--` before the prompt verified with a real run (a prompt "-run a command" arrives
-//    intact). `-m` wants provider/model, so it gets {model}, not {model_name}.
+//  - The prompt never goes in argv, where every user of the machine reads it with ps: each CLI reads
+//    it from standard input (the runner gives it tasks/<id>/stdin, a 0600 file) or from the prompt
+//    file. Claude Code's -p and `opencode run` read stdin when given no prompt argument (verified
+//    with real runs); `codex exec -` reads it by its documentation, and gemini reads piped stdin
+//    non-interactively; aider has --message-file. Only shell keeps it in argv (docs/agents.md).
+//  - claude: `-p` is a boolean flag. Claude Code exits 1 on any API failure, rate limit or not, so
+//    no exit code is treated as "retry".
+//  - opencode 1.18: `-m` wants provider/model, so it gets {model}, not {model_name}.
 //  - codex: `codex exec` is read-only by default; workspace-write lets it edit the task's cwd, like the
 //    other agents. It refuses to run outside a git repository without --skip-git-repo-check. Its
 //    progress goes to stderr and only the final message to stdout, which suits the plain parser
 //    (`--json` gives JSONL events, but there is no parser for them yet).
-//  - aider, gemini: `--flag=value` so a prompt starting with "-" stays a value.
+//  - aider: `--flag=value` so a path starting with "-" stays a value.
 //  - shell: the prompt IS the user's own command — the one place user text reaches a shell, because
 //    that is what the user asked for. `panecrew-task` becomes $0 in error messages.
 //  - builtin: see src/agent; exit 75 (EX_TEMPFAIL) means the API rate-limited it.
@@ -36,33 +39,33 @@ export const AGENT_NAME_RE = /^[a-z][a-z0-9_-]*$/;
 const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
   claude: {
     description: 'Claude Code, one-shot (-p) with stream-json events',
-    command: ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--model', '?{model_name}', '--', '{prompt}'],
+    command: ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--model', '?{model_name}'],
     output: 'claude-stream-json',
     provider: 'anthropic',
     install: 'npm install -g @anthropic-ai/claude-code',
   },
   opencode: {
     description: 'OpenCode, one-shot (opencode run) with JSON events',
-    command: ['opencode', 'run', '--format', 'json', '-m', '?{model}', '--', '{prompt}'],
+    command: ['opencode', 'run', '--format', 'json', '-m', '?{model}'],
     output: 'opencode-json',
     install: 'npm install -g opencode-ai',
   },
   codex: {
     description: 'OpenAI Codex CLI, one-shot (codex exec), allowed to edit its working directory',
-    command: ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '--', '{prompt}'],
+    command: ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '-'],
     output: 'plain',
     provider: 'openai',
     install: 'npm install -g @openai/codex',
   },
   aider: {
     description: 'Aider, one message then exit, every confirmation answered yes',
-    command: ['aider', '--message={prompt}', '--yes-always', '--no-pretty', '--model', '?{model}'],
+    command: ['aider', '--message-file={prompt_file}', '--yes-always', '--no-pretty', '--model', '?{model}'],
     output: 'plain',
     install: 'pipx install aider-chat',
   },
   gemini: {
-    description: 'Gemini CLI, one-shot (-p)',
-    command: ['gemini', '--prompt={prompt}', '-m', '?{model_name}'],
+    description: 'Gemini CLI, one-shot (prompt on stdin)',
+    command: ['gemini', '-m', '?{model_name}'],
     output: 'plain',
     provider: 'google',
     install: 'npm install -g @google/gemini-cli',

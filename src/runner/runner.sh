@@ -17,15 +17,31 @@ started=$(now_ms)
 agent=""
 ended=0
 
-# exit.json is the one record of how the agent ended; write it once, atomically (tmp + rename).
+# exit.json is the one record of how the agent ended; written once, atomically (tmp + rename). On a
+# full disk the write fails: retry a few seconds with the smallest record (space may come back), then
+# give up. The runner's own exit status is the agent's code either way, for the controller to read
+# when exit.json is missing. Notes are fixed texts, never task text (they are not JSON-escaped).
 write_exit() { # code signal note
   [ "$ended" = 1 ] && return
   ended=1
-  local sig=null note=null
+  local sig=null note=null tries=0
   [ -n "$2" ] && sig="\"$2\""
   [ -n "$3" ] && note="\"$3\""
-  printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s,"note":%s}\n' \
-    "$1" "$sig" "$started" "$(now_ms)" "$note" >"$dir/exit.json.tmp" && mv -f "$dir/exit.json.tmp" "$dir/exit.json"
+  local record
+  record=$(printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s,"note":%s}' "$1" "$sig" "$started" "$(now_ms)" "$note")
+  until { printf '%s\n' "$record" >"$dir/exit.json.tmp"; } 2>/dev/null && mv -f "$dir/exit.json.tmp" "$dir/exit.json" 2>/dev/null; do
+    rm -f "$dir/exit.json.tmp"
+    tries=$((tries + 1))
+    [ "$tries" -gt 25 ] && return 1
+    record=$(printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s}' "$1" "$sig" "$started" "$(now_ms)")
+    sleep 0.2
+  done
+}
+
+# The task cannot start: say why in exit.json and end with 127 (command not found), never 0.
+fail_start() { # note
+  write_exit 127 "" "$1"
+  exit 127
 }
 
 # The pane closed, tmux died, or the task was cancelled: stop the agent and say so before going.
@@ -38,12 +54,15 @@ trap 'on_signal HUP 129' HUP
 trap 'on_signal TERM 143' TERM
 trap 'on_signal INT 130' INT
 
-mapfile -d '' -t argv <"$dir/argv.nul"
-mapfile -d '' -t envv <"$dir/env.nul"
-if ! cd -- "$(<"$dir/cwd")"; then
-  write_exit 127 "" "cannot enter the working directory"
-  exit 127
-fi
+# The controller writes the whole folder before starting the runner; a part missing means it was not
+# prepared (or was damaged): `env -i` with no command would print the environment and exit 0.
+for part in argv.nul env.nul cwd; do
+  [ -f "$dir/$part" ] || fail_start "the task folder has no $part: it was not prepared completely"
+done
+mapfile -d '' -t argv <"$dir/argv.nul" || fail_start "cannot read argv.nul"
+mapfile -d '' -t envv <"$dir/env.nul" || fail_start "cannot read env.nul"
+[ "${#argv[@]}" -gt 0 ] || fail_start "argv.nul is empty: there is no command to run"
+cd -- "$(<"$dir/cwd")" 2>/dev/null || fail_start "cannot enter the working directory named in cwd"
 printf '{"pid":%s,"startedAt":%s}\n' "$$" "$started" >"$dir/started.json"
 input=/dev/null
 [ -f "$dir/stdin" ] && input="$dir/stdin"

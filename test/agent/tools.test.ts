@@ -162,6 +162,10 @@ describe('glob', () => {
   it('says when nothing matched', async () => {
     expect((await call('glob', { pattern: '**/*.py' })).text).toBe('[no files match **/*.py]');
   });
+
+  it('says which pattern is invalid', async () => {
+    expect(await call('glob', { pattern: 'src/[z-a].ts' })).toMatchObject({ isError: true, text: expect.stringMatching(/^invalid glob pattern src\/\[z-a\]\.ts: /) });
+  });
 });
 
 describe('grep', () => {
@@ -186,6 +190,38 @@ describe('grep', () => {
 
   it('reports an invalid regular expression', async () => {
     expect((await call('grep', { pattern: '(' })).text).toMatch(/^invalid regular expression \(/);
+  });
+});
+
+describe('patterns a backtracking engine takes exponential time on', () => {
+  // Both payloads blocked the agent's event loop for minutes before the matchers became linear.
+  it('grep (a+)+$ over a line of 29 a and a ! answers at once', async () => {
+    fs.writeFileSync(path.join(root, 'evil.txt'), `${'a'.repeat(29)}!\n${'a'.repeat(29)}\n`);
+    const started = Date.now();
+    const r = await call('grep', { pattern: '(a+)+$', path: 'evil.txt' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(r.text).toBe(`evil.txt:2: ${'a'.repeat(29)}`);
+  });
+
+  it('grep with ignore_case stays linear too', async () => {
+    fs.writeFileSync(path.join(root, 'evil.txt'), `${'A'.repeat(29)}!\n`);
+    const started = Date.now();
+    expect((await call('grep', { pattern: '(a+)+$', path: 'evil.txt', ignore_case: true })).text).toBe('[no matches for /(a+)+$/]');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('grep refuses a backreference, saying what the syntax allows', async () => {
+    const r = await call('grep', { pattern: '(a)\\1' });
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/^invalid regular expression \(a\)\\1: .*no backreferences or lookaround/);
+  });
+
+  it('a glob with 14 stars against a long name answers at once', () => {
+    const pattern = `${'*a'.repeat(14)}*b`;
+    const started = Date.now();
+    expect(makeMatcher(pattern)('a'.repeat(60))).toBe(false);
+    expect(makeMatcher(pattern)(`${'a'.repeat(60)}b`)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
 

@@ -56,6 +56,8 @@ describe.each(CLIS.filter((c) => installed(c.bin)))('$name under panecrew', ({ a
       expect(steps.some((s) => step.test(s!))).toBe(true);
       // The CLI really went to the local server: a tool-carrying request and the follow-up.
       expect(api.requests.filter((r) => r.tools.some((t) => t.name === tool)).length).toBeGreaterThanOrEqual(2);
+      // The prompt reached the CLI by its standard input, not argv (where ps shows it to everyone).
+      expect(JSON.stringify(api.requests.find((r) => r.tools.length > 0)?.messages[0])).toContain(ask[3]);
     });
   });
 

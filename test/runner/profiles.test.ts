@@ -141,10 +141,13 @@ describe('profiles', () => {
     }
   });
 
-  it('put "--" before the prompt where the prompt is a positional argument', () => {
-    for (const name of ['claude', 'opencode', 'codex']) {
-      const argv = expandArgv(BUILTIN_PROFILES[name]!.command, argvVars(task));
-      expect(argv.slice(-2), name).toEqual(['--', task.prompt]);
+  it('keep the prompt out of the argv, which other users read with ps: all but shell take it from stdin or a file', () => {
+    for (const [name, profile] of Object.entries(BUILTIN_PROFILES)) {
+      const argv = expandArgv(profile.command, argvVars({ ...task, model: profile.default_model ?? 'prov/some-model' }));
+      // shell's prompt is the command line itself, shown by ps like any command's (docs/agents.md).
+      const inArgv = argv.some((a) => a.includes(task.prompt));
+      expect(inArgv, name).toBe(name === 'shell');
+      expect(profile.prompt_via === 'argv', name).toBe(name === 'shell');
     }
   });
 

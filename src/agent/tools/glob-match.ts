@@ -1,9 +1,12 @@
+import { compileLinear, type LinearRegex } from './linear-regex.js';
+
 /**
  * A small glob matcher for posix-style relative paths: `**` (any number of folders), `*` and `?`
  * (within one path segment), `{a,b}` alternatives and `[...]` classes. Enough for the patterns
- * models write (`src/**\/*.ts`, `*.{json,yaml}`), without a dependency.
+ * models write (`src/**\/*.ts`, `*.{json,yaml}`). The expression runs on RE2: a backtracking engine
+ * takes exponential time on a pattern with many stars.
  */
-export function globToRegExp(pattern: string): RegExp {
+function globToRegex(pattern: string): string {
   let re = '';
   let braces = 0;
   for (let i = 0; i < pattern.length; i++) {
@@ -42,16 +45,21 @@ export function globToRegExp(pattern: string): RegExp {
         i = end;
       }
     } else {
-      re += c.replace(/[.+^$()|\\\]]/g, '\\$&');
+      re += c.replace(/[.+^$()|\\\]}]/g, '\\$&');
     }
   }
-  return new RegExp(`^${re}$`);
+  return `^${re}$`;
 }
 
 /** Matches a relative posix path. A pattern without `/` matches the file name at any depth when `basenameOnly`. */
 export function makeMatcher(pattern: string, opts: { basenameOnly?: boolean } = {}): (relPath: string) => boolean {
   const cleaned = pattern.replace(/^\.\//, '');
-  const re = globToRegExp(cleaned);
+  let re: LinearRegex;
+  try {
+    re = compileLinear(globToRegex(cleaned));
+  } catch {
+    throw new Error(`invalid glob pattern ${pattern}: check its [...] classes and {a,b} alternatives`);
+  }
   if (opts.basenameOnly && !cleaned.includes('/')) {
     return (rel) => re.test(rel.slice(rel.lastIndexOf('/') + 1));
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { z } from 'zod';
 import type { Confinement } from '../confine.js';
 import { makeMatcher } from './glob-match.js';
+import { compileLinear } from './linear-regex.js';
 import type { AgentTool } from './types.js';
 import { walkFiles } from './walk.js';
 
@@ -22,13 +23,13 @@ type Input = z.infer<typeof Input>;
 export const grepTool: AgentTool<Input> = {
   name: 'grep',
   description:
-    'Search file contents with a JavaScript regular expression. Optional `path` (file or folder), `glob` to filter ' +
+    'Search file contents with a regular expression in RE2 syntax (as ripgrep: no backreferences or lookaround). Optional `path` (file or folder), `glob` to filter ' +
     'files (e.g. "*.ts" matches at any depth), `ignore_case`, `max_matches` (default 100). ' +
     'Each match is printed as path:line: text. Binary files, node_modules and .git are skipped.',
   inputSchema: {
     type: 'object',
     properties: {
-      pattern: { type: 'string', description: 'Regular expression (JavaScript syntax)' },
+      pattern: { type: 'string', description: 'Regular expression (RE2 syntax)' },
       path: { type: 'string', description: 'File or folder to search (default ".")' },
       glob: { type: 'string', description: 'Only files matching this glob, e.g. "*.ts" or "src/**/*.ts"' },
       ignore_case: { type: 'boolean' },
@@ -40,12 +41,7 @@ export const grepTool: AgentTool<Input> = {
   step: (i) => `Search /${i.pattern}/${i.path ? ` in ${i.path}` : ''}${i.glob ? ` (${i.glob})` : ''}`,
   describe: (i) => `grep /${i.pattern}/${i.path ? ` ${i.path}` : ''}${i.glob ? ` (${i.glob})` : ''}`,
   async run(i, { confine }) {
-    let re: RegExp;
-    try {
-      re = new RegExp(i.pattern, i.ignore_case ? 'i' : '');
-    } catch (err) {
-      throw new Error(`invalid regular expression ${i.pattern}: ${(err as Error).message}`);
-    }
+    const re = compileLinear(i.pattern, { ignoreCase: i.ignore_case });
     const limit = Math.min(i.max_matches ?? DEFAULT_MATCHES, MAX_MATCHES);
     const filter = i.glob ? makeMatcher(i.glob, { basenameOnly: true }) : () => true;
     const base = confine.resolve(i.path ?? '.');

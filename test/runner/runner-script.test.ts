@@ -1,0 +1,124 @@
+// runner.sh on its own, on task folders written by hand: what it records when the folder is
+// incomplete, and when the disk it writes to is full.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
+import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { until } from '../support/until.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'panecrew-runner-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
+
+/** A complete task folder running `bash -c script`. */
+function writeTask(taskDir: string, script: string): void {
+  mkdirSync(taskDir, { recursive: true });
+  writeFileSync(join(taskDir, 'argv.nul'), nul(['bash', '-c', script]));
+  writeFileSync(join(taskDir, 'env.nul'), nul([`PATH=${process.env.PATH}`]));
+  writeFileSync(join(taskDir, 'cwd'), dir);
+}
+
+/** Runs the runner headless to its end; resolves with its own exit status. */
+function runRunner(taskDir: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [RUNNER_SCRIPT, taskDir, 'headless'], { stdio: 'ignore' });
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+describe('an incomplete task folder fails with the reason', () => {
+  it.each(['argv.nul', 'env.nul', 'cwd'])('without %s the task fails with exit 127 and says which file is missing', async (file) => {
+    const task = join(dir, 'task');
+    writeTask(task, 'exit 0');
+    rmSync(join(task, file));
+    expect(await runRunner(task)).toBe(127);
+    const exit = readExitRecord(join(task, 'exit.json'));
+    expect(exit).toMatchObject({ code: 127, signal: null });
+    expect(exit?.note).toContain(file);
+  });
+
+  it('an empty argv.nul is not a command: exit 127, never a success', async () => {
+    const task = join(dir, 'task');
+    writeTask(task, 'exit 0');
+    writeFileSync(join(task, 'argv.nul'), '');
+    expect(await runRunner(task)).toBe(127);
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, note: expect.stringContaining('argv.nul') });
+  });
+});
+
+describe('the runner exits with the agent code', () => {
+  it.each([0, 3])('an agent exiting %i makes the runner exit with the same code', async (code) => {
+    const task = join(dir, 'task');
+    writeTask(task, `exit ${code}`);
+    expect(await runRunner(task)).toBe(code);
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code });
+  });
+});
+
+describe('an exit record from the runner exit status', () => {
+  it('gives the code, and the signal for 128+n, named as runner.sh names it', () => {
+    expect(exitRecordFromStatus(0, 1, 2)).toMatchObject({ code: 0, signal: null, startedAt: 1, endedAt: 2, note: expect.stringContaining('exit.json') });
+    expect(exitRecordFromStatus(143, 1, 2)).toMatchObject({ code: 143, signal: 'TERM' });
+  });
+});
+
+/** A tmpfs of `kb` kilobytes at `at`; null (and the reason) when this user cannot mount one. */
+function mountSmallTmpfs(at: string, kb: number): string | null {
+  mkdirSync(at, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', at], { stdio: 'pipe' });
+    return null;
+  } catch (err) {
+    return `cannot mount a tmpfs here: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+describe('on a full disk', () => {
+  let disk: string;
+  let cannotMount: string | null;
+  beforeEach(() => {
+    disk = join(dir, 'disk');
+    cannotMount = mountSmallTmpfs(disk, 64);
+  });
+  afterEach(() => {
+    if (!cannotMount) execFileSync('umount', [disk]);
+  });
+
+  /** Fills the tmpfs: every later write to it fails with ENOSPC. */
+  const fill = (): void => {
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${join(disk, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
+    } catch {
+      // dd stops with ENOSPC: the disk is full
+    }
+  };
+
+  it('a runner that cannot write exit.json still exits with the agent code', async (ctx) => {
+    if (cannotMount) ctx.skip(cannotMount);
+    const task = join(disk, 'task');
+    writeTask(task, 'exit 0');
+    fill();
+    expect(await runRunner(task)).toBe(0);
+  }, 20_000);
+
+  it('exit.json is written once space returns while the runner retries', async (ctx) => {
+    if (cannotMount) ctx.skip(cannotMount);
+    const task = join(disk, 'task');
+    const agentDone = join(dir, 'agent-done');
+    writeTask(task, `: >${agentDone}; exit 3`);
+    fill();
+    const ended = runRunner(task);
+    await until(() => existsSync(agentDone), 'the agent to end');
+    rmSync(join(disk, 'filler'));
+    expect(await ended).toBe(3);
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 3 });
+    expect(readFileSync(join(task, 'exit.json'), 'utf8')).not.toContain('tmp');
+  }, 20_000);
+});
