@@ -7,7 +7,7 @@ import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
-import { groupCpuTicks } from './proc-stat.js';
+import { groupCpuTicks } from '../system/proc.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef } from './executor.js';
 
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit

@@ -1,7 +1,8 @@
 // Ending a task's whole process tree: the runner leads its own process group (setsid for headless,
 // tmux makes each pane's process a session leader), so one signal to -pgid reaches every descendant
 // that did not move itself into another group.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { groupMembers, isDeadState, readProcStat } from '../system/proc.js';
 
 /** Whether kill(2) can reach it: true for a zombie, which is dead but not yet reaped. */
 function signalable(pidOrGroup: number): boolean {
@@ -13,21 +14,6 @@ function signalable(pidOrGroup: number): boolean {
   }
 }
 
-/** State letter and process group from /proc/<pid>/stat; null without /proc or once it is gone. */
-function procStat(pid: number | string): { state: string; pgrp: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) S ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return state && pgrp ? { state, pgrp: Number(pgrp) } : null;
-  } catch {
-    return null;
-  }
-}
-
-// Z: exited, waiting for its parent to reap it (forever if that parent never does); X: being reaped.
-const isDead = (state: string): boolean => state === 'Z' || state === 'X';
-
 /**
  * Whether a process (pid) or any member of a process group (-pgid) is alive. A zombie is dead:
  * kill(pid, 0) succeeds on one until it is reaped, which in a container whose PID 1 never reaps is
@@ -37,16 +23,11 @@ export function processAlive(pidOrGroup: number): boolean {
   if (!signalable(pidOrGroup)) return false;
   if (!existsSync('/proc/self/stat')) return true;
   if (pidOrGroup > 0) {
-    const stat = procStat(pidOrGroup);
+    const stat = readProcStat(pidOrGroup);
     // Unreadable (hidepid) or reaped since: kill(2) says which.
-    return stat === null ? signalable(pidOrGroup) : !isDead(stat.state);
+    return stat === null ? signalable(pidOrGroup) : !isDeadState(stat.state);
   }
-  const pgid = -pidOrGroup;
-  return readdirSync('/proc').some((name) => {
-    if (!/^\d+$/.test(name)) return false;
-    const stat = procStat(name);
-    return stat !== null && stat.pgrp === pgid && !isDead(stat.state);
-  });
+  return groupMembers([-pidOrGroup]).has(-pidOrGroup);
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

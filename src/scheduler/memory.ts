@@ -1,6 +1,7 @@
 // Memory readings for admission: what the machine has available (/proc/meminfo) and what a task's
 // process group takes now (the sum of VmRSS of the processes in it).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { groupMembers } from '../system/proc.js';
 import { freemem, totalmem } from 'node:os';
 
 export interface MemoryReading {
@@ -27,37 +28,19 @@ export function readMemory(meminfo = '/proc/meminfo'): MemoryReading {
 }
 
 /** The process group of /proc/<pid>/stat: after the `)` that ends the command name (which may hold spaces), state, ppid, pgrp. */
-function processGroupOf(proc: string, pid: string): number | null {
-  try {
-    const stat = readFileSync(`${proc}/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return null; // gone meanwhile
-  }
-}
-
 /** Current RSS of each of the given process groups, in one pass over /proc (groups with no process are absent). */
 export function processGroupsRss(pgids: Iterable<number>, proc = '/proc'): Map<number, number> {
-  const wanted = new Set(pgids);
   const rss = new Map<number, number>();
-  if (!wanted.size) return rss;
-  let entries: string[];
-  try {
-    entries = readdirSync(proc);
-  } catch {
-    return rss;
-  }
-  for (const pid of entries) {
-    if (!/^\d+$/.test(pid)) continue;
-    const pgid = processGroupOf(proc, pid);
-    if (pgid === null || !wanted.has(pgid)) continue;
-    let status: string;
-    try {
-      status = readFileSync(`${proc}/${pid}/status`, 'utf8');
-    } catch {
-      continue;
+  for (const [pgid, members] of groupMembers(pgids, proc)) {
+    for (const { pid } of members) {
+      let status: string;
+      try {
+        status = readFileSync(`${proc}/${pid}/status`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      rss.set(pgid, (rss.get(pgid) ?? 0) + (kB(status, 'VmRSS') ?? 0));
     }
-    rss.set(pgid, (rss.get(pgid) ?? 0) + (kB(status, 'VmRSS') ?? 0));
   }
   return rss;
 }

@@ -1,7 +1,7 @@
 // The timers that judge silence, and the CPU a quiet agent uses as its sign of life.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { groupCpuTicks, parseProcStat } from '../../src/executor/proc-stat.js';
+import { groupCpuTicks, parseProcStat } from '../../src/system/proc.js';
 import { TaskMonitor } from '../../src/liveness/monitor.js';
 import { until } from '../support/until.js';
 
