@@ -2,7 +2,7 @@
 // panecrew: the command line. Parsing and printing only; every verb is a controller request.
 // Each verb is imported only when it runs: `launch` must not pay for blessed or the MCP SDK.
 import { createContext, EXIT, runVerb, type Verb } from './command.js';
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../core/suggest.js';
 
 /** Verbs in the order `panecrew --help` lists them. */
 const VERBS: Record<string, () => Promise<{ default: Verb }>> = {

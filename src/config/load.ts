@@ -3,7 +3,7 @@ import { isMap, isScalar, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
 import { DEFAULT_CONFIG_FILE, fileLayers, flagLayer, readYamlLayer, type Layer } from './layers.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../core/suggest.js';
 
 export interface LoadedConfig {
   config: Config;

@@ -2,7 +2,7 @@
 // an agent profile and a model, optionally with a prompt prefix. A launch names one instead of
 // spelling out agent and model. User entries (config `categories:` / `subagents:`) replace built-ins
 // of the same name entirely.
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../core/suggest.js';
 import { CategorySchema, type Category } from './profile-schema.js';
 import { formatIssues, ProfileConfigError } from './profiles.js';
 
