@@ -2,7 +2,7 @@
 // Names are looked up as own keys only: `--category constructor` is an unknown category, not
 // Object.prototype.constructor.
 import { AUTO_AGENT, chooseAgent } from '../runner/auto-agent.js';
-import { applyPromptPrefix, resolveCategory, UnknownNameError } from '../runner/categories.js';
+import { applyPromptPrefix, named, UnknownNameError } from '../runner/categories.js';
 import { whyCannotRun } from '../runner/readiness.js';
 import type { AgentProfile, Category } from '../runner/profile-schema.js';
 import type { LaunchSpec } from './protocol.js';
@@ -41,8 +41,7 @@ function lookup<T>(fn: () => T): T {
 }
 
 export function profileOf(catalog: Catalog, agent: string): AgentProfile {
-  if (!has(catalog.profiles, agent)) throw new RequestError('bad-request', new UnknownNameError('agent', agent, Object.keys(catalog.profiles)).message);
-  return catalog.profiles[agent]!;
+  return lookup(() => named('agent', catalog.profiles, agent));
 }
 
 /**
@@ -58,7 +57,7 @@ export function resolveLaunch(spec: LaunchSpec, catalog: Catalog): Resolved {
   let categoryName: string | undefined;
   let agent = spec.agent;
   if (spec.category) {
-    category = lookup(() => resolveCategory(spec.category!, catalog.categories));
+    category = lookup(() => named('category', catalog.categories, spec.category!));
     categoryName = spec.category;
   } else if (spec.subagentType) {
     if (has(catalog.subagents, spec.subagentType)) {
@@ -67,8 +66,7 @@ export function resolveLaunch(spec: LaunchSpec, catalog: Catalog): Resolved {
     } else if (has(catalog.profiles, spec.subagentType)) {
       agent ??= spec.subagentType;
     } else {
-      const known = [...Object.keys(catalog.subagents), ...Object.keys(catalog.profiles)];
-      throw new RequestError('bad-request', new UnknownNameError('subagent type', spec.subagentType, known).message);
+      lookup(() => named('subagent type', { ...catalog.subagents, ...catalog.profiles }, spec.subagentType!));
     }
   }
   agent ??= category?.agent ?? catalog.defaultAgent;

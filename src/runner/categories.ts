@@ -90,16 +90,11 @@ export function checkCategoryAgents(kind: 'categories' | 'subagents', entries: R
   return issues;
 }
 
-export function resolveCategory(name: string, categories: Readonly<Record<string, Category>> = BUILTIN_CATEGORIES): Category {
-  const c = Object.hasOwn(categories, name) ? categories[name] : undefined;
-  if (!c) throw new UnknownNameError('category', name, Object.keys(categories));
-  return c;
-}
-
-export function resolveSubagent(name: string, subagents: Readonly<Record<string, Category>> = BUILTIN_SUBAGENTS): Category {
-  const c = Object.hasOwn(subagents, name) ? subagents[name] : undefined;
-  if (!c) throw new UnknownNameError('subagent type', name, Object.keys(subagents));
-  return c;
+/** The entry `name` of a table of categories, subagent types or profiles: own keys only, so
+ *  `constructor` or `toString` is an unknown name, not a member of Object.prototype. */
+export function named<T>(kind: string, table: Readonly<Record<string, T>>, name: string): T {
+  if (!Object.hasOwn(table, name)) throw new UnknownNameError(kind, name, Object.keys(table));
+  return table[name]!;
 }
 
 /** The prompt an agent receives: the category's prefix, a blank line, then the task's prompt. */

@@ -9,10 +9,10 @@ import { argvVars, expandArgv, validateArgvTemplate, ArgvTemplateError } from '.
 import {
   applyPromptPrefix,
   BUILTIN_CATEGORIES,
+  BUILTIN_SUBAGENTS,
   checkCategoryAgents,
   resolveCategories,
-  resolveCategory,
-  resolveSubagent,
+  named,
   UnknownNameError,
 } from '../../src/runner/categories.js';
 import { ProfileSchema } from '../../src/runner/profile-schema.js';
@@ -205,29 +205,29 @@ describe('installedCheck', () => {
 
 describe('categories and subagent types', () => {
   it('map the built-in names to an agent and a model', () => {
-    expect(resolveCategory('quick')).toMatchObject({ agent: 'builtin', model: 'anthropic/claude-haiku-4-5' });
-    expect(resolveCategory('deep')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-opus-4-5' });
-    expect(resolveCategory('visual-engineering')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-sonnet-4-5' });
-    expect(resolveSubagent('oracle')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-opus-4-5' });
-    expect(resolveSubagent('explore').prompt_prefix).toMatch(/^You are an explorer: map the code relevant to/);
+    expect(named('category', BUILTIN_CATEGORIES, 'quick')).toMatchObject({ agent: 'builtin', model: 'anthropic/claude-haiku-4-5' });
+    expect(named('category', BUILTIN_CATEGORIES, 'deep')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-opus-4-5' });
+    expect(named('category', BUILTIN_CATEGORIES, 'visual-engineering')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-sonnet-4-5' });
+    expect(named('subagent type', BUILTIN_SUBAGENTS, 'oracle')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-opus-4-5' });
+    expect(named('subagent type', BUILTIN_SUBAGENTS, 'explore').prompt_prefix).toMatch(/^You are an explorer: map the code relevant to/);
   });
 
   it('suggest the closest name for a typo', () => {
-    expect(() => resolveCategory('quik')).toThrow(/unknown category "quik" — did you mean "quick"\?/);
-    expect(() => resolveSubagent('orcale')).toThrow(UnknownNameError);
-    expect(() => resolveSubagent('orcale')).toThrow(/did you mean "oracle"/);
-    expect(() => resolveCategory('zzzzzzzzzz')).toThrow(/^unknown category "zzzzzzzzzz" \(known: quick, deep/);
+    expect(() => named('category', BUILTIN_CATEGORIES, 'quik')).toThrow(/unknown category "quik" — did you mean "quick"\?/);
+    expect(() => named('subagent type', BUILTIN_SUBAGENTS, 'orcale')).toThrow(UnknownNameError);
+    expect(() => named('subagent type', BUILTIN_SUBAGENTS, 'orcale')).toThrow(/did you mean "oracle"/);
+    expect(() => named('category', BUILTIN_CATEGORIES, 'zzzzzzzzzz')).toThrow(/^unknown category "zzzzzzzzzz" \(known: quick, deep/);
   });
 
   it('do not resolve inherited object keys as names', () => {
-    expect(() => resolveCategory('toString')).toThrow(UnknownNameError);
+    expect(() => named('category', BUILTIN_CATEGORIES, 'toString')).toThrow(UnknownNameError);
   });
 
   it('let user categories add to and replace the built-ins', () => {
     const all = resolveCategories({ quick: { agent: 'opencode', model: 'openai/gpt-5-mini' }, docs: { agent: 'builtin' } });
-    expect(resolveCategory('quick', all)).toEqual({ agent: 'opencode', model: 'openai/gpt-5-mini' });
-    expect(resolveCategory('docs', all).agent).toBe('builtin');
-    expect(resolveCategory('deep', all)).toBe(BUILTIN_CATEGORIES.deep);
+    expect(named('category', all, 'quick')).toEqual({ agent: 'opencode', model: 'openai/gpt-5-mini' });
+    expect(named('category', all, 'docs').agent).toBe('builtin');
+    expect(named('category', all, 'deep')).toBe(BUILTIN_CATEGORIES.deep);
     expect(() => resolveCategories({ bad: { agent: 'x', modle: 'y' } })).toThrow(/categories\.bad/);
   });
 
