@@ -10,6 +10,7 @@ import { RequestError, type LaunchSpec, type Request, type Stats } from './proto
 import type { Surfaces } from '../surface/pane.js';
 import type { TaskStore } from './store.js';
 import type { Notifier } from '../notify/index.js';
+import type { ConfigReloader } from './reload.js';
 
 /** `ls` without --all shows active tasks and those that ended within this window. */
 const RECENT_MS = 60 * 60_000;
@@ -21,7 +22,8 @@ export interface HandlerDeps {
   engine: Engine;
   surfaces: Surfaces;
   startedAt: number;
-  notifier: Notifier;
+  notifier(): Notifier;
+  reloader: ConfigReloader;
   shutdown(): void;
 }
 
@@ -176,11 +178,15 @@ export function createHandlers(deps: HandlerDeps) {
       case 'stats':
         return stats;
       case 'health':
-        return () => ({ notifications: deps.notifier.health(), stats: stats() });
+        return () => ({ notifications: deps.notifier().health(), stats: stats() });
       case 'notify-test':
-        return deps.notifier.test(req.origin);
+        return deps.notifier().test(req.origin);
       case 'subscribe':
         return () => ({ subscribed: true, stats: stats() });
+      case 'reload':
+        return deps.reloader.reload('panecrew controller reload');
+      case 'config':
+        return { pid: process.pid, config: deps.config, lastReload: deps.reloader.last };
       case 'shutdown':
         setImmediate(deps.shutdown);
         return { stopping: true };

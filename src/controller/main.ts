@@ -14,6 +14,7 @@ import { createSurfaces } from '../surface/pane.js';
 import { Engine } from './engine.js';
 import { createHandlers } from './handlers.js';
 import { acquireInstanceLock, type InstanceLock } from './instance.js';
+import { ConfigReloader } from './reload.js';
 import { SocketServer } from './server.js';
 import { TaskStore } from './store.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
@@ -51,7 +52,17 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   const log = (message: string) => appendFileSync(paths.log, `${new Date().toISOString()} ${message}\n`);
   // A bug in one task's handling must not take the controller (and everyone's queue) down.
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
-  const { config, warnings } = loadConfig({ cwd, env, sets });
+  let loaded: LoadedConfig;
+  let catalog: Catalog;
+  try {
+    loaded = loadConfig({ cwd, env, sets });
+    catalog = buildCatalog(loaded.config);
+  } catch (err) {
+    process.stderr.write(`panecrew: invalid configuration, the controller did not start:\n${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { config, warnings } = loaded;
   for (const w of warnings) log(`config warning: ${w}`);
 
   let lock: InstanceLock;
@@ -68,7 +79,6 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   if (replayed.skipped) log(`journal: skipped ${replayed.skipped} unreadable line(s) (a torn write from a crash)`);
   for (const [id, task] of replayed.tasks) replayed.tasks.set(id, upgradeRecord(task));
   const store = new TaskStore(journal, replayed.tasks);
-  const catalog = buildCatalog(config);
   const surfaces = createSurfaces(config, env, paths.tasks, log);
   let server: SocketServer | undefined;
   const engine = new Engine({
@@ -85,7 +95,19 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
 
   const activeCount = (origin: string) =>
     [...store.tasks.values()].filter((t) => (t.state === 'running' || t.state === 'pending') && originKeyOf(t) === origin).length;
-  const notifier = new Notifier(config.notification, { log, activeCountFor: activeCount });
+  let notifier = new Notifier(config.notification, { log, activeCountFor: activeCount });
+  const reloader = new ConfigReloader({
+    load: () => loadConfig({ cwd, env, sets }),
+    buildCatalog,
+    config,
+    catalog,
+    setNotification: (options) => {
+      void notifier.close();
+      notifier = new Notifier(options, { log, activeCountFor: activeCount });
+    },
+    applied: () => engine.schedule(),
+    log,
+  });
 
   server = new SocketServer(
     createHandlers({
@@ -95,7 +117,8 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       engine,
       surfaces,
       startedAt: Date.now(),
-      notifier,
+      notifier: () => notifier,
+      reloader,
       shutdown: () => void stop(),
     }),
     () => store.synced(),
@@ -113,6 +136,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
     stopping = true;
     log('controller stopping; running agents keep running and are re-adopted on the next start');
     await server?.close(paths.socket);
+    await reloader.close();
     await engine.close();
     await notifier.close();
     journal.close();
@@ -120,6 +144,8 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   }
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  process.on('SIGHUP', () => reloader.reload('SIGHUP'));
+  reloader.watch(env);
 
   await server.listen(paths.socket);
   engine.recover();

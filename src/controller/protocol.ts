@@ -76,6 +76,10 @@ export const RequestSchema = z.discriminatedUnion('op', [
     .strict(),
   z.object({ id: z.number(), op: z.literal('subscribe') }).strict(),
   z.object({ id: z.number(), op: z.literal('shutdown') }).strict(),
+  /** Reads the configuration files again and applies what can change live. */
+  z.object({ id: z.number(), op: z.literal('reload') }).strict(),
+  /** The configuration the running controller uses, and its last reload. */
+  z.object({ id: z.number(), op: z.literal('config') }).strict(),
 ]);
 export type Request = z.infer<typeof RequestSchema>;
 export type Op = Request['op'];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ControllerClient, startController } from '../../controller/client.js';
 import { runController } from '../../controller/main.js';
 import type { Stats } from '../../controller/protocol.js';
+import type { ReloadResult } from '../../controller/reload.js';
 import { homePaths, panecrewHome } from '../../core/paths.js';
 import { processAlive } from '../../runner/kill.js';
 import { formatDuration } from '../../core/duration.js';
@@ -18,22 +19,25 @@ async function tryConnect(env: NodeJS.ProcessEnv): Promise<ControllerClient | nu
 export default defineVerb({
   name: 'controller',
   summary: 'Start, stop or inspect the per-user controller (one per PANECREW_HOME).',
-  usage: 'controller start|stop|status|run [--json]',
+  usage: 'controller start|stop|status|reload|run [--json]',
   help: `
 Actions:
   start    start it in the background (other verbs do this on demand)
   stop     stop it; running agents keep running and are re-adopted on the next start
   status   is it running, its pid, uptime and load
+  reload   read the configuration files again now (it also does on their change and on SIGHUP):
+           limits, notifications, agents and layout options apply at once; says what needs a restart
   run      run it in the foreground (for service managers and debugging)
 Options:
   --set PATH=VALUE   (start, run) override a config option, e.g. --set background_task.defaultConcurrency=2
   --json             (status) machine-readable
-Exit codes: 0 ok; status: 3 when not running.`,
+Exit codes: 0 ok; 2 reload refused (the files do not validate; nothing changed); status and reload:
+3 when not running.`,
   options: { json: { type: 'boolean' }, set: { type: 'string', multiple: true } },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
     const [action, ...rest] = positionals;
-    if (rest.length || !action) throw new UsageError('give one action: start, stop, status or run');
+    if (rest.length || !action) throw new UsageError('give one action: start, stop, status, reload or run');
     const paths = homePaths(panecrewHome(ctx.env));
     switch (action) {
       case 'run':
@@ -89,8 +93,24 @@ Exit codes: 0 ok; status: 3 when not running.`,
           );
         return EXIT.ok;
       }
+      case 'reload': {
+        const client = await tryConnect(ctx.env);
+        if (!client) {
+          ctx.err(`no controller is running for ${paths.home}: the next one reads the configuration when it starts`);
+          return EXIT.controller;
+        }
+        const result = await client.request<ReloadResult>({ op: 'reload' });
+        client.close();
+        if (values.json) printJson(ctx, result);
+        else if (result.error) ctx.err(`the configuration was not reloaded; the controller keeps the one it has:\n${result.error}`);
+        else {
+          ctx.out(result.applied.length ? `applied: ${result.applied.join(', ')}` : 'nothing changed');
+          if (result.restart.length) ctx.out(`needs a restart (panecrew controller stop, then any command): ${result.restart.join(', ')}`);
+        }
+        return result.error ? EXIT.usage : EXIT.ok;
+      }
       default:
-        throw new UsageError(`unknown action "${action}": use start, stop, status or run`);
+        throw new UsageError(`unknown action "${action}": use start, stop, status, reload or run`);
     }
   },
 });
