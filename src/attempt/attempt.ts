@@ -136,7 +136,8 @@ export class AttemptRun {
       return;
     }
     this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
-    this.cpuSeen = executor.cpuTime(this.runner.pid);
+    // A runner just started has used no CPU: no /proc scan per start (50 starts would be 50 scans).
+    this.cpuSeen = 0;
     if (this.stateIs('starting')) {
       const { pid, paneId, placement, placementNote } = this.runner;
       try {

@@ -114,9 +114,7 @@ export class LocalExecutor implements Executor {
 
   kill(pid: number, graceMs: number): boolean {
     // The runner leads the process group of everything it started.
-    if (!processAlive(-pid)) return false;
-    killGroup(pid, graceMs);
-    return true;
+    return killGroup(pid, graceMs);
   }
 
   async close(): Promise<void> {

@@ -30,19 +30,25 @@ export function processAlive(pidOrGroup: number): boolean {
   return groupMembers([-pidOrGroup]).has(-pidOrGroup);
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to the group; false when no process of it exists any more. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-pgid, signal);
+    return true;
   } catch {
-    // already gone
+    return false; // already gone
   }
 }
 
-/** TERM now, KILL after the grace period if anything of the group is still alive. */
-export function killGroup(pgid: number, graceMs: number): void {
-  signalGroup(pgid, 'SIGTERM');
+/**
+ * TERM now, KILL after the grace period if anything of the group is still alive. Returns whether
+ * the TERM reached a process. No /proc scan on this path: cancelling many tasks at once stays cheap.
+ */
+export function killGroup(pgid: number, graceMs: number): boolean {
+  if (!signalGroup(pgid, 'SIGTERM')) return false;
   const timer = setTimeout(() => {
     if (processAlive(-pgid)) signalGroup(pgid, 'SIGKILL');
   }, graceMs);
   timer.unref();
+  return true;
 }
