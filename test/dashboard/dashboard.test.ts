@@ -1,7 +1,7 @@
 // The dashboard against a real controller, real shell tasks and a real tmux pane.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
-import { displayWidth } from '../../src/dashboard/width.js';
+import { displayWidth } from '../../src/render/width.js';
 import { BASE_CONFIG, startTestController, until, type TestController } from '../support/controller.js';
 import { startTmuxServer } from '../support/tmux-server.js';
 import { openDashboard, type DashboardPane } from './harness.js';

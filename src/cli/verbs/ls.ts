@@ -1,6 +1,7 @@
 import type { ListedTask, Stats } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, withClient } from '../command.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
+import { inert } from '../../render/inert.js';
 
 export default defineVerb({
   name: 'ls',
@@ -20,8 +21,8 @@ Options:
       return EXIT.ok;
     }
     ctx.out(table(tasks, ctx.color, process.stdout.columns || 120));
-    const keys = stats.keys.map((k) => `${k.key} ${k.running}/${k.limit || '∞'}${k.pending ? ` +${k.pending} queued` : ''}`).join(', ');
-    ctx.out(`\n${stats.running} running, ${stats.pending} queued (cap ${stats.globalCap || '∞'}); gate ${stats.gate.open ? 'open' : `closed: ${stats.gate.detail}`}${keys ? `; ${keys}` : ''}`);
+    const keys = stats.keys.map((k) => `${inert(k.key)} ${k.running}/${k.limit || '∞'}${k.pending ? ` +${k.pending} queued` : ''}`).join(', ');
+    ctx.out(`\n${stats.running} running, ${stats.pending} queued (cap ${stats.globalCap || '∞'}); gate ${stats.gate.open ? 'open' : `closed: ${inert(stats.gate.detail)}`}${keys ? `; ${keys}` : ''}`);
     return EXIT.ok;
   },
 });

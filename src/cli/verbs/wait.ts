@@ -3,7 +3,7 @@ import type { ListedTask } from '../../controller/protocol.js';
 import { isFinal } from '../../core/task.js';
 import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
-import { paint, STATE_SYMBOL } from '../format.js';
+import { paint, STATE_SYMBOL } from '../../render/format.js';
 
 export default defineVerb({
   name: 'wait',
