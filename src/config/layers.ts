@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { xdgConfigHome } from '../core/paths.js';
+import { ConfigFileError } from './errors.js';
 
 export type LayerName = 'built-in' | 'user' | 'project' | 'PANECREW_CONFIG' | 'flags';
 
@@ -14,8 +15,6 @@ export interface Layer {
   doc?: Document;
   lines?: LineCounter;
 }
-
-export class ConfigFileError extends Error {}
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_CONFIG_FILE = join(PACKAGE_ROOT, 'config', 'default.yaml');

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
 import { DEFAULT_CONFIG_FILE, fileLayers, flagLayer, readYamlLayer, type Layer } from './layers.js';
 import { suggest } from './suggest.js';
+import { ConfigError } from './errors.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -11,12 +12,6 @@ export interface LoadedConfig {
   /** Dotted leaf path → the layer that set it. */
   sources: Map<string, string>;
   warnings: string[];
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-  }
 }
 
 type Obj = Record<string, unknown>;

@@ -1,8 +1,9 @@
-import { ConfigError, loadConfig } from '../../config/load.js';
-import { ConfigFileError } from '../../config/layers.js';
+import { ConfigError, ConfigFileError } from '../../config/errors.js';
+import { loadConfig } from '../../config/load.js';
 import { resolveCategories, resolveSubagents, type Category } from '../../runner/categories.js';
 import { BUILTIN_PROFILES, installedCheck, ProfileConfigError, resolveProfiles } from '../../runner/profiles.js';
 import { defineVerb, EXIT, printJson } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 interface AgentRow {
   name: string;
@@ -46,7 +47,7 @@ const showCommand = (argv: string[]): string => argv.map((a) => (/[\s"]/.test(a)
 
 export default defineVerb({
   name: 'agents',
-  summary: 'List agent profiles (and whether each CLI is installed), categories and subagent types.',
+  summary: SUMMARY.agents,
   usage: 'agents [--json]',
   help: `
 Shows every agent profile — the built-in ones and those under \`agents:\` in your configuration —

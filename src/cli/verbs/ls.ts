@@ -2,10 +2,11 @@ import type { ListedTask, Stats } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, withClient } from '../command.js';
 import { table } from '../../render/format.js';
 import { inert } from '../../render/inert.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'ls',
-  summary: 'List tasks: what runs, what waits and why, what ended in the last hour.',
+  summary: SUMMARY.ls,
   usage: 'ls [--all] [--json]',
   help: `
 Options:

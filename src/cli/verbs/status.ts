@@ -2,10 +2,11 @@ import type { ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
 import { detail, elapsed, paint, STATE_SYMBOL, tokens } from '../../render/format.js';
 import { inert } from '../../render/inert.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'status',
-  summary: "Show one task's state, progress and result preview.",
+  summary: SUMMARY.status,
   usage: 'status ID [--json]',
   help: `
 Options:
