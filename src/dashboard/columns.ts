@@ -91,9 +91,10 @@ export function contentNeeds(rows: ListedTask[], columns: Column[] = COLUMNS): M
 }
 
 /**
- * Columns that fit in `width` cells with one space between each. Fixed columns widen to what their
- * rows need (`needs`, else their max); flexible ones share the rest by need, so what each row needs
- * to be understood shows before any column is padded.
+ * Columns that fit in `width` cells with one space between each. In `grow` order each column widens
+ * to what its rows need (`needs`, else its max) — a flexible one only to what identifies a row
+ * (`enough`) or its max — then flexible columns take what is left by what they still need, those
+ * without `enough` first, so what each row needs to be understood shows before any column is padded.
  */
 export function layoutColumns(width: number, columns: Column[] = COLUMNS, needs: Map<string, number> = new Map()): Placed[] {
   let kept = [...columns];
@@ -103,25 +104,23 @@ export function layoutColumns(width: number, columns: Column[] = COLUMNS, needs:
     kept = kept.filter((c) => c !== drop);
   }
   const placed = kept.map((column) => ({ column, width: column.min }));
+  const wants = new Map(placed.map((p) => [p, Math.max(p.column.min, needs.get(p.column.id) ?? p.column.max)]));
   let spare = width - need(kept);
   for (const p of [...placed].sort((a, b) => a.column.grow - b.column.grow)) {
-    if (p.column.flex) continue;
-    const want = Math.min(p.column.max, Math.max(p.column.min, needs.get(p.column.id) ?? p.column.max));
-    const grow = Math.min(spare, want - p.width);
+    const target = Math.min(wants.get(p)!, p.column.flex ? (p.column.enough ?? p.column.max) : p.column.max);
+    const grow = Math.max(0, Math.min(spare, target - p.width));
     p.width += grow;
     spare -= grow;
   }
   const flexible = placed.filter((p) => p.column.flex);
-  const wants = flexible.map((p) => Math.max(p.column.min, needs.get(p.column.id) ?? p.column.max));
-  // First what identifies each row, then the rest of what each needs.
-  const room = spare + flexible.reduce((s, p) => s + p.width, 0);
-  const first = share(wants.map((w, i) => Math.min(w, flexible[i]!.column.enough ?? w)), room, flexible.map((p) => p.column.min));
-  const more = share(wants.map((w, i) => w - first[i]!), room - first.reduce((a, b) => a + b, 0), flexible.map(() => 0));
-  const widths = first.map((w, i) => w + more[i]!);
-  flexible.forEach((p, i) => {
-    spare -= widths[i]! - p.width;
-    p.width = widths[i]!;
-  });
+  // Past what identifies a row, what explains it (the step) comes before more of the title.
+  for (const group of [flexible.filter((p) => p.column.enough === undefined), flexible.filter((p) => p.column.enough !== undefined)]) {
+    const more = share(group.map((p) => wants.get(p)! - p.width), spare, group.map(() => 0));
+    group.forEach((p, i) => {
+      p.width += more[i]!;
+      spare -= more[i]!;
+    });
+  }
   if (spare > 0 && placed.length) (flexible[flexible.length - 1] ?? placed[placed.length - 1]!).width += spare;
   if (placed.length === 1) placed[0]!.width = Math.max(0, width);
   return placed;
