@@ -164,6 +164,16 @@ describe('panecrew dashboard in a real terminal', () => {
     screen = await dash.waitFor((s) => !s.includes('MODEL/KEY') && rowOf(s, t.id).includes('世界 🎉') && bordersIntact(s, 50) && s, 'the 50-column layout');
   });
 
+  test('a hostile key and title show inert: the screen is not cleared, moved over or written to the clipboard', async () => {
+    const { tc, dash } = await setup();
+    const t = await tc.launch(['--agent', 'shell', '--key', '\u001b[2J\u001b[1;1HFAKE', '--title', 'osc \u001b]52;c;cGFuZWNyZXc=\u0007 end', '--prompt', 'sleep 20']);
+    const screen = (await dash.waitFor((s) => rowOf(s, t.id).includes('running') && s.includes('FAKE') && s, 'the row and its detail')) as string;
+    expect(screen.split('\n')[0]).toContain('panecrew');
+    expect(screen).toContain('␛[2J␛[1;1HFAKE');
+    expect(screen).toContain('␛]52;c;cGFuZWNyZXc=␇');
+    expect(bordersIntact(screen, 160)).toBe(true);
+  });
+
   test('NO_COLOR: not one colour code reaches the terminal; without it, colours do', async () => {
     const { tc, dash } = await setup();
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 20']);

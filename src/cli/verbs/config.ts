@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { checkConfigFile, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { defineVerb, EXIT, printJson, UsageError } from '../command.js';
+import { inert } from '../../render/inert.js';
 import { SUMMARY } from '../summaries.js';
 
 function leaves(value: unknown, prefix = ''): Array<[string, unknown]> {
@@ -41,7 +42,7 @@ Exit codes: 0 valid, 2 the configuration is invalid (or bad arguments).`,
     }
     // An invalid file throws; runVerb prints it and exits 2, as for every verb that reads the config.
     const loaded = file ? checkConfigFile(resolve(ctx.cwd, file)) : loadConfig({ cwd: ctx.cwd, env: ctx.env, sets: (values.set as string[]) ?? [] });
-    for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
+    for (const w of loaded.warnings) ctx.err(`warning: ${inert(w)}`);
     if (action === 'check') {
       ctx.out(`configuration is valid (${loaded.layers.filter((l) => l.file).map((l) => l.file).join(', ')})`);
       return EXIT.ok;
@@ -52,7 +53,7 @@ Exit codes: 0 valid, 2 the configuration is invalid (or bad arguments).`,
       return EXIT.ok;
     }
     const width = Math.max(...rows.map((r) => r.path.length));
-    ctx.out(rows.map((r) => `${r.path.padEnd(width)}  ${JSON.stringify(r.value)}  # ${r.source}`).join('\n'));
+    ctx.out(rows.map((r) => inert(`${r.path.padEnd(width)}  ${JSON.stringify(r.value)}  # ${r.source}`)).join('\n'));
     return EXIT.ok;
   },
 });
