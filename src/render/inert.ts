@@ -4,8 +4,8 @@
 // Each such character is replaced by a visible stand-in, so the reader still sees that it was there.
 
 /** C0 controls, DEL, C1 controls, bidi marks/embeddings/overrides/isolates, line and paragraph separators. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-const UNSAFE_KEEPING_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNSAFE_KEEPING_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 function standIn(ch: string): string {
   const cp = ch.codePointAt(0)!;
