@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// panecrew: the command line. Parsing and printing only; every verb is a controller request.
-// Each verb is imported only when it runs: `launch` must not pay for blessed or the MCP SDK.
+// panecrew: the command line. Parsing and printing; most verbs are controller requests.
+// Each verb is imported only when it runs (`launch` must not pay for blessed or the MCP SDK), and
+// `panecrew --help` imports none: the summaries come from summaries.ts.
 import { createContext, EXIT, runVerb, type Verb } from './command.js';
+import { SUMMARY, type VerbName } from './summaries.js';
 import { suggest } from '../core/suggest.js';
+import { inert } from '../render/inert.js';
 
-/** Verbs in the order `panecrew --help` lists them. */
-const VERBS: Record<string, () => Promise<{ default: Verb }>> = {
+const VERBS: Record<VerbName, () => Promise<{ default: Verb }>> = {
   launch: () => import('./verbs/launch.js'),
   ls: () => import('./verbs/ls.js'),
   status: () => import('./verbs/status.js'),
@@ -30,36 +32,38 @@ const VERBS: Record<string, () => Promise<{ default: Verb }>> = {
   demo: () => import('./verbs/demo.js'),
 };
 
-async function usage(): Promise<string> {
-  const verbs = await Promise.all(Object.values(VERBS).map(async (load) => (await load()).default));
-  const width = Math.max(...verbs.map((v) => v.name.length));
+function usage(): string {
+  const width = Math.max(...Object.keys(SUMMARY).map((n) => n.length));
   return `panecrew: run AI coding agents in the background, each in its own tmux pane.
 
 usage: panecrew VERB [options]      (panecrew VERB --help for each verb)
 
-${verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`).join('\n')}
+${Object.entries(SUMMARY).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`).join('\n')}
 
-Environment: PANECREW_HOME (state, default $XDG_STATE_HOME/panecrew), PANECREW_CONFIG, NO_COLOR.`;
+Environment: PANECREW_HOME (state, default $XDG_STATE_HOME/panecrew), PANECREW_CONFIG, NO_COLOR.
+Exit codes: 0 ok, 1 a task or check failed, 2 bad arguments or config, 3 controller unreachable
+or refused, 4 no such task, 124 timeout (the README has the whole table).`;
 }
+
+const isVerb = (name: string): name is VerbName => Object.hasOwn(VERBS, name);
 
 async function main(argv: string[]): Promise<number> {
   const ctx = createContext(process.env, process.cwd());
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    ctx.out(await usage());
+    ctx.out(usage());
     return name ? EXIT.ok : EXIT.usage;
   }
   if (name === 'agent' && !rest.includes('--help')) {
     const { runBuiltinAgent } = await import('./verbs/agent.js');
     return runBuiltinAgent(rest);
   }
-  const load = VERBS[name];
-  if (!load) {
+  if (!isVerb(name)) {
     const hint = suggest(name, Object.keys(VERBS));
-    ctx.err(`panecrew: unknown verb "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; see: panecrew --help`);
+    ctx.err(`panecrew: unknown verb "${inert(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}; see: panecrew --help`);
     return EXIT.usage;
   }
-  return runVerb((await load()).default, rest, ctx);
+  return runVerb((await VERBS[name]()).default, rest, ctx);
 }
 
 main(process.argv.slice(2)).then(
@@ -68,6 +72,6 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`panecrew: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.internal;
   },
 );

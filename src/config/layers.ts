@@ -1,9 +1,12 @@
 // Finding and reading the configuration layers: built-in < user < project < PANECREW_CONFIG < flags.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { xdgConfigHome } from '../core/paths.js';
+import { ConfigFileError } from './errors.js';
+import { explainYamlError } from './yaml-errors.js';
+import { checkShape, CONFIG_LIMITS, FORBIDDEN_KEYS } from './yaml-limits.js';
 
 export type LayerName = 'built-in' | 'user' | 'project' | 'PANECREW_CONFIG' | 'flags';
 
@@ -15,26 +18,45 @@ export interface Layer {
   lines?: LineCounter;
 }
 
-export class ConfigFileError extends Error {}
-
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_CONFIG_FILE = join(PACKAGE_ROOT, 'config', 'default.yaml');
+
+/**
+ * YAML text to values, refusing what could hurt (limits, forbidden keys, alias bombs) with
+ * `label:line:col` and a sentence. `label` is the file, or `--set PATH` for a flag's value.
+ */
+function parseYaml(label: string, text: string): { data: unknown; doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) throw new ConfigFileError(explainYamlError(label, text, first, lines));
+  checkShape(label, doc, lines);
+  try {
+    return { data: doc.toJS({ maxAliasCount: CONFIG_LIMITS.aliases }), doc, lines };
+  } catch (err) {
+    // yaml throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" file).
+    let first: Node | undefined;
+    visit(doc, { Alias: (_k, node) => ((first = node), visit.BREAK) });
+    const pos = lines.linePos(first?.range?.[0] ?? 0);
+    throw new ConfigFileError(`${label}:${pos.line}:${pos.col}: aliases (*name) here expand more than ${CONFIG_LIMITS.aliases} times; refused as a resource exhaustion attack (${(err as Error).message})`);
+  }
+}
 
 export function readYamlLayer(name: LayerName, file: string): Layer {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > CONFIG_LIMITS.fileBytes) {
+      throw new ConfigFileError(`${file}: the config file is ${Math.round(size / 1024)} KB; at most ${CONFIG_LIMITS.fileBytes / 1024} KB is read`);
+    }
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ConfigFileError) throw err;
     throw new ConfigFileError(`${file}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = lines.linePos(first.pos[0]);
-    throw new ConfigFileError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${first.message.split('\n')[0]}`);
-  }
-  const data = doc.toJS() ?? {};
+  const parsed = parseYaml(file, text);
+  const { doc, lines } = parsed;
+  const data = parsed.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigFileError(`${file}:1:1: expected a mapping of options at the top level, found ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
@@ -70,7 +92,9 @@ export function flagLayer(sets: string[]): Layer {
     const eq = set.indexOf('=');
     if (eq <= 0) throw new ConfigFileError(`--set ${set}: expected PATH=VALUE, e.g. --set background_task.defaultConcurrency=3`);
     const path = set.slice(0, eq).split('.');
-    const value = parseDocument(set.slice(eq + 1)).toJS();
+    const bad = path.find((p) => FORBIDDEN_KEYS.has(p));
+    if (bad) throw new ConfigFileError(`--set ${set}: "${bad}" is not an option name`);
+    const value = parseYaml(`--set ${set.slice(0, eq)}`, set.slice(eq + 1)).data;
     let node = data;
     for (const part of path.slice(0, -1)) {
       const next = node[part];

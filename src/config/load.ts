@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
 import { DEFAULT_CONFIG_FILE, fileLayers, flagLayer, readYamlLayer, type Layer } from './layers.js';
 import { suggest } from '../core/suggest.js';
+import { ConfigError } from './errors.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -13,23 +14,23 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-  }
-}
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Sets an own property: a key named `__proto__` stays a key (that validation refuses), never a prototype. */
+function setOwn(target: Obj, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 function mergeInto(target: Obj, source: Obj, label: string, sources: Map<string, string>, prefix: string): void {
   for (const [key, value] of Object.entries(source)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (isObj(value) && Object.keys(value).length > 0) {
-      if (!isObj(target[key])) target[key] = {};
+      // Own properties only: target.__proto__ would be Object.prototype itself.
+      if (!Object.hasOwn(target, key) || !isObj(target[key])) setOwn(target, key, {});
       mergeInto(target[key] as Obj, value, label, sources, path);
     } else {
-      target[key] = value;
+      setOwn(target, key, value);
       for (const k of [...sources.keys()]) if (k.startsWith(`${path}.`)) sources.delete(k);
       sources.set(path, label);
     }
@@ -88,8 +89,10 @@ function explain(issue: z.core.$ZodIssue, layers: Layer[], merged: Obj, defaults
       return `${locate(layers, path, true)}: unknown option ${path.join('.')}${hint ? ` (did you mean ${[...issue.path, hint].join('.')}?)` : ''}`;
     });
   }
-  const found = describeFound(getIn(merged, issue.path));
-  return [`${locate(layers, issue.path)}: ${issue.path.join('.') || '(top level)'}: ${issue.message}; found ${found}`];
+  // zod says "Invalid input: expected number, received string"; say it once, with the value found.
+  const expected = issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message;
+  const found = /\bfound\b/.test(expected) ? '' : `; found ${describeFound(getIn(merged, issue.path))}`;
+  return [`${locate(layers, issue.path)}: ${issue.path.join('.') || '(top level)'}: ${expected}${found}`];
 }
 
 export function validateLayers(layers: Layer[]): LoadedConfig {

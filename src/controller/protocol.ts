@@ -1,6 +1,6 @@
 // The socket protocol: one JSON object per line each way. Every request is validated here, at the boundary.
 import { z } from 'zod';
-import { REQUESTED_PLACEMENTS, TaskIdSchema, type Task } from '../core/task.js';
+import { REQUESTED_PLACEMENTS, TaskIdSchema, type ListedTask } from '../core/task.js';
 
 /** Requests larger than this are refused before parsing. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -97,7 +97,7 @@ export interface Reply {
 }
 
 /** A pending task as listed, with why it waits. */
-export type ListedTask = Task & { waiting: string | null };
+export type { ListedTask };
 
 export interface KeyStats {
   key: string;

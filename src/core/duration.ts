@@ -1,4 +1,5 @@
-// Durations (core: the task model, config and every part use them) read as `500ms`, `30s`, `5m`, `2h`, `7d` or plain milliseconds, in config files and on the command line.
+// Durations read as `500ms`, `30s`, `5m`, `2h`, `7d`. A bare number is milliseconds in config files
+// (as documented since the first release) and seconds on the command line (as `timeout` and `sleep`).
 import { z } from 'zod';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -10,6 +11,12 @@ export function parseDuration(input: string | number): number | null {
   const m = DURATION_RE.exec(input.trim());
   if (!m) return null;
   return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!);
+}
+
+/** A command-line duration: `90s`, `5m`, `250ms`, or a bare number of seconds; null when it is not one. */
+export function parseCliDuration(input: string): number | null {
+  const text = input.trim();
+  return parseDuration(/^\d+(?:\.\d+)?$/.test(text) ? `${text}s` : text);
 }
 
 export function formatDuration(ms: number): string {

@@ -110,6 +110,9 @@ export interface Task extends TaskRecord {
   signal: string | null;
 }
 
+/** A task as listed to clients: its view, and why it waits when it is pending. */
+export type ListedTask = Task & { waiting: string | null };
+
 /** The attempt whose fields the task shows: the current one, or the last one of an ended task. */
 export function shownAttempt(task: Pick<TaskRecord, 'state' | 'attempts'>): Attempt | undefined {
   return task.state === 'pending' ? undefined : task.attempts.at(-1);

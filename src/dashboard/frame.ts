@@ -1,6 +1,6 @@
 // A frame: what the whole screen shows, as lines of styled segments, each line exactly the screen's
 // width in cells. The view builds frames from plain data; the terminal layer only paints them.
-import { displayWidth, fit } from './width.js';
+import { clean, displayWidth, fit } from '../render/width.js';
 
 export type Color = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray';
 
@@ -34,11 +34,15 @@ export function lineWidth(line: Line): number {
   return line.reduce((w, s) => w + displayWidth(s.text), 0);
 }
 
-/** Segments laid end to end, then cut or padded to `width`: the last segment that overflows is cut. */
+/**
+ * Segments laid end to end, then cut or padded to `width`: the last segment that overflows is cut.
+ * Every segment is clean()ed here, so task text reaches the terminal inert whichever view built it.
+ */
 export function row(parts: Segment[], width: number, fill?: Style): Line {
   const out: Line = [];
   let used = 0;
-  for (const p of parts) {
+  for (const raw of parts) {
+    const p: Segment = raw.style ? { text: clean(raw.text), style: raw.style } : { text: clean(raw.text) };
     if (used >= width) break;
     const w = displayWidth(p.text);
     if (used + w <= width) {

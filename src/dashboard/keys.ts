@@ -36,6 +36,9 @@ function movement(s: DashboardState, name: string | undefined, ch: string | unde
 export function handleKey(s: DashboardState, ch: string | undefined, key: KeyInfo, page: number): KeyResult {
   if (key.full === 'C-c') return { state: s, action: { kind: 'quit' } };
   const name = key.name;
+  // blessed reports one Enter twice, as 'enter' and then 'return' (program.js): acting on both made
+  // the Enter that closes the filter or the help also focus a pane. Only 'return' counts.
+  if (name === 'enter') return { state: s };
   const o = s.overlay;
 
   if (o.kind === 'help') return { state: { ...s, overlay: { kind: 'none' } } };
@@ -47,7 +50,7 @@ export function handleKey(s: DashboardState, ch: string | undefined, key: KeyInf
 
   if (o.kind === 'filter') {
     if (name === 'escape') return { state: reselect({ ...s, filter: '', overlay: { kind: 'none' } }, s) };
-    if (name === 'return' || name === 'enter') return { state: { ...s, overlay: { kind: 'none' } } };
+    if (name === 'return') return { state: { ...s, overlay: { kind: 'none' } } };
     if (name === 'backspace') return { state: reselect({ ...s, filter: [...s.filter].slice(0, -1).join('') }, s) };
     if (name === 'down' || name === 'up') return { state: move(s, name === 'down' ? 1 : -1) };
     if (ch && !key.ctrl && ch >= ' ' && ch !== '\x7f') return { state: reselect({ ...s, filter: s.filter + ch }, s) };

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import blessed from 'blessed';
 import type { Color, Frame, Style } from './frame.js';
-import { charWidth } from './width.js';
+import { charWidth } from '../render/width.js';
 
 export interface Key {
   name?: string;

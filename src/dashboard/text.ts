@@ -1,7 +1,7 @@
 // Agent output as plain lines for the detail pane and the output view: escape sequences removed,
 // carriage-return redraws collapsed, long lines wrapped by display width.
 import { ANSI_ESCAPES } from '../core/text.js';
-import { charWidth, clean } from './width.js';
+import { charWidth, clean } from '../render/width.js';
 
 
 /** Output text as lines a person would have seen: no escapes, and for `a\rb` only what was drawn last. */

@@ -2,12 +2,12 @@
 // data; the terminal layer only paints what this returns.
 import type { ListedTask, Stats } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
-import { STATE_SYMBOL } from '../cli/format.js';
-import { layoutColumns, STATE_COLOR } from './columns.js';
+import { STATE_SYMBOL } from '../render/format.js';
+import { contentNeeds, layoutColumns, STATE_COLOR } from './columns.js';
 import { box, cell, restyle, row, type Frame, type Line, type Segment, type Style } from './frame.js';
 import { scrollFor, selected, visibleTasks, type DashboardState } from './state.js';
 import { plainLines, tailRows, wrap } from './text.js';
-import { displayWidth } from './width.js';
+import { displayWidth } from '../render/width.js';
 
 export interface ViewSize {
   width: number;
@@ -102,7 +102,7 @@ function concurrencyLines(stats: Stats | null, width: number, maxKeyLines: numbe
 }
 
 function tableLines(s: DashboardState, rows: ListedTask[], scroll: number, width: number, height: number, now: number): Line[] {
-  const cols = layoutColumns(width);
+  const cols = layoutColumns(width, undefined, contentNeeds(rows));
   const head: Segment[] = [];
   cols.forEach((p, i) => head.push(cell(p.column.header, p.width, { bold: true }, p.column.align), ...(i < cols.length - 1 ? [{ text: ' ' }] : [])));
   const lines: Line[] = [row(head, width)];

@@ -12,7 +12,8 @@ import { processAlive } from '../runner/kill.js';
 import { PACKAGE_ROOT } from '../config/layers.js';
 import { attachDemo, DEMO_SESSION, killDemoServer, startDemoSession, startMockServer, type MockServer } from './session.js';
 import { demoTasks } from './tasks.js';
-import { table } from '../cli/format.js';
+import { table } from '../render/format.js';
+import { inert } from '../render/inert.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI_MAIN = join(HERE, '..', 'cli', 'main.js');
@@ -150,11 +151,11 @@ async function printOutcome(opts: DemoOptions, env: NodeJS.ProcessEnv, tasks: Li
     for (const t of tasks) {
       const { result } = await client.request<{ result: string | null }>({ op: 'result', taskId: t.id });
       const first = (result && firstLines(result)) || `(no result: ${t.reason ?? t.state})`;
-      opts.out(`  ${t.id}  ${t.title}\n      ${first.slice(0, 200)}`);
+      opts.out(`  ${t.id}  ${inert(t.title)}\n      ${inert(first.slice(0, 200))}`);
       if (t.state !== 'completed') {
         // What the agent said last is usually why it failed.
         const { text } = await client.request<{ text: string }>({ op: 'output', taskId: t.id, offset: 0 });
-        for (const line of text.trimEnd().split('\n').slice(-8)) opts.out(`      │ ${line.slice(0, 200)}`);
+        for (const line of text.trimEnd().split('\n').slice(-8)) opts.out(`      │ ${inert(line.slice(0, 200))}`);
       }
     }
   } finally {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/core/duration.js';
-import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfig } from '../../src/config/load.js';
 import { CLI } from '../support/controller.js';
 
 let dir: string;
@@ -80,19 +81,47 @@ describe('errors', () => {
     const f = write('c.yaml', 'tmux:\n  main_pane_size: 95\nbackground_task:\n  stabilityMs: soon\n');
     const found = problems(() => loadConfig({ cwd: dir, env: { ...env, PANECREW_CONFIG: f } }));
     expect(found).toContainEqual(expect.stringMatching(new RegExp(`^${f}:2:19: tmux.main_pane_size: .*80.*; found number 95$`)));
-    expect(found).toContainEqual(expect.stringMatching(new RegExp(`^${f}:4:16: background_task.stabilityMs: expected a duration.*found string "soon"$`)));
+    expect(found).toContainEqual(expect.stringMatching(new RegExp(`^${f}:4:16: background_task.stabilityMs: expected a duration.*found "soon"$`)));
   });
 
   it('invalid YAML is refused with its position', () => {
     const f = write('c.yaml', 'tmux:\n  layout: [unclosed\n');
     const r = () => loadConfig({ cwd: dir, env: { ...env, PANECREW_CONFIG: f } });
-    expect(r).toThrow(new RegExp(`${f}:\\d+:\\d+: invalid YAML`));
+    expect(r).toThrow(new RegExp(`${f}:\\d+:\\d+: a \\[ or \\{ is not closed`));
   });
 
-  it('`config check` exits 1 with the problems and `config show --json` gives values with sources', async () => {
+  it('a wrong type says "found" once', () => {
+    const f = write('c.yaml', 'background_task:\n  defaultConcurrency: many\n  staleTimeoutMs: soon\n');
+    const found = problems(() => loadConfig({ cwd: dir, env: { ...env, PANECREW_CONFIG: f } }));
+    expect(found).toEqual([
+      `${f}:2:23: background_task.defaultConcurrency: expected number; found string "many"`,
+      `${f}:3:19: background_task.staleTimeoutMs: expected a duration such as 500ms, 30s, 5m or a number of milliseconds, found "soon"`,
+    ]);
+  });
+
+  it('a line indented too deep is named, with the indentation that fixes it', () => {
+    const f = write('c.yaml', 'background_task:\n  defaultConcurrency: 3\n    staleTimeoutMs: 5m\n');
+    expect(() => loadConfig({ cwd: dir, env: { ...env, PANECREW_CONFIG: f } })).toThrow(
+      `${f}:3:5: this line is indented deeper than "defaultConcurrency:" on line 2, which already has a value; indent it 2 spaces to make it a sibling`,
+    );
+  });
+
+  it('tabs, duplicate keys and misaligned keys each get one plain sentence', () => {
+    const cases: Array<[string, string]> = [
+      ['tmux:\n\tlayout: tiled\n', ':2:1: a tab indents this line'],
+      ['defaults:\n  agent: shell\ndefaults:\n  priority: 3\n', ':3:1: this key is already set earlier'],
+      ['tmux:\n  layout: tiled\n main_pane_size: 50\n', ': this line is not lined up with the keys'],
+    ];
+    for (const [text, says] of cases) {
+      const f = write('c.yaml', text);
+      expect(() => loadConfig({ cwd: dir, env: { ...env, PANECREW_CONFIG: f } }), text).toThrow(says);
+    }
+  });
+
+  it('`config check` exits 2 with the problems and `config show --json` gives values with sources', async () => {
     const bad = write('bad.yaml', 'notification:\n  strategy: loud\n');
     const check = await execa('node', [CLI, 'config', 'check', bad], { reject: false, env });
-    expect(check.exitCode).toBe(1);
+    expect(check.exitCode).toBe(2);
     expect(check.stderr).toContain(`${bad}:2:13: notification.strategy`);
     const good = write('good.yaml', 'notification:\n  strategy: verbose\n');
     expect((await execa('node', [CLI, 'config', 'check', good], { reject: false, env })).exitCode).toBe(0);

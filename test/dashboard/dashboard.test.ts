@@ -1,7 +1,7 @@
 // The dashboard against a real controller, real shell tasks and a real tmux pane.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
-import { displayWidth } from '../../src/dashboard/width.js';
+import { displayWidth } from '../../src/render/width.js';
 import { BASE_CONFIG, startTestController, until, type TestController } from '../support/controller.js';
 import { startTmuxServer } from '../support/tmux-server.js';
 import { openDashboard, type DashboardPane } from './harness.js';
@@ -162,6 +162,16 @@ describe('panecrew dashboard in a real terminal', () => {
     screen = await dash.waitFor((s) => !s.includes('AGENT') && s.includes(t.id) && bordersIntact(s, 80) && s, 'the 80-column layout');
     await dash.tmux.client.run(['resize-window', '-t', dash.tmux.mainWindow, '-x', '50', '-y', '20']);
     screen = await dash.waitFor((s) => !s.includes('MODEL/KEY') && rowOf(s, t.id).includes('世界 🎉') && bordersIntact(s, 50) && s, 'the 50-column layout');
+  });
+
+  test('a hostile key and title show inert: the screen is not cleared, moved over or written to the clipboard', async () => {
+    const { tc, dash } = await setup();
+    const t = await tc.launch(['--agent', 'shell', '--key', '\u001b[2J\u001b[1;1HFAKE', '--title', 'osc \u001b]52;c;cGFuZWNyZXc=\u0007 end', '--prompt', 'sleep 20']);
+    const screen = (await dash.waitFor((s) => rowOf(s, t.id).includes('running') && s.includes('FAKE') && s, 'the row and its detail')) as string;
+    expect(screen.split('\n')[0]).toContain('panecrew');
+    expect(screen).toContain('␛[2J␛[1;1HFAKE');
+    expect(screen).toContain('␛]52;c;cGFuZWNyZXc=␇');
+    expect(bordersIntact(screen, 160)).toBe(true);
   });
 
   test('NO_COLOR: not one colour code reaches the terminal; without it, colours do', async () => {

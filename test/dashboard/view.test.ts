@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
-import { layoutColumns } from '../../src/dashboard/columns.js';
+import { contentNeeds, layoutColumns } from '../../src/dashboard/columns.js';
 import { frameText, type Frame } from '../../src/dashboard/frame.js';
 import { handleKey } from '../../src/dashboard/keys.js';
 import { applyEvent, initialState, replaceTasks, type DashboardState } from '../../src/dashboard/state.js';
 import { renderView } from '../../src/dashboard/view.js';
-import { displayWidth } from '../../src/dashboard/width.js';
+import { displayWidth } from '../../src/render/width.js';
 import { stats, task } from './fixtures.js';
 
 const NOW = 2_000_000;
@@ -63,6 +63,22 @@ describe('the task table', () => {
       const cols = layoutColumns(w);
       expect(cols.reduce((s, c) => s + c.width, 0) + cols.length - 1).toBe(w);
     }
+  });
+
+  test('the step column gets the width its rows need; a long title is cut before it', () => {
+    const waiting = 'waiting for bg_aaaaaaaa and bg_bbbbbbbb to complete';
+    const t = task({ state: 'pending', startedAt: null, title: 'Refactor the authentication module and its tests', waiting });
+    const row = text(state([t]), 160).split('\n').find((l) => l.includes(t.id))!;
+    expect(row).toContain(waiting);
+    expect(row).toContain('Refactor the');
+  });
+
+  test('a short title leaves its room to the step column', () => {
+    const step = 'Read src/controller/engine.ts, src/controller/runtime.ts and src/controller/recovery.ts';
+    const t = task({ title: 'Review', progress: { toolCalls: 3, step } });
+    const cols = layoutColumns(140, undefined, contentNeeds([t]));
+    expect(cols.find((c) => c.column.id === 'title')!.width).toBe(10);
+    expect(text(state([t]), 180).split('\n').find((l) => l.includes(t.id))).toContain('recovery.ts');
   });
 
   test('a pending task shows why it waits', () => {
@@ -208,6 +224,16 @@ describe('keys', () => {
     expect(key(s, 'r').action).toEqual({ kind: 'relaunch' });
     expect(key(s, 'q').action).toEqual({ kind: 'quit' });
     expect(handleKey(s, undefined, { name: 'c', full: 'C-c', ctrl: true }, 10).action).toEqual({ kind: 'quit' });
+  });
+
+  test('Enter after a filter keeps the filter and focuses nothing (blessed sends enter, then return)', () => {
+    let s = key(state([task({ state: 'error', endedAt: NOW, reason: 'exit 1' }), task()]), '/').state;
+    for (const ch of 'error') s = key(s, ch).state;
+    const enter = handleKey(s, '\r', { name: 'enter', full: 'enter', ctrl: false }, 10);
+    const ret = handleKey(enter.state, '\r', { name: 'return', full: 'return', ctrl: false }, 10);
+    expect([enter.action, ret.action]).toEqual([undefined, undefined]);
+    expect(ret.state.filter).toBe('error');
+    expect(ret.state.overlay.kind).toBe('none');
   });
 
   test('? shows the help and any key closes it', () => {

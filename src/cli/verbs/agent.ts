@@ -1,10 +1,11 @@
 import { runAgent, USAGE } from '../../agent/index.js';
 import { defineVerb } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 /** The built-in agent parses its own flags: this verb hands it the rest of the command line. */
 export default defineVerb({
   name: 'agent',
-  summary: "Run panecrew's built-in agent (read-only tools on @anthropic-ai/sdk) in the foreground.",
+  summary: SUMMARY.agent,
   usage: 'agent --prompt TEXT | --prompt-file F [options]',
   help: USAGE,
   options: {},

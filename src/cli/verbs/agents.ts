@@ -1,8 +1,10 @@
-import { ConfigError, loadConfig } from '../../config/load.js';
-import { ConfigFileError } from '../../config/layers.js';
+import { ConfigError, ConfigFileError } from '../../config/errors.js';
+import { loadConfig } from '../../config/load.js';
 import { resolveCategories, resolveSubagents, type Category } from '../../runner/categories.js';
 import { BUILTIN_PROFILES, installedCheck, ProfileConfigError, resolveProfiles } from '../../runner/profiles.js';
 import { defineVerb, EXIT, printJson } from '../command.js';
+import { inert } from '../../render/inert.js';
+import { SUMMARY } from '../summaries.js';
 
 interface AgentRow {
   name: string;
@@ -30,8 +32,9 @@ function categoryRows(entries: Record<string, Category>): CategoryRow[] {
   return Object.entries(entries).map(([name, c]) => ({ name, agent: c.agent, model: c.model ?? null, description: c.description ?? null }));
 }
 
-/** Aligned columns; the last column is never padded. */
-function columns(header: string[], rows: string[][]): string {
+/** Aligned columns; the last column is never padded. Config text is shown inert (a project file can carry escapes). */
+function columns(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map((c) => inert(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -46,7 +49,7 @@ const showCommand = (argv: string[]): string => argv.map((a) => (/[\s"]/.test(a)
 
 export default defineVerb({
   name: 'agents',
-  summary: 'List agent profiles (and whether each CLI is installed), categories and subagent types.',
+  summary: SUMMARY.agents,
   usage: 'agents [--json]',
   help: `
 Shows every agent profile — the built-in ones and those under \`agents:\` in your configuration —

@@ -1,9 +1,10 @@
 import type { ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'cancel',
-  summary: "Cancel tasks: pending ones leave the queue, running ones have their process tree killed.",
+  summary: SUMMARY.cancel,
   usage: 'cancel ID... | --all [--json]',
   help: `
 Options:

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { checkConfigFile, ConfigError, loadConfig, type LoadedConfig } from '../../config/load.js';
-import { ConfigFileError } from '../../config/layers.js';
+import { checkConfigFile, loadConfig, type LoadedConfig } from '../../config/load.js';
 import { defineVerb, EXIT, printJson, UsageError } from '../command.js';
+import { inert } from '../../render/inert.js';
+import { SUMMARY } from '../summaries.js';
 
 function leaves(value: unknown, prefix = ''): Array<[string, unknown]> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length) {
@@ -20,7 +21,7 @@ function sourceOf(loaded: LoadedConfig, path: string): string {
 
 export default defineVerb({
   name: 'config',
-  summary: 'Check a config file, or show the merged configuration and where each value came from.',
+  summary: SUMMARY.config,
   usage: 'config check [FILE] | config show [--json]',
   help: `
 Actions:
@@ -31,7 +32,7 @@ Layers, lowest first: built-in config/default.yaml < $XDG_CONFIG_HOME/panecrew/c
 Options:
   --set PATH=VALUE   override one option (repeatable)
   --json             (show) {config, sources} as JSON
-Exit codes: 0 valid, 1 invalid, 2 usage.`,
+Exit codes: 0 valid, 2 the configuration is invalid (or bad arguments).`,
   options: { json: { type: 'boolean' }, set: { type: 'string', multiple: true } },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
@@ -39,17 +40,9 @@ Exit codes: 0 valid, 1 invalid, 2 usage.`,
     if (rest.length || (action !== 'check' && action !== 'show') || (action === 'show' && file)) {
       throw new UsageError('use: config check [FILE] or config show [--json]');
     }
-    let loaded: LoadedConfig;
-    try {
-      loaded = file ? checkConfigFile(resolve(ctx.cwd, file)) : loadConfig({ cwd: ctx.cwd, env: ctx.env, sets: (values.set as string[]) ?? [] });
-    } catch (err) {
-      if (err instanceof ConfigError || err instanceof ConfigFileError) {
-        ctx.err(`invalid configuration:\n${err.message.split('\n').map((l) => `  ${l}`).join('\n')}`);
-        return EXIT.failed;
-      }
-      throw err;
-    }
-    for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
+    // An invalid file throws; runVerb prints it and exits 2, as for every verb that reads the config.
+    const loaded = file ? checkConfigFile(resolve(ctx.cwd, file)) : loadConfig({ cwd: ctx.cwd, env: ctx.env, sets: (values.set as string[]) ?? [] });
+    for (const w of loaded.warnings) ctx.err(`warning: ${inert(w)}`);
     if (action === 'check') {
       ctx.out(`configuration is valid (${loaded.layers.filter((l) => l.file).map((l) => l.file).join(', ')})`);
       return EXIT.ok;
@@ -60,7 +53,7 @@ Exit codes: 0 valid, 1 invalid, 2 usage.`,
       return EXIT.ok;
     }
     const width = Math.max(...rows.map((r) => r.path.length));
-    ctx.out(rows.map((r) => `${r.path.padEnd(width)}  ${JSON.stringify(r.value)}  # ${r.source}`).join('\n'));
+    ctx.out(rows.map((r) => inert(`${r.path.padEnd(width)}  ${JSON.stringify(r.value)}  # ${r.source}`)).join('\n'));
     return EXIT.ok;
   },
 });

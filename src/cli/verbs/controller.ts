@@ -7,6 +7,7 @@ import { homePaths, panecrewHome } from '../../core/paths.js';
 import { processAlive } from '../../runner/kill.js';
 import { formatDuration } from '../../core/duration.js';
 import { defineVerb, EXIT, printJson, UsageError } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 async function tryConnect(env: NodeJS.ProcessEnv): Promise<ControllerClient | null> {
   try {
@@ -18,7 +19,7 @@ async function tryConnect(env: NodeJS.ProcessEnv): Promise<ControllerClient | nu
 
 export default defineVerb({
   name: 'controller',
-  summary: 'Start, stop or inspect the per-user controller (one per PANECREW_HOME).',
+  summary: SUMMARY.controller,
   usage: 'controller start|stop|status|reload|run [--json]',
   help: `
 Actions:

@@ -1,9 +1,10 @@
 import { runDashboard } from '../../dashboard/app.js';
 import { defineVerb, EXIT } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'dashboard',
-  summary: 'Open the live dashboard: every task, the queue and why it waits; focus, cancel, relaunch.',
+  summary: SUMMARY.dashboard,
   usage: 'dashboard [--exit-on-focus]',
   help: `
 Keys: ↑ ↓ or j k move, Enter focuses the task's tmux pane, o shows its whole output, c cancels

@@ -1,9 +1,10 @@
 import { runDemo } from '../../demo/run.js';
 import { defineVerb, UsageError } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'demo',
-  summary: 'A live demo in a tmux session of its own: agents explore this repository beside a task list.',
+  summary: SUMMARY.demo,
   usage: 'demo [--no-attach] [--keep] [--socket NAME]',
   help: `
 Starts a throw-away controller (its own PANECREW_HOME), a local Messages API server (no API key
@@ -14,9 +15,11 @@ src/controller, src/tmux and src/runner on the built-in agent, two shell tasks t
 progress, and a shell task that waits for an explorer and reads its result. Their panes open
 beside the list.
 
-On a terminal it attaches you to the session; detach (Ctrl-b d) to end the demo. Inside tmux, or
-with --no-attach, or without a terminal, it waits for every task, prints the final list and the
-first line of each result, and exits 0 if all completed, 1 otherwise.
+On a terminal it attaches you to the session; detach (Ctrl-b d) to end the demo. Inside tmux
+(which does not nest) it prints how to watch from another terminal, waits for every task, prints
+the final list and the first line of each result, then keeps the session until you press Enter.
+With --no-attach, or without a terminal, it exits once the tasks end. Exit codes: 0 all completed,
+1 any did not, 124 they did not end in time, 130 interrupted.
 
 Options:
   --no-attach       do not attach; wait for the tasks and print the outcome

@@ -1,15 +1,21 @@
 import { spawnSync } from 'node:child_process';
+import type { Config } from '../../config/schema.js';
 import { loadConfig } from '../../config/load.js';
 import { ControllerClient } from '../../controller/client.js';
 import type { Stats } from '../../controller/protocol.js';
 import type { ChannelHealth } from '../../notify/index.js';
+import { createDesktopChannel } from '../../notify/desktop.js';
 import { installedCheck, resolveProfiles } from '../../runner/profiles.js';
+import { inert } from '../../render/inert.js';
 import { defineVerb, EXIT, printJson } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
+/** One check, one verdict: ok, or failed with what to do about it. */
 interface Check {
   name: string;
   ok: boolean;
   detail: string;
+  fix?: string;
 }
 
 function version(cmd: string, args: string[]): string | null {
@@ -17,48 +23,92 @@ function version(cmd: string, args: string[]): string | null {
   return r.status === 0 ? (r.stdout || r.stderr).trim().split('\n')[0]! : null;
 }
 
+function nodeCheck(): Check {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return { name: 'node', ok, detail: `node ${process.versions.node}`, ...(ok ? {} : { fix: 'install Node.js 20.19 or newer' }) };
+}
+
+function tmuxCheck(config: Config | undefined): Check {
+  const tmux = version('tmux', ['-V']);
+  if (tmux) return { name: 'tmux', ok: true, detail: tmux };
+  if (config?.tmux.enabled === false) return { name: 'tmux', ok: true, detail: 'not installed; tmux.enabled is false, so tasks run headless' };
+  return { name: 'tmux', ok: false, detail: 'not installed', fix: 'apt-get install tmux (or set tmux.enabled: false to run every task headless)' };
+}
+
+/** Notification channels as the running controller sees them; without one, the desktop channel probed here. */
+function notifyChecks(config: Config, health: ChannelHealth[] | null, env: NodeJS.ProcessEnv): Check[] {
+  if (config.notification.strategy === 'silent') return [{ name: 'notify', ok: true, detail: 'strategy silent: no notifications' }];
+  const desktopFix = 'install libnotify-bin and run in a desktop session (DBUS_SESSION_BUS_ADDRESS set), or set notification.desktop.enabled: false';
+  const fixes: Record<string, string> = {
+    desktop: desktopFix,
+    tmux: 'run tasks from inside tmux, or set notification.tmux.enabled: false',
+    bell: 'set notification.bell.enabled: false',
+    command: 'check notification.command.argv (panecrew notify test shows the error)',
+  };
+  if (!health) {
+    if (!config.notification.desktop.enabled) return [{ name: 'notify: desktop', ok: true, detail: 'disabled in config' }];
+    const problem = createDesktopChannel({ sound: false, env }).probe?.() ?? null;
+    return [problem ? { name: 'notify: desktop', ok: false, detail: problem, fix: desktopFix } : { name: 'notify: desktop', ok: true, detail: 'notify-send and a D-Bus session found' }];
+  }
+  return health.map((n) => {
+    const ok = !n.enabled || n.ok;
+    const detail = `${n.enabled ? (n.ok ? 'ok' : 'failing') : 'off'}${n.detail ? `: ${n.detail}` : ''}`;
+    return { name: `notify: ${n.channel}`, ok, detail, ...(ok ? {} : { fix: fixes[n.channel] ?? 'panecrew notify test says more' }) };
+  });
+}
+
+async function agentChecks(config: Config, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const profiles = resolveProfiles(config.agents);
+  const found = await Promise.all(Object.entries(profiles).map(async ([name, p]) => [name, (await installedCheck(p, env)).installed] as const));
+  const missing = found.filter(([, ok]) => !ok).map(([n]) => n);
+  const checks: Check[] = [{ name: 'agents', ok: true, detail: `installed: ${found.filter(([, ok]) => ok).map(([n]) => n).join(', ') || 'none'}${missing.length ? `; not installed: ${missing.join(', ')}` : ''}` }];
+  const def = config.defaults.agent;
+  if (missing.includes(def)) {
+    checks.push({ name: 'default agent', ok: false, detail: `defaults.agent is ${def}, which is not installed`, fix: `install ${def}, or set defaults.agent to one of: ${found.filter(([, ok]) => ok).map(([n]) => n).join(', ')}` });
+  }
+  return checks;
+}
+
 export default defineVerb({
   name: 'doctor',
-  summary: 'Check what panecrew needs: config, tmux, notifications, agent CLIs, the controller.',
+  summary: SUMMARY.doctor,
   usage: 'doctor [--json]',
   help: `
+Each check prints ✓ or ✗; a ✗ says how to fix it.
 Options:
-  --json    the checks as JSON
-Exit codes: 0 all essential checks pass, 1 something essential is missing.`,
+  --json    the checks as JSON ({name, ok, detail, fix})
+Exit codes: 0 every check passes, 1 any check failed.`,
   options: { json: { type: 'boolean' } },
   async run({ values }, ctx) {
-    const checks: Check[] = [];
-    const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
-    const major = Number(process.versions.node.split('.')[0]);
-    add('node', major >= 20, `node ${process.versions.node} (needs >= 20.19)`);
-    let config;
+    const checks: Check[] = [nodeCheck()];
+    let config: Config | undefined;
     try {
       const loaded = loadConfig({ cwd: ctx.cwd, env: ctx.env });
       config = loaded.config;
-      add('config', true, loaded.warnings.length ? `valid, with warnings: ${loaded.warnings.join('; ')}` : 'valid');
+      checks.push({ name: 'config', ok: true, detail: loaded.warnings.length ? `valid, with warnings: ${loaded.warnings.join('; ')}` : 'valid' });
     } catch (err) {
-      add('config', false, (err as Error).message);
+      checks.push({ name: 'config', ok: false, detail: (err as Error).message, fix: 'panecrew config check shows each problem with file:line:column' });
     }
-    const tmux = version('tmux', ['-V']);
-    add('tmux', tmux !== null || config?.tmux.enabled === false, tmux ?? 'not installed: tasks run headless (apt-get install tmux)');
-    add('notify-send', true, version('notify-send', ['--version']) ?? 'not installed: no desktop notifications (apt-get install libnotify-bin)');
-    add('d-bus session', true, ctx.env.DBUS_SESSION_BUS_ADDRESS ? ctx.env.DBUS_SESSION_BUS_ADDRESS : 'DBUS_SESSION_BUS_ADDRESS is not set: desktop notifications will fail');
-    if (config) {
-      const profiles = resolveProfiles(config.agents);
-      const found = await Promise.all(Object.entries(profiles).map(async ([name, p]) => [name, (await installedCheck(p, ctx.env)).installed] as const));
-      add('agents', true, found.map(([n, ok]) => `${n}${ok ? '' : ' (not installed)'}`).join(', '));
-    }
+    checks.push(tmuxCheck(config));
+    let health: ChannelHealth[] | null = null;
     try {
       const client = await ControllerClient.connect({ env: ctx.env, autostart: false });
-      const { notifications, stats } = await client.request<{ notifications: ChannelHealth[]; stats: Stats }>({ op: 'health' });
+      const reply = await client.request<{ notifications: ChannelHealth[]; stats: Stats }>({ op: 'health' });
       client.close();
-      add('controller', true, `pid ${stats.pid}, ${stats.running} running, ${stats.pending} queued`);
-      for (const n of notifications) add(`notify: ${n.channel}`, true, `${n.enabled ? (n.ok ? 'ok' : 'failing') : 'off'}${n.detail ? ` — ${n.detail}` : ''}`);
+      health = reply.notifications;
+      checks.push({ name: 'controller', ok: true, detail: `pid ${reply.stats.pid}, ${reply.stats.running} running, ${reply.stats.pending} queued` });
     } catch {
-      add('controller', true, 'not running (it starts on demand)');
+      checks.push({ name: 'controller', ok: true, detail: 'not running (it starts on demand)' });
     }
+    if (config) checks.push(...notifyChecks(config, health, ctx.env), ...(await agentChecks(config, ctx.env)));
     if (values.json) printJson(ctx, checks);
-    else for (const c of checks) ctx.out(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(16)} ${c.detail}`);
+    else {
+      for (const c of checks) {
+        ctx.out(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(16)} ${inert(c.detail, { multiline: true }).replace(/\n/g, `\n${' '.repeat(19)}`)}`);
+        if (c.fix) ctx.out(`  ${' '.repeat(16)} fix: ${c.fix}`);
+      }
+    }
     return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed;
   },
 });

@@ -1,9 +1,10 @@
 import type { ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, UsageError, withClient } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'focus',
-  summary: "Select the task's tmux pane, bringing it in from the overflow window if needed.",
+  summary: SUMMARY.focus,
   usage: 'focus ID',
   help: `
 Exit codes: 0 focused, 3 the task has no pane (headless or ended), 4 no such task.`,

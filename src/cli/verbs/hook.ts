@@ -1,9 +1,10 @@
 import { uncollectedNotices } from '../../mcp/hook.js';
 import { defineVerb, EXIT } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'hook',
-  summary: "Agent hooks: 'hook claude-code' prints notices of ended, unread background tasks.",
+  summary: SUMMARY.hook,
   usage: 'hook claude-code',
   help: `
 claude-code   For Claude Code's UserPromptSubmit hook (installed by: panecrew integrate claude-code --write).

@@ -13,6 +13,7 @@ import {
   type Invocation,
 } from '../../mcp/integrate.js';
 import { defineVerb, EXIT, UsageError } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 /** This node and this CLI, by absolute path: the generated configs work without a global install. */
 function invocation(): Invocation {
@@ -24,7 +25,7 @@ const show = (value: unknown) => JSON.stringify(value, null, 2);
 
 export default defineVerb({
   name: 'integrate',
-  summary: 'Print (or --write) the MCP setup for Claude Code or OpenCode.',
+  summary: SUMMARY.integrate,
   usage: 'integrate claude-code|opencode [--write] [--dir DIR]',
   help: `
 claude-code   the MCP server in the project's .mcp.json (Claude Code's project scope) and a

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDuration } from '../../core/duration.js';
 import { loadConfig } from '../../config/load.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
+import { durationOption } from '../duration-option.js';
+import { SUMMARY } from '../summaries.js';
 
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
@@ -26,7 +27,7 @@ function readPrompt(values: Record<string, unknown>, positionals: string[], ctx:
 
 export default defineVerb({
   name: 'launch',
-  summary: 'Queue a background task and print its id.',
+  summary: SUMMARY.launch,
   usage: 'launch [--prompt T | --prompt-file F | - | TEXT...] [options]',
   help: `
 Options:
@@ -44,12 +45,13 @@ Options:
   --priority N           1-10, higher starts first (default 5)
   --after ID             wait for task ID to complete first (repeatable)
   --placement P          auto | pane | window | headless (default auto: a pane when in tmux)
-  --timeout DUR          end the task as error after DUR (500ms, 30s, 5m, 2h)
+  --timeout DUR          end the task as error after DUR (90s, 5m, 2h, 250ms; a bare number is seconds)
   --stale-timeout DUR    mark it interrupt after DUR with no sign of life; none: never
                          (default: its agent profile's, else background_task.staleTimeoutMs)
   --json                 print the task as JSON instead of its id
 
-The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments, 3 controller error.`,
+The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments or config,
+3 controller unreachable or refused.`,
   options: {
     prompt: { type: 'string' },
     'prompt-file': { type: 'string' },
@@ -72,13 +74,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
   async run({ values, positionals }, ctx) {
     const prompt = readPrompt(values, positionals, ctx);
     const str = (k: string) => values[k] as string | undefined;
-    const duration = (name: string): number | undefined => {
-      const text = str(name);
-      if (text === undefined) return undefined;
-      const ms = parseDuration(text);
-      if (ms === null || ms === 0) throw new UsageError(`--${name} ${text}: expected a duration such as 90s, 5m or 2h`);
-      return ms;
-    };
+    const duration = (name: string): number | undefined => (str(name) === undefined ? undefined : durationOption(`--${name}`, str(name)!));
     const timeoutMs = duration('timeout');
     const staleTimeoutMs = str('stale-timeout') === 'none' ? null : duration('stale-timeout');
     let priority: number | undefined;

@@ -1,10 +1,12 @@
 import type { ListedTask, Stats } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, withClient } from '../command.js';
-import { table } from '../format.js';
+import { table } from '../../render/format.js';
+import { inert } from '../../render/inert.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'ls',
-  summary: 'List tasks: what runs, what waits and why, what ended in the last hour.',
+  summary: SUMMARY.ls,
   usage: 'ls [--all] [--json]',
   help: `
 Options:
@@ -20,8 +22,8 @@ Options:
       return EXIT.ok;
     }
     ctx.out(table(tasks, ctx.color, process.stdout.columns || 120));
-    const keys = stats.keys.map((k) => `${k.key} ${k.running}/${k.limit || '∞'}${k.pending ? ` +${k.pending} queued` : ''}`).join(', ');
-    ctx.out(`\n${stats.running} running, ${stats.pending} queued (cap ${stats.globalCap || '∞'}); gate ${stats.gate.open ? 'open' : `closed: ${stats.gate.detail}`}${keys ? `; ${keys}` : ''}`);
+    const keys = stats.keys.map((k) => `${inert(k.key)} ${k.running}/${k.limit || '∞'}${k.pending ? ` +${k.pending} queued` : ''}`).join(', ');
+    ctx.out(`\n${stats.running} running, ${stats.pending} queued (cap ${stats.globalCap || '∞'}); gate ${stats.gate.open ? 'open' : `closed: ${inert(stats.gate.detail)}`}${keys ? `; ${keys}` : ''}`);
     return EXIT.ok;
   },
 });

@@ -1,8 +1,9 @@
 import { defineVerb, EXIT } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'mcp',
-  summary: 'Serve the MCP tools task, background_output, background_cancel, background_list on stdio.',
+  summary: SUMMARY.mcp,
   usage: 'mcp [--no-autostart]',
   help: `
 Run by an MCP client (Claude Code, OpenCode, ...), not by hand: it speaks JSON-RPC on stdin/stdout.

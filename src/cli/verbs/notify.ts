@@ -1,10 +1,11 @@
 import type { ChannelReport } from '../../notify/index.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
 import { originFromEnv } from '../../controller/launch-env.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'notify',
-  summary: 'Send a test notification through every enabled channel and say what happened.',
+  summary: SUMMARY.notify,
   usage: 'notify test [--json]',
   help: `
 Channels (config notification.*): desktop (notify-send / terminal-notifier), tmux display-message

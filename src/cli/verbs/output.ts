@@ -1,6 +1,7 @@
 import type { ListedTask } from '../../controller/protocol.js';
 import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 interface Chunk {
   text: string;
@@ -10,7 +11,7 @@ interface Chunk {
 
 export default defineVerb({
   name: 'output',
-  summary: "Print a task's output (output.log); with --follow, keep printing until it ends.",
+  summary: SUMMARY.output,
   usage: 'output ID [--follow] [--json]',
   help: `
 Options:

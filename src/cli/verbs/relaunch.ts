@@ -1,9 +1,10 @@
 import type { ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'relaunch',
-  summary: 'Launch a finished task again with the same prompt, agent, model and environment.',
+  summary: SUMMARY.relaunch,
   usage: 'relaunch ID [--json]',
   help: `
 Options:

@@ -1,10 +1,12 @@
 import type { ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
-import { detail, elapsed, paint, STATE_SYMBOL, tokens } from '../format.js';
+import { detail, elapsed, paint, STATE_SYMBOL, tokens } from '../../render/format.js';
+import { inert } from '../../render/inert.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'status',
-  summary: "Show one task's state, progress and result preview.",
+  summary: SUMMARY.status,
   usage: 'status ID [--json]',
   help: `
 Options:
@@ -20,14 +22,16 @@ Exit codes: 0 found, 4 no such task.`,
       return EXIT.ok;
     }
     const lines = [
-      `${t.id}  ${paint(`${STATE_SYMBOL[t.state]} ${t.state}`, t.state, ctx.color)}  ${t.title}`,
-      `agent ${t.agent}  model ${t.model ?? '-'}  key ${t.key}  priority ${t.priority}  placement ${t.placement ?? t.requestedPlacement}${t.paneId ? ` ${t.paneId}` : ''}`,
+      `${t.id}  ${paint(`${STATE_SYMBOL[t.state]} ${t.state}`, t.state, ctx.color)}  ${inert(t.title)}`,
+      `agent ${inert(t.agent)}  model ${inert(t.model ?? '-')}  key ${inert(t.key)}  priority ${t.priority}  placement ${t.placement ?? t.requestedPlacement}${t.paneId ? ` ${t.paneId}` : ''}`,
       `time ${elapsed(t)}  attempts ${t.attempts.length}  tool calls ${t.progress.toolCalls}  tokens ${tokens(t) || '0'}${t.exitCode !== null ? `  exit ${t.exitCode}` : ''}`,
     ];
     if (t.after.length) lines.push(`after ${t.after.join(', ')}`);
-    const d = detail(t);
+    // A completed task's detail is the preview's first line: the preview below says it once.
+    const preview = t.state === 'completed' ? t.resultPreview : null;
+    const d = preview && !t.reason ? '' : detail(t);
     if (d) lines.push(d);
-    if (t.resultPreview && t.state === 'completed') lines.push('', t.resultPreview);
+    if (preview) lines.push('', inert(preview, { multiline: true }));
     ctx.out(lines.join('\n'));
     return EXIT.ok;
   },

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { CLI_ENTRY } from '../../runner/prepare.js';
 import { defineVerb, EXIT, UsageError } from '../command.js';
+import { SUMMARY } from '../summaries.js';
 
 /** The comment that marks our line in tmux.conf, so --write replaces it instead of adding another. */
 export const MARK = '# panecrew dashboard popup (panecrew tmux-bind)';
@@ -37,7 +38,7 @@ export function withBinding(conf: string, line: string): string {
 
 export default defineVerb({
   name: 'tmux-bind',
-  summary: 'Print (or --write to ~/.tmux.conf) a tmux key binding that opens the dashboard in a popup.',
+  summary: SUMMARY['tmux-bind'],
   usage: 'tmux-bind [KEY] [--write [--file PATH]]',
   help: `
 KEY is pressed after the tmux prefix; the default is ${DEFAULT_KEY} (prefix ${DEFAULT_KEY} is unbound in stock tmux).

@@ -3,11 +3,12 @@ import type { ListedTask } from '../../controller/protocol.js';
 import { isFinal } from '../../core/task.js';
 import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
-import { paint, STATE_SYMBOL } from '../format.js';
+import { paint, STATE_SYMBOL } from '../../render/format.js';
+import { SUMMARY } from '../summaries.js';
 
 export default defineVerb({
   name: 'wait',
-  summary: 'Wait until tasks end. Driven by the controller\'s events: no polling.',
+  summary: SUMMARY.wait,
   usage: 'wait [ID...] [--all] [--timeout DUR] [--json]',
   help: `
 Options:

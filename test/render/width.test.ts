@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { plainLines, tailRows, wrap } from '../../src/dashboard/text.js';
-import { charWidth, clean, displayWidth, fit, toCells } from '../../src/dashboard/width.js';
+import { charWidth, clean, displayWidth, fit, toCells } from '../../src/render/width.js';
 
 describe('displayWidth', () => {
   test('ASCII takes one cell per character', () => {
@@ -41,8 +41,8 @@ describe('clean', () => {
     expect(clean('❤️')).toBe('❤');
   });
 
-  test('turns line breaks and tabs into spaces and drops other controls', () => {
-    expect(clean('a\tb\nc\u001b[31md')).toBe('a b c[31md');
+  test('turns line breaks and tabs into spaces and shows other controls inert', () => {
+    expect(clean('a\tb\nc\u001b[31md')).toBe('a b c␛[31md');
   });
 });
 

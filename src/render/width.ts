@@ -1,6 +1,7 @@
 // Display width of text in terminal cells, and cutting text into cells. blessed 0.1.81 counts emoji
 // as one cell while terminals (tmux included) draw them in two, which breaks borders; every width in
 // the dashboard is measured here instead.
+import { inert } from './inert.js';
 
 // East Asian Wide and Fullwidth ranges (UCD EastAsianWidth.txt, W and F; unassigned gaps merged).
 // Emoji with default emoji presentation are W since Unicode 9; newer ones are caught by the regex below.
@@ -58,15 +59,16 @@ export function displayWidth(text: string): number {
 }
 
 /**
- * Text made safe for one row: controls become spaces, and what terminals disagree about is removed —
- * zero-width joiners, variation selectors and skin-tone modifiers — so an emoji sequence shows as its
- * parts, each two cells wide everywhere, instead of one glyph whose width depends on the terminal.
+ * Text made safe for one row: line breaks become spaces, other controls and bidi overrides show inert
+ * (inert()), and what terminals disagree about is removed — zero-width joiners, variation selectors
+ * and skin-tone modifiers — so an emoji sequence shows as its parts, each two cells wide everywhere,
+ * instead of one glyph whose width depends on the terminal.
  */
 export function clean(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/[\t\n\r\v\f]/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]|\u{1f3fb}|\u{1f3fc}|\u{1f3fd}|\u{1f3fe}|\u{1f3ff}|[\u{e0000}-\u{e01ef}]/gu, '');
+  return inert(text.normalize('NFC').replace(/[\t\n\r\v\f]/g, ' ')).replace(
+    /[\u200b-\u200d\u2060-\u2064\ufe00-\ufe0f\ufeff]|\u{1f3fb}|\u{1f3fc}|\u{1f3fd}|\u{1f3fe}|\u{1f3ff}|[\u{e0000}-\u{e01ef}]/gu,
+    '',
+  );
 }
 
 /**

@@ -1,0 +1,33 @@
+// `panecrew --help` lists every verb without loading any of them (nor zod, yaml, blessed, the SDKs).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import { expect, test } from 'vitest';
+import { SUMMARY } from '../../src/cli/summaries.js';
+import { CLI } from '../support/controller.js';
+
+/** The modules a CLI run loads, from a resolve hook that prints each one to stderr. */
+async function loaded(args: string[]): Promise<{ stdout: string; modules: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'panecrew-help-'));
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'LOAD ' + r.url + '\\n'); return r; }\n`);
+  const register = join(dir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const r = await execa('node', ['--import', pathToFileURL(register).href, CLI, ...args], { reject: false });
+  expect(r.exitCode).toBe(0);
+  return { stdout: r.stdout, modules: r.stderr.split('\n').filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5)) };
+}
+
+test('panecrew --help lists every verb and loads no verb module and no dependency', async () => {
+  const { stdout, modules } = await loaded(['--help']);
+  for (const [name, summary] of Object.entries(SUMMARY)) expect(stdout).toContain(`${name.padEnd(10)}  ${summary}`);
+  expect(modules.some((m) => m.endsWith('/cli/command.js')), 'the hook sees what loads').toBe(true);
+  expect(modules.filter((m) => m.includes('/verbs/') || m.includes('/node_modules/'))).toEqual([]);
+});
+
+test('demo --help says what happens inside tmux: it waits for Enter before closing', async () => {
+  const r = await execa('node', [CLI, 'demo', '--help']);
+  expect(r.stdout).toMatch(/Inside tmux[\s\S]*press Enter/);
+});
