@@ -211,25 +211,19 @@ export class ControllerClient {
     const seen = new Map<string, ListedTask>();
     const latest = new Map<string, ListedTask>();
     let settle: (outcome: WaitResult | Error) => void = () => {};
-    let pruned: string[] = [];
     const listener = (e: ServerEvent): void => {
-      if (e.event === 'removed') {
-        pruned = e.ids.filter((id) => latest.has(id) || (which !== 'active' && which.includes(id)));
-        if (pruned.length) settle(new ClientError('not-found', `task ${pruned.join(', ')} was pruned while waiting for it`));
-      } else if (e.event === 'task') {
-        seen.set(e.task.id, e.task);
-        if (!latest.has(e.task.id)) return;
-        latest.set(e.task.id, e.task);
-        if ([...latest.values()].every(settled)) settle({ ended: true, tasks: [...latest.values()] });
-        else if (!settled(e.task)) onUpdate?.(e.task);
-      }
+      if (e.event !== 'task') return;
+      seen.set(e.task.id, e.task);
+      if (!latest.has(e.task.id)) return;
+      latest.set(e.task.id, e.task);
+      if ([...latest.values()].every(settled)) settle({ ended: true, tasks: [...latest.values()] });
+      else if (!settled(e.task)) onUpdate?.(e.task);
     };
     let onClose: (reason: ClientError) => void = () => {};
     try {
       this.listeners.add(listener);
       await this.request({ op: 'subscribe' });
       const first = which === 'active' ? (await this.request({ op: 'list' })).filter((t) => !isFinal(t.state)) : await Promise.all(which.map((taskId) => this.request({ op: 'get', taskId })));
-      if (pruned.length) throw new ClientError('not-found', `task ${pruned.join(', ')} was pruned while waiting for it`);
       for (const t of first) {
         const event = seen.get(t.id);
         latest.set(t.id, event && settled(event) && !settled(t) ? event : t);

@@ -78,7 +78,7 @@ function throwIfAborted(signal: AbortSignal | undefined, taskId: string): void {
 /** The state, progress, result and output of one task, as background_output answers. */
 async function report(ctx: ToolContext, taskId: string, since: number | undefined, waited?: WaitOutcome, waitedMs?: number): Promise<string> {
   // `collect` marks a finished task as read by the main agent, so the prompt hook does not announce it again.
-  const { task, result } = await ctx.link.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId, collect: true });
+  const { task, result } = await ctx.link.request({ op: 'result', taskId, collect: true });
   const lines = describeTask(task);
   if (waited && !waited.ended) lines.push(`still ${task.state} after waiting ${waitedMs}ms; it keeps running — call background_output again later`);
   const final = isFinal(task.state);
@@ -103,7 +103,7 @@ async function report(ctx: ToolContext, taskId: string, since: number | undefine
 
 export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<string> {
   const spec = launchSpec(args, ctx);
-  const task = await ctx.link.request<ListedTask>({ op: 'launch', spec });
+  const task = await ctx.link.request({ op: 'launch', spec });
   if (args.run_in_background === false) {
     const timeoutMs = args.timeout ?? DEFAULT_FOREGROUND_MS;
     const outcome = await wait(ctx, task.id, timeoutMs, signal, onUpdate);
@@ -131,15 +131,15 @@ export async function cancelTool(args: CancelArgs, ctx: ToolContext): Promise<st
   if (!args.all && !args.task_id) throw new ArgumentError('give task_id, or all: true to cancel every active task');
   if (args.all && args.task_id) throw new ArgumentError('give task_id or all: true, not both');
   if (args.task_id) {
-    const before = await ctx.link.request<ListedTask>({ op: 'get', taskId: args.task_id });
+    const before = await ctx.link.request({ op: 'get', taskId: args.task_id });
     if (isFinal(before.state)) return `${before.id} had already ended: ${before.state}; nothing to cancel`;
   }
-  const cancelled = await ctx.link.request<ListedTask[]>(args.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: [args.task_id!] });
+  const cancelled = await ctx.link.request(args.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: [args.task_id!] });
   if (!cancelled.length) return 'no active tasks to cancel';
   return [`cancelled ${cancelled.length} task${cancelled.length === 1 ? '' : 's'}:`, ...cancelled.map((t) => `  ${t.id}: ${t.state} — ${t.title}`)].join('\n');
 }
 
 export async function listTool(args: ListArgs, ctx: ToolContext): Promise<string> {
-  const [tasks, stats] = await Promise.all([ctx.link.request<ListedTask[]>({ op: 'list', all: args.all ?? false }), ctx.link.request<Stats>({ op: 'stats' })]);
+  const [tasks, stats] = await Promise.all([ctx.link.request({ op: 'list', all: args.all ?? false }), ctx.link.request({ op: 'stats' })]);
   return renderList(tasks, stats);
 }

@@ -40,7 +40,7 @@ function raw(payload: string, count = 1): Promise<Array<{ ok: boolean; error?: {
 
 async function taskCount(): Promise<number> {
   const c = await tc.client();
-  const tasks = await c.request<unknown[]>({ op: 'list', all: true });
+  const tasks = await c.request({ op: 'list', all: true });
   c.close();
   return tasks.length;
 }

@@ -41,7 +41,7 @@ describe('panecrew mcp inside tmux', () => {
     const c = await tc.client();
     try {
       const running = await until(async () => {
-        const t = await c.request<ListedTask>({ op: 'get', taskId: id });
+        const t = await c.request({ op: 'get', taskId: id });
         return t.state === 'running' && t.paneId ? t : null;
       }, 'the task to run in a pane');
       expect(running.placement).toBe('pane');

@@ -18,7 +18,7 @@ beforeAll(() => {
 const get = async (id: string): Promise<ListedTask> => {
   const c = await tc.client();
   try {
-    return await c.request<ListedTask>({ op: 'get', taskId: id });
+    return await c.request({ op: 'get', taskId: id });
   } finally {
     c.close();
   }
@@ -189,7 +189,7 @@ describe('panecrew mcp when its client leaves', () => {
       try {
         await c.request({ op: 'cancel', taskIds: [id] });
         await tc.waitFinal(id);
-        const unread = await c.request<ListedTask[]>({ op: 'uncollected', mark: false });
+        const unread = await c.request({ op: 'uncollected', mark: false });
         expect(unread.map((t) => t.id)).toContain(id);
       } finally {
         c.close();

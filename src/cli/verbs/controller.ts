@@ -63,7 +63,7 @@ Exit codes: 0 ok; status: 3 when not running.`,
           // no pid file: the socket's close tells us it stopped
         }
         await new Promise<void>((resolve) => {
-          client.onClose(resolve);
+          client.onClose(() => resolve());
           void client.request({ op: 'shutdown' }).catch(() => resolve());
         });
         // The socket closes before the process exits; wait for the exit so a start right after works.
@@ -79,7 +79,7 @@ Exit codes: 0 ok; status: 3 when not running.`,
           else ctx.out(`no controller is running for ${paths.home}`);
           return EXIT.controller;
         }
-        const stats = await client.request<Stats>({ op: 'stats' });
+        const stats = await client.request({ op: 'stats' });
         client.close();
         if (values.json) printJson(ctx, { up: true, home: paths.home, ...stats });
         else

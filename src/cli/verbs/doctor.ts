@@ -50,7 +50,7 @@ Exit codes: 0 all essential checks pass, 1 something essential is missing.`,
     }
     try {
       const client = await ControllerClient.connect({ env: ctx.env, autostart: false });
-      const { notifications, stats } = await client.request<{ notifications: ChannelHealth[]; stats: Stats }>({ op: 'health' });
+      const { notifications, stats } = await client.request({ op: 'health' });
       client.close();
       add('controller', true, `pid ${stats.pid}, ${stats.running} running, ${stats.pending} queued`);
       for (const n of notifications) add(`notify: ${n.channel}`, true, `${n.enabled ? (n.ok ? 'ok' : 'failing') : 'off'}${n.detail ? ` — ${n.detail}` : ''}`);

@@ -1,12 +1,6 @@
-import type { ListedTask } from '../../controller/protocol.js';
+import type { OutputChunk } from '../../controller/protocol.js';
 import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
-
-interface Chunk {
-  text: string;
-  offset: number;
-  final: boolean;
-}
 
 export default defineVerb({
   name: 'output',
@@ -24,11 +18,11 @@ Exit codes: 0 printed, 4 no such task.`,
     if (values.follow && values.json) throw new UsageError('--follow and --json do not go together');
     const taskId = positionals[0]!;
     return withClient(ctx, async (c) => {
-      const read = async (offset: number): Promise<Chunk> => {
-        let chunk = await c.request<Chunk>({ op: 'output', taskId, offset });
+      const read = async (offset: number): Promise<OutputChunk> => {
+        let chunk = await c.request({ op: 'output', taskId, offset });
         let text = chunk.text;
         while (chunk.text && !chunk.final) {
-          const next = await c.request<Chunk>({ op: 'output', taskId, offset: chunk.offset });
+          const next = await c.request({ op: 'output', taskId, offset: chunk.offset });
           if (!next.text) break;
           text += next.text;
           chunk = next;
@@ -36,7 +30,7 @@ Exit codes: 0 printed, 4 no such task.`,
         return { ...chunk, text };
       };
       if (values.json) {
-        const [chunk, res] = await Promise.all([read(0), c.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId })]);
+        const [chunk, res] = await Promise.all([read(0), c.request({ op: 'result', taskId })]);
         printJson(ctx, { task: res.task, output: chunk.text, result: res.result });
         return EXIT.ok;
       }

@@ -17,7 +17,7 @@ Options:
       if (ms === null) throw new UsageError(`--older-than ${values['older-than']}: expected a duration such as 0, 1h or 7d`);
       olderThanMs = ms;
     }
-    const { removed } = await withClient(ctx, (c) => c.request<{ removed: string[] }>({ op: 'prune', olderThanMs }));
+    const { removed } = await withClient(ctx, (c) => c.request({ op: 'prune', olderThanMs }));
     if (values.json) printJson(ctx, { removed });
     else ctx.out(`pruned ${removed.length} task${removed.length === 1 ? '' : 's'}`);
     return EXIT.ok;
