@@ -4,11 +4,12 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { loadConfig } from '../config/load.js';
-import type { LaunchSpec, ListedTask, Stats } from '../controller/protocol.js';
+import type { LaunchSpec, ListedTask } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
 import type { ControllerLink, WaitOutcome } from './connection.js';
 import { outputSince, outputTail } from './output.js';
-import { describeTask, renderList, whereItRuns } from './render.js';
+import { DEFAULT_LIST_LIMIT, ownTasks, renderList } from './list.js';
+import { describeTask, placementKnown, whereItRuns } from './render.js';
 import { DEFAULT_BLOCK_MS, DEFAULT_FOREGROUND_MS, type CancelInput, type ListInput, type OutputInput, type TaskInput } from './schemas.js';
 
 type Args<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
@@ -33,7 +34,8 @@ export type OnUpdate = (task: ListedTask) => void;
 const TAIL_BYTES = 4_096;
 const SINCE_MAX_BYTES = 32_768;
 const RESULT_MAX_CHARS = 200_000;
-
+/** How long `task` waits to say where the task runs (a pane opens in well under a second). */
+const PLACEMENT_WAIT_MS = 2_000;
 
 export function launchSpec(args: TaskArgs, ctx: ToolContext): LaunchSpec {
   if (args.category && args.subagent_type) throw new ArgumentError('give category or subagent_type, not both');
@@ -110,11 +112,13 @@ export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortS
     throwIfAborted(signal, task.id);
     return `task_id: ${task.id}\n${await report(ctx, task.id, undefined, outcome, timeoutMs)}`;
   }
+  // Say exactly where it runs: wait (briefly) until it is placed, queued for a reason, or ended.
+  const placed = (await ctx.link.waitFor(task.id, placementKnown, PLACEMENT_WAIT_MS, signal)).task;
   return [
-    `task_id: ${task.id}`,
-    `launched: ${task.agent}${task.category ? ` (${task.category})` : ''}${task.model ? `, model ${task.model}` : ''}, key ${task.key}`,
-    `state: ${task.state}${task.state === 'pending' && task.waiting ? ` — ${task.waiting}` : ''}`,
-    `runs in: ${whereItRuns(task)}`,
+    `task_id: ${placed.id}`,
+    `launched: ${placed.agent}${placed.category ? ` (${placed.category})` : ''}${placed.model ? `, model ${placed.model}` : ''}, key ${placed.key}`,
+    `state: ${placed.state}${placed.state === 'pending' && placed.waiting ? ` — ${placed.waiting}` : ''}${isFinal(placed.state) && placed.reason ? ` — ${placed.reason}` : ''}`,
+    `runs in: ${whereItRuns(placed)}`,
     `Keep working. Read the result with background_output(task_id: "${task.id}") — add block: true to wait for it.`,
   ].join('\n');
 }
@@ -140,6 +144,9 @@ export async function cancelTool(args: CancelArgs, ctx: ToolContext): Promise<st
 }
 
 export async function listTool(args: ListArgs, ctx: ToolContext): Promise<string> {
+  const limit = args.limit ?? DEFAULT_LIST_LIMIT;
   const [tasks, stats] = await Promise.all([ctx.link.request({ op: 'list', all: args.all ?? false }), ctx.link.request({ op: 'stats' })]);
-  return renderList(tasks, stats);
+  if (args.all) return renderList({ tasks, scope: 'of every session', limit, others: 0 }, stats);
+  const { mine, scope } = ownTasks(tasks, ctx.env, ctx.cwd);
+  return renderList({ tasks: mine, scope, limit, others: tasks.length - mine.length }, stats);
 }

@@ -87,7 +87,7 @@ describe('panecrew mcp', () => {
     const id = taskIdOf((await mcp.call('task', { prompt: 'sleep 30', subagent_type: 'shell', title: 'long sleeper' })).text);
     await until(async () => (await get(id)).state === 'running', 'the sleeper to start');
     const list = await mcp.call('background_list');
-    expect(list.text).toMatch(new RegExp(`${id}: running — running for [^\\n]*— shell, key local/shell — long sleeper`));
+    expect(list.text).toMatch(new RegExp(`${id}: running for [^\\n]*— shell — long sleeper`));
     expect(list.text).toMatch(/slots:\n {2}local\/shell: \d+\/\d+ slots in use/);
 
     const cancelled = await mcp.call('background_cancel', { task_id: id });
