@@ -1,6 +1,17 @@
-import type { OutputChunk } from '../../controller/protocol.js';
+import { formatDuration } from '../../config/duration.js';
+import type { ListedTask, OutputChunk } from '../../controller/protocol.js';
 import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
+
+/** How a followed task ended, for stderr: the output itself may end anywhere, even mid-line. */
+function closingLine(t: ListedTask): string {
+  const parts = [`${t.id} ${t.state}`];
+  if (t.exitCode !== null) parts.push(`exit code ${t.exitCode}${t.signal ? ` (${t.signal})` : ''}`);
+  if (t.startedAt !== null && t.endedAt !== null) parts.push(`ran ${formatDuration(t.endedAt - t.startedAt)}`);
+  if (t.endedAt !== null) parts.push(`ended ${new Date(t.endedAt).toISOString()}`);
+  if (t.reason && t.state !== 'completed') parts.push(t.reason);
+  return `panecrew output: ${parts.join(' · ')}`;
+}
 
 export default defineVerb({
   name: 'output',
@@ -8,9 +19,11 @@ export default defineVerb({
   usage: 'output ID [--follow] [--json]',
   help: `
 Options:
-  --follow, -f   stream new output as it is written, until the task ends
+  --follow, -f   stream new output as it is written, until the task ends; then say on stderr how
+                 it ended (state, exit code, how long it ran, when)
   --json         print {task, output, result} as JSON (not with --follow)
-Exit codes: 0 printed, 4 no such task.`,
+Exit codes: 0 printed (with --follow: the task completed), 1 with --follow: the task ended
+otherwise (error, cancelled, interrupt), 4 no such task.`,
   options: { follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
@@ -54,7 +67,11 @@ Exit codes: 0 printed, 4 no such task.`,
               const chunk = await read(offset);
               offset = chunk.offset;
               if (chunk.text) process.stdout.write(chunk.text);
-              if (chunk.final) return resolve(EXIT.ok);
+              if (chunk.final) {
+                const task = await c.request({ op: 'get', taskId });
+                ctx.err(closingLine(task));
+                return resolve(task.state === 'completed' ? EXIT.ok : EXIT.failed);
+              }
             } while (again);
           })()
             .catch(reject)
