@@ -74,6 +74,17 @@ describe('socket protocol', () => {
     expect(await taskCount()).toBe(0);
   });
 
+  it("gives the client the controller's reason for refusing an oversized request, not just a closed connection", async () => {
+    const c = await tc.client();
+    try {
+      const huge = { op: 'launch' as const, spec: { prompt: 'x', cwd: tc.dir, env: { BIG: 'x'.repeat(5 * 1024 * 1024) } } };
+      await expect(c.request(huge)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/request over \d+ bytes/) });
+    } finally {
+      c.close();
+    }
+    expect(await taskCount()).toBe(0);
+  });
+
   it('keeps serving other clients after a bad one', async () => {
     await raw('\u0000\u0001garbage\n');
     const c = await tc.client();
