@@ -203,9 +203,10 @@ export class ControllerClient {
   }
 
   /**
-   * Resolves when `settled` holds for every watched task. `settled` must stay true once true (as
-   * an ending does): an event and a reply read around the same moment are merged by preferring the
-   * settled one, since the two cannot be ordered here.
+   * Resolves when `settled` holds for every watched task. An event and a reply read around the
+   * same moment cannot be ordered here, so they are merged by preferring the settled one: exact for
+   * an ending (final is final); for a state that can pass (such as "placed"), the answer is one
+   * that held a moment ago.
    */
   async waitUntil(which: string[] | 'active', settled: (t: ListedTask) => boolean, { timeoutMs = null, signal, onUpdate }: WaitOptions = {}): Promise<WaitResult> {
     const seen = new Map<string, ListedTask>();
