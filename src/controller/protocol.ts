@@ -1,6 +1,9 @@
 // The socket protocol: one JSON object per line each way. Every request is validated here, at the boundary.
 import { z } from 'zod';
-import { REQUESTED_PLACEMENTS, TaskIdSchema, type ListedTask } from '../core/task.js';
+import { REQUESTED_PLACEMENTS, TASK_STATES, TaskIdSchema, type ListedTask, type Task } from '../core/task.js';
+import type { ChannelHealth, ChannelReport } from '../notify/notification.js';
+import type { Config } from '../config/schema.js';
+import type { ReloadResult } from './reload.js';
 
 /** Requests larger than this are refused before parsing. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -87,7 +90,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** What a caller sends: the request without its id; defaults are filled in by the server. */
 export type RequestInput = DistributiveOmit<z.input<typeof RequestSchema>, 'id'>;
 
-export type ErrorCode = 'bad-request' | 'not-found' | 'conflict' | 'internal';
+export const ERROR_CODES = ['bad-request', 'not-found', 'conflict', 'internal'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface Reply {
   id: number;
@@ -119,6 +123,58 @@ export interface Stats {
 }
 
 export type ServerEvent = { event: 'task'; task: ListedTask } | { event: 'removed'; ids: string[] } | { event: 'output'; taskId: string };
+
+/** What `output` answers: the text between byte `from` and byte `offset` (the next read's start) of output.log. */
+export interface OutputChunk {
+  text: string;
+  from: number;
+  offset: number;
+  /** Size of output.log when it was read. */
+  size: number;
+  /** The task has ended and nothing follows `offset`. */
+  final: boolean;
+}
+
+/** What each op answers: `client.request({ op })` resolves to `Results[op]`. */
+export interface Results {
+  ping: { pid: number; home: string };
+  launch: ListedTask;
+  list: ListedTask[];
+  get: ListedTask;
+  output: OutputChunk;
+  result: { task: ListedTask; result: string | null };
+  cancel: ListedTask[];
+  relaunch: ListedTask;
+  focus: ListedTask;
+  prune: { removed: string[] };
+  uncollected: ListedTask[];
+  stats: Stats;
+  health: { notifications: ChannelHealth[]; stats: Stats };
+  'notify-test': ChannelReport[];
+  subscribe: { subscribed: true; stats: Stats };
+  shutdown: { stopping: true };
+  reload: ReloadResult;
+  config: { pid: number; config: Config; lastReload: ReloadResult | null };
+}
+/** The request for one op, as a caller writes it (`RequestFor<'get'>` = `{ op: 'get', taskId }`). */
+export type RequestFor<O extends Op> = RequestInput & { op: O };
+
+/**
+ * What the controller sends, checked by the client before it acts on it. Only the envelope and the
+ * fields a client decides by (a task's id and state) are checked; the rest is the controller's word.
+ */
+const ReplySchema = z.discriminatedUnion('ok', [
+  z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
+]);
+const EventSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('task'), task: z.object({ id: z.string(), state: z.enum(TASK_STATES) }).passthrough() }),
+  z.object({ event: z.literal('removed'), ids: z.array(z.string()) }),
+  z.object({ event: z.literal('output'), taskId: z.string() }),
+]);
+export const ServerMessageSchema = z.union([EventSchema, ReplySchema]);
+/** A checked line from the controller (a task event's task is taken as the ListedTask it claims to be). */
+export type ServerMessage = z.infer<typeof ReplySchema> | ServerEvent;
 
 export class RequestError extends Error {
   constructor(

@@ -69,6 +69,9 @@ export function runDashboard(opts: DashboardOptions): Promise<number> {
       state = { ...state, stats: s };
       schedule();
     },
+    error(message) {
+      say(message, true);
+    },
   });
   const detail = new DetailLoader(feed, (d) => {
     state = { ...state, detail: d };
@@ -105,18 +108,18 @@ export function runDashboard(opts: DashboardOptions): Promise<number> {
         if (a.kind === 'cancel') {
           // The confirmation names its task: it may no longer be selected, or even listed.
           if (!state.tasks.has(a.taskId)) return say(`${a.taskId} is gone (removed meanwhile): nothing to cancel`, true);
-          const r = await feed.request<ListedTask[]>({ op: 'cancel', taskIds: [a.taskId] });
+          const r = await feed.request({ op: 'cancel', taskIds: [a.taskId] });
           return say(r.length ? `cancelled ${a.taskId}` : `${a.taskId} had already ended`);
         }
         const t = selected(state);
         if (!t) return;
         if (a.kind === 'focus') {
-          const r = await feed.request<ListedTask>({ op: 'focus', taskId: t.id });
+          const r = await feed.request({ op: 'focus', taskId: t.id });
           say(await revealPane(opts.env, r));
           if (opts.exitOnFocus) quit();
         } else if (a.kind === 'relaunch') {
           if (!isFinal(t.state)) return say(`${t.id} is still ${t.state}: cancel it first (c)`, true);
-          const r = await feed.request<ListedTask>({ op: 'relaunch', taskId: t.id });
+          const r = await feed.request({ op: 'relaunch', taskId: t.id });
           set(reselect({ ...applyEvent(state, { event: 'task', task: r }), selectedId: r.id }));
           say(`relaunched ${t.id} as ${r.id}`);
         }

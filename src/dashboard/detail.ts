@@ -9,12 +9,6 @@ import type { Detail } from './state.js';
 export const OUTPUT_KEEP = 512 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
 
-interface Chunk {
-  text: string;
-  from: number;
-  offset: number;
-  final: boolean;
-}
 
 export class DetailLoader {
   private taskId: string | null = null;
@@ -33,7 +27,7 @@ export class DetailLoader {
     for (;;) {
       // The first read of a selection takes only the tail; later ones follow from where it ended.
       const first = this.offset === 0 && !this.text;
-      const chunk = await this.feed.request<Chunk>(
+      const chunk = await this.feed.request(
         first ? { op: 'output', taskId: id, tail: OUTPUT_KEEP } : { op: 'output', taskId: id, offset: this.offset, maxBytes: CHUNK_BYTES },
       );
       if (gen !== this.generation) return;
@@ -50,18 +44,18 @@ export class DetailLoader {
       }
     }
     if (changed || gen !== this.publishedGeneration) this.publish(gen);
-  });
+  }, (err) => this.feed.report(err));
 
   private readonly loadResult = coalesced(async () => {
     const gen = this.generation;
     const id = this.taskId;
     if (!id || !this.feed.connected) return;
-    const res = await this.feed.request<{ result: string | null }>({ op: 'result', taskId: id });
+    const res = await this.feed.request({ op: 'result', taskId: id });
     if (gen !== this.generation) return;
     this.result = res.result;
     this.resultFor = id;
     this.publish(gen);
-  });
+  }, (err) => this.feed.report(err));
 
   private publishedGeneration = -1;
 

@@ -1,10 +1,12 @@
 // The dashboard's link to the controller: subscribe, then list; stats re-read after task events
 // (one refresh in flight, one more queued at most, at most four a second); and when the controller goes away, reconnect
 // with backoff. A new connection never starts a controller: the first one may, like every verb.
+// Any other error is shown, not retried: a controller that refuses or garbles a request would
+// refuse it again.
 // Task events carry everything the table shows, wait reasons included: the controller sends one whenever
 // a pending task's wait reason changes, so the task list is read only on (re)connecting.
 import { ClientError, ControllerClient } from '../controller/client.js';
-import type { ListedTask, RequestInput, ServerEvent, Stats } from '../controller/protocol.js';
+import type { ListedTask, Op, RequestFor, Results, ServerEvent, Stats } from '../controller/protocol.js';
 import type { Connection } from './state.js';
 
 export interface FeedHandlers {
@@ -16,6 +18,8 @@ export interface FeedHandlers {
   tasks(list: ListedTask[]): void;
   event(e: ServerEvent): void;
   stats(s: Stats): void;
+  /** A request failed for a reason other than the controller going away: show it. */
+  error(message: string): void;
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
@@ -23,7 +27,7 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 const REFRESH_MS = 250;
 
 /** Runs `fn` at most once at a time; calls made meanwhile fold into one more run after it. */
-export function coalesced(fn: () => Promise<void>): () => void {
+export function coalesced(fn: () => Promise<void>, onError: (err: unknown) => void): () => void {
   let busy = false;
   let again = false;
   const run = (): void => {
@@ -34,7 +38,7 @@ export function coalesced(fn: () => Promise<void>): () => void {
     busy = true;
     again = false;
     fn()
-      .catch(() => {})
+      .catch(onError)
       .finally(() => {
         busy = false;
         if (again) run();
@@ -58,9 +62,9 @@ export class Feed {
     this.lastRefresh = Date.now();
     const client = this.client;
     if (!client) return;
-    const stats = await client.request<Stats>({ op: 'stats' });
+    const stats = await client.request({ op: 'stats' });
     if (client === this.client) this.handlers.stats(stats);
-  });
+  }, (err) => this.report(err));
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
@@ -75,9 +79,15 @@ export class Feed {
     await this.connect(true);
   }
 
-  request<T>(req: RequestInput): Promise<T> {
+  request<O extends Op>(req: RequestFor<O>): Promise<Results[O]> {
     if (!this.client) return Promise.reject(new ClientError('unavailable', 'not connected to the controller'));
-    return this.client.request<T>(req);
+    return this.client.request(req);
+  }
+
+  /** A failed request, for the user; one that failed because the controller went away is shown by the reconnect. */
+  report(err: unknown): void {
+    if (this.stopped || wentAway(err)) return;
+    this.handlers.error(err instanceof Error ? err.message : String(err));
   }
 
   stop(): void {
@@ -99,11 +109,11 @@ export class Feed {
     }
     if (this.stopped) return client.close();
     let live = true;
-    client.onClose(() => {
+    client.onClose((reason) => {
       if (!live) return;
       live = false;
       if (this.client === client) this.client = null;
-      this.retry(new Error('the controller closed the connection'));
+      this.retry(reason);
     });
     // Quit while connecting: close this connection too, or its socket keeps the process alive.
     const abandoned = (): boolean => {
@@ -114,13 +124,13 @@ export class Feed {
     };
     try {
       // Subscribe before listing: an event that races the list is either in the list or comes after it.
-      const sub = await client.subscribe<{ stats: Stats }>((e) => {
+      const sub = await client.subscribe((e) => {
         if (this.stopped) return;
         this.handlers.event(e);
         if (e.event !== 'output') this.refresh();
       });
       if (abandoned()) return;
-      const list = await client.request<ListedTask[]>({ op: 'list' });
+      const list = await client.request({ op: 'list' });
       if (abandoned()) return;
       this.client = client;
       this.attempt = 0;
@@ -138,9 +148,17 @@ export class Feed {
 
   private retry(err: unknown): void {
     if (this.stopped || this.timer) return;
+    if (!wentAway(err)) {
+      this.handlers.connection({ state: 'failed', error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
     const delay = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)]!;
-    const message = err instanceof ClientError && err.code === 'unavailable' ? 'no controller answers' : (err as Error).message;
-    this.handlers.connection({ state: 'lost', error: message, retryAt: Date.now() + delay });
+    this.handlers.connection({ state: 'lost', error: 'no controller answers', retryAt: Date.now() + delay });
     this.timer = setTimeout(() => void this.connect(false), delay);
   }
+}
+
+/** Only this means the controller went away (a refused connection, a closed socket): worth reconnecting. */
+function wentAway(err: unknown): boolean {
+  return err instanceof ClientError && err.code === 'unavailable';
 }

@@ -5,7 +5,9 @@ import { isFinal, type TaskState } from '../core/task.js';
 export type Connection =
   | { state: 'connecting' }
   | { state: 'connected' }
-  | { state: 'lost'; error: string; retryAt: number };
+  | { state: 'lost'; error: string; retryAt: number }
+  /** The controller refused or garbled what the dashboard needs: not retried (it would again). */
+  | { state: 'failed'; error: string };
 
 /** What covers the table, if anything. */
 export type Overlay =

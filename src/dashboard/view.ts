@@ -57,6 +57,7 @@ function header(s: DashboardState, width: number, now: number): Line {
   const c = s.connection;
   if (c.state === 'connected') parts.push({ text: '● connected', style: { fg: 'green' } });
   else if (c.state === 'connecting') parts.push({ text: '◌ connecting to the controller…', style: { fg: 'yellow' } });
+  else if (c.state === 'failed') parts.push({ text: `✗ ${c.error} (q quits)`, style: { fg: 'red', bold: true } });
   else parts.push({ text: `✗ controller unreachable, retrying in ${Math.max(0, Math.ceil((c.retryAt - now) / 1000))}s: ${c.error}`, style: { fg: 'red', bold: true } });
   const counts = { running: 0, pending: 0, ended: 0 };
   for (const t of s.tasks.values()) counts[t.state === 'running' ? 'running' : t.state === 'pending' ? 'pending' : 'ended']++;

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControllerClient } from '../controller/client.js';
 import type { LaunchSpec, ListedTask } from '../controller/protocol.js';
-import { isFinal } from '../core/task.js';
 import { processAlive } from '../runner/kill.js';
 import { PACKAGE_ROOT } from '../config/layers.js';
 import { attachDemo, DEMO_SESSION, killDemoServer, startDemoSession, startMockServer, type MockServer } from './session.js';
@@ -77,7 +76,7 @@ async function teardown(r: Resources): Promise<void> {
   if (r.client) {
     await r.client.request({ op: 'cancel', all: true }).catch(() => {});
     // Wait for the controller process to exit, so it writes nothing into the folder removed below.
-    const ping = await r.client.request<{ pid: number }>({ op: 'ping' }).catch(() => null);
+    const ping = await r.client.request({ op: 'ping' }).catch(() => null);
     await r.client.request({ op: 'shutdown' }).catch(() => {});
     if (ping) await processGone(ping.pid, 5_000);
     r.client.close();
@@ -107,36 +106,19 @@ async function launchAll(client: ControllerClient, launcherEnv: Record<string, s
       env: launcherEnv,
       origin,
     };
-    const task = await client.request<ListedTask>({ op: 'launch', spec });
+    const task = await client.request({ op: 'launch', spec });
     ids.set(t.name, task.id);
     launched.push(task);
   }
   return launched;
 }
 
-/** Resolves with the final state of every task once all have ended, from events (no polling). */
+/** The final state of every task once all have ended (from events, no polling), or null after WAIT_LIMIT_MS. */
 async function waitForAll(env: NodeJS.ProcessEnv, ids: string[]): Promise<ListedTask[] | null> {
   const client = await ControllerClient.connect({ env, autostart: false });
   try {
-    const latest = new Map<string, ListedTask>();
-    let check = (): void => {};
-    await client.subscribe((e) => {
-      if (e.event === 'task' && ids.includes(e.task.id)) {
-        latest.set(e.task.id, e.task);
-        check();
-      }
-    });
-    for (const id of ids) if (!latest.has(id)) latest.set(id, await client.request<ListedTask>({ op: 'get', taskId: id }));
-    return await new Promise<ListedTask[] | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), WAIT_LIMIT_MS);
-      check = () => {
-        if (ids.every((id) => isFinal(latest.get(id)!.state))) {
-          clearTimeout(timer);
-          resolve(ids.map((id) => latest.get(id)!));
-        }
-      };
-      check();
-    });
+    const r = await client.waitUntilEnded(ids, { timeoutMs: WAIT_LIMIT_MS });
+    return r.ended ? r.tasks : null;
   } finally {
     client.close();
   }
@@ -149,12 +131,12 @@ async function printOutcome(opts: DemoOptions, env: NodeJS.ProcessEnv, tasks: Li
   const client = await ControllerClient.connect({ env, autostart: false });
   try {
     for (const t of tasks) {
-      const { result } = await client.request<{ result: string | null }>({ op: 'result', taskId: t.id });
+      const { result } = await client.request({ op: 'result', taskId: t.id });
       const first = (result && firstLines(result)) || `(no result: ${t.reason ?? t.state})`;
       opts.out(`  ${t.id}  ${inert(t.title)}\n      ${inert(first.slice(0, 200))}`);
       if (t.state !== 'completed') {
         // What the agent said last is usually why it failed.
-        const { text } = await client.request<{ text: string }>({ op: 'output', taskId: t.id, offset: 0 });
+        const { text } = await client.request({ op: 'output', taskId: t.id, offset: 0 });
         for (const line of text.trimEnd().split('\n').slice(-8)) opts.out(`      │ ${inert(line.slice(0, 200))}`);
       }
     }

@@ -1,7 +1,7 @@
 // The MCP server's line to the controller: one shared connection for requests, re-opened (and the
-// controller restarted) when it drops; a dedicated subscribed connection for each blocking wait.
+// controller restarted) when it drops; a dedicated subscribed connection for each wait.
 import { ClientError, ControllerClient } from '../controller/client.js';
-import type { ListedTask, RequestInput } from '../controller/protocol.js';
+import type { ListedTask, Op, RequestFor, Results } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
 
 export interface ConnectionOptions {
@@ -47,49 +47,33 @@ export class ControllerLink {
     return this.shared;
   }
 
-  async request<T>(req: RequestInput): Promise<T> {
-    return (await this.client()).request<T>(req);
+  async request<O extends Op>(req: RequestFor<O>): Promise<Results[O]> {
+    return (await this.client()).request(req);
   }
 
   /**
-   * Resolves when the task is final, the timeout passes or `signal` aborts. Driven by the
-   * controller's events on a connection of its own: subscribe first, then read the state, so an
-   * ending cannot fall between the two.
+   * Resolves when `settled` holds for the task, the timeout passes or `signal` aborts: on a
+   * connection of its own, since a subscribed connection receives every event from then on.
    */
-  async waitFinal(taskId: string, timeoutMs: number, signal?: AbortSignal, onUpdate?: (task: ListedTask) => void): Promise<WaitOutcome> {
-    const first = await this.request<ListedTask>({ op: 'get', taskId });
-    if (isFinal(first.state)) return { ended: true, task: first };
+  async waitFor(taskId: string, settled: (t: ListedTask) => boolean, timeoutMs: number, signal?: AbortSignal, onUpdate?: (task: ListedTask) => void): Promise<WaitOutcome> {
+    // Most waits are for a task that has already got there: one request, no new connection.
+    const first = await this.request({ op: 'get', taskId });
+    if (settled(first)) return { ended: true, task: first };
     const c = await this.connect();
     try {
-      return await new Promise<WaitOutcome>((resolve, reject) => {
-        let latest = first;
-        const timer = setTimeout(() => finish({ ended: false, task: latest, why: 'timeout' }), timeoutMs);
-        const onAbort = () => finish({ ended: false, task: latest, why: 'aborted' });
-        function finish(outcome: WaitOutcome | Error): void {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          if (outcome instanceof Error) reject(outcome);
-          else resolve(outcome);
-        }
-        const seen = (t: ListedTask) => {
-          if (t.id !== taskId) return;
-          latest = t;
-          if (isFinal(t.state)) finish({ ended: true, task: t });
-          else onUpdate?.(t);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        if (signal?.aborted) return onAbort();
-        c.onClose(() => finish(new ClientError('unavailable', `the controller went away while waiting for ${taskId}`)));
-        c.subscribe((e) => {
-          if (e.event === 'task') seen(e.task);
-          else if (e.event === 'removed' && e.ids.includes(taskId)) finish(new ClientError('not-found', `task ${taskId} was pruned while waiting for it`));
-        })
-          .then(() => c.request<ListedTask>({ op: 'get', taskId }))
-          .then(seen, finish);
-      });
+      const r = await c.waitUntil([taskId], settled, { timeoutMs, signal, onUpdate });
+      return r.ended ? { ended: true, task: r.tasks[0]! } : { ended: false, task: r.tasks[0]!, why: r.why };
+    } catch (err) {
+      if (err instanceof ClientError && err.code === 'unavailable') throw new ClientError('unavailable', `the controller went away while waiting for ${taskId}`);
+      throw err;
     } finally {
       c.close();
     }
+  }
+
+  /** Resolves when the task has ended, the timeout passes or `signal` aborts. */
+  waitFinal(taskId: string, timeoutMs: number, signal?: AbortSignal, onUpdate?: (task: ListedTask) => void): Promise<WaitOutcome> {
+    return this.waitFor(taskId, (t) => isFinal(t.state), timeoutMs, signal, onUpdate);
   }
 
   /** Closes the shared connection; every later request is refused and opens no new connection. */

@@ -35,7 +35,7 @@ export async function announceUncollected(
   const work = (async () => {
     client = await ControllerClient.connect({ env, autostart: false });
     if (expired) return;
-    const ended = await client.request<ListedTask[]>({ op: 'uncollected', origin: env.TMUX_PANE || 'headless', mark: false });
+    const ended = await client.request({ op: 'uncollected', origin: env.TMUX_PANE || 'headless', mark: false });
     if (expired || !ended.length) return;
     write(ended.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map(notice));
     // `result` with collect marks one task read (and no other that ended meanwhile).

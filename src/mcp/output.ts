@@ -3,12 +3,6 @@
 import type { ControllerLink } from './connection.js';
 import { stripAnsi } from './render.js';
 
-interface Chunk {
-  text: string;
-  offset: number;
-  final: boolean;
-}
-
 export interface OutputSlice {
   text: string;
   /** Byte offset where this slice starts. */
@@ -21,13 +15,13 @@ export interface OutputSlice {
 
 /** Output written after byte `since`, at most `maxBytes` of it. */
 export async function outputSince(link: ControllerLink, taskId: string, since: number, maxBytes: number): Promise<OutputSlice> {
-  const chunk = await link.request<Chunk>({ op: 'output', taskId, offset: since, maxBytes });
+  const chunk = await link.request({ op: 'output', taskId, offset: since, maxBytes });
   // The controller cuts at a UTF-8 boundary, so a full read can be up to 3 bytes short.
   return { text: stripAnsi(chunk.text), from: since, next: chunk.offset, more: chunk.offset - since > maxBytes - 4 };
 }
 
 /** The last `tailBytes` of the output. */
 export async function outputTail(link: ControllerLink, taskId: string, tailBytes: number): Promise<OutputSlice> {
-  const chunk = await link.request<Chunk & { from: number }>({ op: 'output', taskId, tail: tailBytes });
+  const chunk = await link.request({ op: 'output', taskId, tail: tailBytes });
   return { text: stripAnsi(chunk.text), from: chunk.from, next: chunk.offset, more: false };
 }

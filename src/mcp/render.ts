@@ -1,33 +1,47 @@
 // Text for the model: what a task is doing, its result and output, in a few plain lines.
 import { ANSI_ESCAPES } from '../core/text.js';
-import type { KeyStats, ListedTask, Stats } from '../controller/protocol.js';
+import type { ListedTask } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
 
 // Agents paint their output for the pane; the model wants the text.
 // eslint-disable-next-line no-control-regex
 export const stripAnsi = (text: string): string => text.replace(ANSI_ESCAPES, '').replace(/\r(?!\n)/g, '\n');
 
-function seconds(ms: number): string {
+export function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : ms < 120_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`;
+}
+
+/** panecrew's own tmux session: where a pane goes when it has no launching pane to open beside. */
+const DETACHED = "panecrew's detached tmux session (watch it with: panecrew attach)";
+
+/** True once where the task runs is known: placed, queued with a reason, or ended. */
+export function placementKnown(t: ListedTask): boolean {
+  if (isFinal(t.state) || t.placement !== null) return true;
+  // 'queued' only means the scheduler has not looked at it yet: it starts next.
+  return t.state === 'pending' && t.waiting !== null && t.waiting !== 'queued';
 }
 
 /** Where the task runs, or will run once it starts. */
 export function whereItRuns(t: ListedTask): string {
+  const pane = t.paneId ? ` (${t.paneId})` : '';
+  const beside = t.origin.tmuxPane;
   switch (t.placement) {
     case 'pane':
-      return `a tmux pane${t.paneId ? ` (${t.paneId})` : ''}${t.origin.tmuxPane ? ` beside ${t.origin.tmuxPane}` : ''}`;
+      return beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
     case 'overflow':
-      return `a pane${t.paneId ? ` (${t.paneId})` : ''} in the overflow window (no room beside ${t.origin.tmuxPane ?? 'the launcher'} yet)`;
+      return `a tmux pane${pane} in the overflow window (no room beside ${beside ?? 'the main pane'} yet)${beside ? '' : ` of ${DETACHED}`}`;
     case 'window':
-      return `its own tmux window${t.paneId ? ` (${t.paneId})` : ''}`;
+      return `its own tmux window${pane}${beside ? '' : ` in ${DETACHED}`}`;
     case 'headless':
-      return `a detached process (headless)${t.pid ? `, pid ${t.pid}` : ''}`;
-    case null:
+      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}`;
+    case null: {
       if (isFinal(t.state)) return 'nowhere: it ended before it started';
-      if (t.requestedPlacement === 'headless') return 'a detached process (headless), once it starts';
-      if (t.requestedPlacement === 'window') return 'its own tmux window, once it starts';
-      if (t.origin.tmuxPane) return `a tmux pane beside ${t.origin.tmuxPane}, once it starts`;
-      return 'a detached process (headless: no tmux pane to open beside), once it starts';
+      const now = t.state === 'pending' ? `not started yet (${t.waiting ?? 'queued'})` : 'starting';
+      if (t.requestedPlacement === 'headless') return `${now}; then a detached process without a pane (headless)`;
+      if (t.requestedPlacement === 'window') return `${now}; then its own tmux window`;
+      // The controller decides: a pane when it has tmux, headless when tmux is off or missing.
+      return `${now}; then a tmux pane ${beside ? `beside ${beside}` : `in ${DETACHED}`} (headless if the controller runs without tmux)`;
+    }
   }
 }
 
@@ -48,16 +62,4 @@ export function describeTask(t: ListedTask): string[] {
   if (t.exitCode !== null && isFinal(t.state)) lines.push(`exit code: ${t.exitCode}${t.signal ? `, signal ${t.signal}` : ''}`);
   if (t.usage.inputTokens || t.usage.outputTokens) lines.push(`usage: ${t.usage.inputTokens} in / ${t.usage.outputTokens} out tokens${t.usage.costUsd !== undefined ? `, $${t.usage.costUsd.toFixed(4)}` : ''}`);
   return lines;
-}
-
-function keyLine(k: KeyStats): string {
-  return `${k.key}: ${k.running}/${k.limit} slots in use${k.pending ? `, ${k.pending} waiting` : ''} (limit from ${k.limitSource})`;
-}
-
-export function renderList(tasks: ListedTask[], stats: Stats): string {
-  const lines = [`${stats.running} running, ${stats.pending} pending (global cap ${stats.globalCap})${stats.gate.enabled && !stats.gate.open ? `; resource gate closed: ${stats.gate.detail}` : ''}`];
-  if (stats.keys.length) lines.push('slots:', ...stats.keys.map((k) => `  ${keyLine(k)}`));
-  if (!tasks.length) lines.push('no tasks');
-  else lines.push('tasks:', ...tasks.map((t) => `  ${stateLine(t)} — ${t.agent}, key ${t.key} — ${t.title}`));
-  return lines.join('\n');
 }

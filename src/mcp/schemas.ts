@@ -55,11 +55,12 @@ export const CancelInput = {
 };
 
 export const ListInput = {
-  all: z.boolean().optional().describe('true: include tasks that ended long ago, not only active and recently ended ones.'),
+  all: z.boolean().optional().describe("true: every task of every session (other projects' and main agents' too), including those that ended long ago. Default: only the tasks this session launched."),
+  limit: z.number().int().min(1).max(500).optional().describe('At most this many tasks (default 20): running first, then pending, then the most recently ended. The answer says how many more there are.'),
 };
 
 export const DESCRIPTIONS = {
-  task: `Start a background agent (in its own tmux pane beside you, or headless) and keep working while it runs.
+  task: `Start a background agent (in its own tmux pane beside you, in panecrew's detached tmux session when you are not in tmux, or headless) and keep working while it runs.
 Use it for work that can proceed in parallel: exploring a codebase, researching docs, reviewing a change, or running a long shell command.
 Returns the task id at once (run_in_background defaults to true); collect the result later with background_output(task_id). Launch several tasks in a row to run them in parallel; concurrency limits queue the rest automatically.
 With run_in_background: false it waits and returns the result directly.`,
@@ -67,5 +68,5 @@ With run_in_background: false it waits and returns the result directly.`,
 For a running task it shows the tail of its output; with block: true it waits until the task ends (up to timeout ms) and returns the result.
 Pass since (the cursor from the previous answer) to get only output written since then.`,
   background_cancel: 'Cancel a pending or running background task (task_id), or every active task (all: true). Its pane and process are stopped.',
-  background_list: 'List background tasks: id, state, agent, concurrency key, title, and why pending ones wait; plus slot usage per concurrency key.',
+  background_list: 'List the background tasks this session launched (all: true for every session\'s): id, state, why pending ones wait, agent and title, at most `limit` of them; plus slot usage per concurrency key.',
 } as const;

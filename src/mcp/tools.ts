@@ -4,11 +4,12 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { loadConfig } from '../config/load.js';
-import type { LaunchSpec, ListedTask, Stats } from '../controller/protocol.js';
+import type { LaunchSpec, ListedTask } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
 import type { ControllerLink, WaitOutcome } from './connection.js';
 import { outputSince, outputTail } from './output.js';
-import { describeTask, renderList, whereItRuns } from './render.js';
+import { DEFAULT_LIST_LIMIT, ownTasks, renderList } from './list.js';
+import { describeTask, placementKnown, whereItRuns } from './render.js';
 import { DEFAULT_BLOCK_MS, DEFAULT_FOREGROUND_MS, type CancelInput, type ListInput, type OutputInput, type TaskInput } from './schemas.js';
 
 type Args<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
@@ -33,7 +34,8 @@ export type OnUpdate = (task: ListedTask) => void;
 const TAIL_BYTES = 4_096;
 const SINCE_MAX_BYTES = 32_768;
 const RESULT_MAX_CHARS = 200_000;
-
+/** How long `task` waits to say where the task runs (a pane opens in well under a second). */
+const PLACEMENT_WAIT_MS = 2_000;
 
 export function launchSpec(args: TaskArgs, ctx: ToolContext): LaunchSpec {
   if (args.category && args.subagent_type) throw new ArgumentError('give category or subagent_type, not both');
@@ -78,7 +80,7 @@ function throwIfAborted(signal: AbortSignal | undefined, taskId: string): void {
 /** The state, progress, result and output of one task, as background_output answers. */
 async function report(ctx: ToolContext, taskId: string, since: number | undefined, waited?: WaitOutcome, waitedMs?: number): Promise<string> {
   // `collect` marks a finished task as read by the main agent, so the prompt hook does not announce it again.
-  const { task, result } = await ctx.link.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId, collect: true });
+  const { task, result } = await ctx.link.request({ op: 'result', taskId, collect: true });
   const lines = describeTask(task);
   if (waited && !waited.ended) lines.push(`still ${task.state} after waiting ${waitedMs}ms; it keeps running — call background_output again later`);
   const final = isFinal(task.state);
@@ -103,18 +105,20 @@ async function report(ctx: ToolContext, taskId: string, since: number | undefine
 
 export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<string> {
   const spec = launchSpec(args, ctx);
-  const task = await ctx.link.request<ListedTask>({ op: 'launch', spec });
+  const task = await ctx.link.request({ op: 'launch', spec });
   if (args.run_in_background === false) {
     const timeoutMs = args.timeout ?? DEFAULT_FOREGROUND_MS;
     const outcome = await wait(ctx, task.id, timeoutMs, signal, onUpdate);
     throwIfAborted(signal, task.id);
     return `task_id: ${task.id}\n${await report(ctx, task.id, undefined, outcome, timeoutMs)}`;
   }
+  // Say exactly where it runs: wait (briefly) until it is placed, queued for a reason, or ended.
+  const placed = (await ctx.link.waitFor(task.id, placementKnown, PLACEMENT_WAIT_MS, signal)).task;
   return [
-    `task_id: ${task.id}`,
-    `launched: ${task.agent}${task.category ? ` (${task.category})` : ''}${task.model ? `, model ${task.model}` : ''}, key ${task.key}`,
-    `state: ${task.state}${task.state === 'pending' && task.waiting ? ` — ${task.waiting}` : ''}`,
-    `runs in: ${whereItRuns(task)}`,
+    `task_id: ${placed.id}`,
+    `launched: ${placed.agent}${placed.category ? ` (${placed.category})` : ''}${placed.model ? `, model ${placed.model}` : ''}, key ${placed.key}`,
+    `state: ${placed.state}${placed.state === 'pending' && placed.waiting ? ` — ${placed.waiting}` : ''}${isFinal(placed.state) && placed.reason ? ` — ${placed.reason}` : ''}`,
+    `runs in: ${whereItRuns(placed)}`,
     `Keep working. Read the result with background_output(task_id: "${task.id}") — add block: true to wait for it.`,
   ].join('\n');
 }
@@ -131,15 +135,18 @@ export async function cancelTool(args: CancelArgs, ctx: ToolContext): Promise<st
   if (!args.all && !args.task_id) throw new ArgumentError('give task_id, or all: true to cancel every active task');
   if (args.all && args.task_id) throw new ArgumentError('give task_id or all: true, not both');
   if (args.task_id) {
-    const before = await ctx.link.request<ListedTask>({ op: 'get', taskId: args.task_id });
+    const before = await ctx.link.request({ op: 'get', taskId: args.task_id });
     if (isFinal(before.state)) return `${before.id} had already ended: ${before.state}; nothing to cancel`;
   }
-  const cancelled = await ctx.link.request<ListedTask[]>(args.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: [args.task_id!] });
+  const cancelled = await ctx.link.request(args.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: [args.task_id!] });
   if (!cancelled.length) return 'no active tasks to cancel';
   return [`cancelled ${cancelled.length} task${cancelled.length === 1 ? '' : 's'}:`, ...cancelled.map((t) => `  ${t.id}: ${t.state} — ${t.title}`)].join('\n');
 }
 
 export async function listTool(args: ListArgs, ctx: ToolContext): Promise<string> {
-  const [tasks, stats] = await Promise.all([ctx.link.request<ListedTask[]>({ op: 'list', all: args.all ?? false }), ctx.link.request<Stats>({ op: 'stats' })]);
-  return renderList(tasks, stats);
+  const limit = args.limit ?? DEFAULT_LIST_LIMIT;
+  const [tasks, stats] = await Promise.all([ctx.link.request({ op: 'list', all: args.all ?? false }), ctx.link.request({ op: 'stats' })]);
+  if (args.all) return renderList({ tasks, scope: 'of every session', limit, others: 0 }, stats);
+  const { mine, scope } = ownTasks(tasks, ctx.env, ctx.cwd);
+  return renderList({ tasks: mine, scope, limit, others: tasks.length - mine.length }, stats);
 }

@@ -142,7 +142,7 @@ export async function followTask(tc: TestController, launch: () => Promise<Liste
 export async function resultOf(tc: TestController, taskId: string): Promise<string | null> {
   const c = await tc.client();
   try {
-    return (await c.request<{ result: string | null }>({ op: 'result', taskId })).result;
+    return (await c.request({ op: 'result', taskId })).result;
   } finally {
     c.close();
   }

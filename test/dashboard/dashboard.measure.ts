@@ -27,7 +27,7 @@ afterAll(async () => {
 const taskEnv = (): Record<string, string> => Object.fromEntries(Object.entries(tc.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 function launch(prompt: string, over: Partial<LaunchSpec> = {}): Promise<ListedTask> {
-  return client.request<ListedTask>({ op: 'launch', spec: { prompt, agent: 'shell', cwd: tc.dir, env: taskEnv(), placement: 'headless', ...over } });
+  return client.request({ op: 'launch', spec: { prompt, agent: 'shell', cwd: tc.dir, env: taskEnv(), placement: 'headless', ...over } });
 }
 
 /** utime + stime of a process, in seconds. */

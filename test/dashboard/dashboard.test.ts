@@ -67,7 +67,7 @@ describe('panecrew dashboard in a real terminal', () => {
     await dash.waitFor((s) => rowOf(s, t.id).includes('cancelled'), `${t.id} cancelled on screen`);
     const c = await tc.client();
     try {
-      expect((await c.request<ListedTask>({ op: 'get', taskId: t.id })).state).toBe('cancelled');
+      expect((await c.request({ op: 'get', taskId: t.id })).state).toBe('cancelled');
     } finally {
       c.close();
     }
@@ -88,7 +88,7 @@ describe('panecrew dashboard in a real terminal', () => {
     const paneId = await until(async () => {
       const c = await tc.client();
       try {
-        return (await c.request<ListedTask>({ op: 'get', taskId: t.id })).paneId;
+        return (await c.request({ op: 'get', taskId: t.id })).paneId;
       } finally {
         c.close();
       }
@@ -142,7 +142,7 @@ describe('panecrew dashboard in a real terminal', () => {
     const c = await tc.client();
     try {
       await c.request({ op: 'cancel', taskIds: [t.id] });
-      await until(async () => (await c.request<ListedTask>({ op: 'get', taskId: t.id })).state === 'cancelled', 'cancelled');
+      await until(async () => (await c.request({ op: 'get', taskId: t.id })).state === 'cancelled', 'cancelled');
       await c.request({ op: 'prune', olderThanMs: 0 });
     } finally {
       c.close();
@@ -209,7 +209,7 @@ describe('panecrew dashboard in a real terminal', () => {
     await until(async () => (await dash.tmux.client.run(['display-message', '-p', '-t', dash.pane, '#{pane_dead}']).catch(() => '1')).trim() === '1' || !(await dash.screen().catch(() => '')).includes('panecrew'), 'the dashboard to exit');
     const c = await tc.client();
     try {
-      expect((await c.request<ListedTask>({ op: 'get', taskId: t.id })).state).toBe('running');
+      expect((await c.request({ op: 'get', taskId: t.id })).state).toBe('running');
     } finally {
       c.close();
     }

@@ -263,4 +263,11 @@ describe('the connection', () => {
     const s = state([task()], { connection: { state: 'lost', error: 'no controller answers', retryAt: NOW + 2000 } });
     expect(text(s).split('\n')[0]).toContain('controller unreachable, retrying in 2s: no controller answers');
   });
+
+  test('a controller that refused the dashboard shows why, with no retry promised', () => {
+    const s = state([task()], { connection: { state: 'failed', error: 'unknown field all' } });
+    const header = text(s).split('\n')[0]!;
+    expect(header).toContain('✗ unknown field all (q quits)');
+    expect(header).not.toContain('retrying');
+  });
 });

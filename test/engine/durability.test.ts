@@ -16,7 +16,7 @@ afterEach(async () => {
 async function list(t: TestController): Promise<ListedTask[]> {
   const c = await t.client();
   try {
-    return await c.request<ListedTask[]>({ op: 'list', all: true });
+    return await c.request({ op: 'list', all: true });
   } finally {
     c.close();
   }

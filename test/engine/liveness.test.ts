@@ -34,7 +34,7 @@ describe('liveness', () => {
     const t = await tc.launch(['--agent', 'shell', '--stale-timeout', '1s', '--prompt', 'echo started; exec sleep 60']);
     const pid = (await until(async () => {
       const c = await tc!.client();
-      const got = await c.request<{ pid: number | null }>({ op: 'get', taskId: t.id });
+      const got = await c.request({ op: 'get', taskId: t.id });
       c.close();
       return got.pid;
     }, 'the runner pid'))!;
@@ -141,7 +141,7 @@ describe('edge cases found in review', () => {
     expect(r.exitCode).toBe(4);
     expect(r.stderr).toContain('no task bg_zzzzzzzz; nothing was cancelled');
     const c = await tc.client();
-    expect((await c.request<{ state: string }>({ op: 'get', taskId: t.id })).state).not.toBe('cancelled');
+    expect((await c.request({ op: 'get', taskId: t.id })).state).not.toBe('cancelled');
     c.close();
   });
 

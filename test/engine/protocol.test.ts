@@ -40,7 +40,7 @@ function raw(payload: string, count = 1): Promise<Array<{ ok: boolean; error?: {
 
 async function taskCount(): Promise<number> {
   const c = await tc.client();
-  const tasks = await c.request<unknown[]>({ op: 'list', all: true });
+  const tasks = await c.request({ op: 'list', all: true });
   c.close();
   return tasks.length;
 }
@@ -71,6 +71,17 @@ describe('socket protocol', () => {
   it('refuses an oversized request and closes the connection', async () => {
     const [reply] = await raw('x'.repeat(5 * 1024 * 1024));
     expect(reply!.error!.message).toMatch(/over \d+ bytes/);
+    expect(await taskCount()).toBe(0);
+  });
+
+  it("gives the client the controller's reason for refusing an oversized request, not just a closed connection", async () => {
+    const c = await tc.client();
+    try {
+      const huge = { op: 'launch' as const, spec: { prompt: 'x', cwd: tc.dir, env: { BIG: 'x'.repeat(5 * 1024 * 1024) } } };
+      await expect(c.request(huge)).rejects.toMatchObject({ code: 'bad-request', message: expect.stringMatching(/request over \d+ bytes/) });
+    } finally {
+      c.close();
+    }
     expect(await taskCount()).toBe(0);
   });
 

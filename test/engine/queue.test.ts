@@ -53,7 +53,7 @@ describe('keyed queue', () => {
     const other = await tc.launch(['--agent', 'shell', '--key', 'fast/b', '--prompt', 'echo other']);
     expect((await tc.waitFinal(other.id)).state).toBe('completed');
     const c = await tc.client();
-    const [b, q] = await Promise.all([c.request<ListedTask>({ op: 'get', taskId: blocker.id }), c.request<ListedTask>({ op: 'get', taskId: queued.id })]);
+    const [b, q] = await Promise.all([c.request({ op: 'get', taskId: blocker.id }), c.request({ op: 'get', taskId: queued.id })]);
     c.close();
     expect(b.state).toBe('running');
     expect(q.state).toBe('pending');
@@ -144,7 +144,7 @@ describe('resource gate', () => {
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'true']);
     const c = await tc.client();
     const waiting = await until(async () => {
-      const got = await c.request<ListedTask>({ op: 'get', taskId: t.id });
+      const got = await c.request({ op: 'get', taskId: t.id });
       return got.waiting?.startsWith('resource gate') ? got : null;
     }, 'the gate to be the reason');
     c.close();

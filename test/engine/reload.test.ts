@@ -17,7 +17,7 @@ const limit = (n: number) => testConfig({ background_task: { modelConcurrency: {
 async function get(t: TestController, id: string): Promise<ListedTask> {
   const c = await t.client();
   try {
-    return await c.request<ListedTask>({ op: 'get', taskId: id });
+    return await c.request({ op: 'get', taskId: id });
   } finally {
     c.close();
   }

@@ -65,7 +65,7 @@ describe('Claude Code as the MCP client', () => {
     // The task really ran under the controller, and reading it through MCP collected it.
     const c = await tc.client();
     try {
-      const tasks = await c.request<ListedTask[]>({ op: 'list', all: true });
+      const tasks = await c.request({ op: 'list', all: true });
       const magic = tasks.filter((t) => t.prompt === 'echo MAGIC-42');
       expect(magic).toHaveLength(1);
       expect(magic[0]).toMatchObject({ state: 'completed', agent: 'shell', title: 'magic' });

@@ -68,7 +68,7 @@ describe('panecrew hook claude-code', () => {
     expect(written).toEqual([]);
     const c = await tc.client();
     try {
-      expect((await c.request<ListedTask[]>({ op: 'uncollected', mark: false })).map((t) => t.id)).toContain(id);
+      expect((await c.request({ op: 'uncollected', mark: false })).map((t) => t.id)).toContain(id);
     } finally {
       c.close();
     }

@@ -18,11 +18,11 @@ describe('task classes', () => {
     const c = await tc.client();
     try {
       const waiting = await until(async () => {
-        const got = await c.request<ListedTask>({ op: 'get', taskId: second.id });
+        const got = await c.request({ op: 'get', taskId: second.id });
         return got.waiting?.includes('class') ? got : null;
       }, 'the second e2e task to wait on its class');
       expect(waiting.waiting).toBe('no free slot in class e2e (1/1, classConcurrency)');
-      expect((await c.request<ListedTask>({ op: 'get', taskId: first.id })).state).toBe('running');
+      expect((await c.request({ op: 'get', taskId: first.id })).state).toBe('running');
     } finally {
       c.close();
     }

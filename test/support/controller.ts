@@ -8,7 +8,6 @@ import { stringify } from 'yaml';
 import { until } from './until.js';
 import { ControllerClient } from '../../src/controller/client.js';
 import type { LaunchSpec, ListedTask } from '../../src/controller/protocol.js';
-import { isFinal } from '../../src/core/task.js';
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli/main.js');
 
@@ -85,13 +84,13 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
       return JSON.parse(r.stdout as string) as ListedTask;
     },
     launchFast(client, spec) {
-      return client.request<ListedTask>({ op: 'launch', spec: { agent: 'shell', cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, ...spec } });
+      return client.request({ op: 'launch', spec: { agent: 'shell', cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, ...spec } });
     },
     async waitPane(id) {
       const c = await tc.client();
       try {
         return await until(async () => {
-          const t = await c.request<ListedTask>({ op: 'get', taskId: id });
+          const t = await c.request({ op: 'get', taskId: id });
           return t.paneId ? t : null;
         }, `task ${id}'s pane`);
       } finally {
@@ -101,19 +100,9 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
     async waitFinal(id, timeoutMs = 20_000) {
       const c = await tc.client();
       try {
-        return await new Promise<ListedTask>((resolveTask, reject) => {
-          const timer = setTimeout(() => reject(new Error(`task ${id} did not end within ${timeoutMs}ms`)), timeoutMs);
-          const done = (t: ListedTask) => {
-            clearTimeout(timer);
-            resolveTask(t);
-          };
-          void c
-            .subscribe((e) => {
-              if (e.event === 'task' && e.task.id === id && isFinal(e.task.state)) done(e.task);
-            })
-            .then(() => c.request<ListedTask>({ op: 'get', taskId: id }))
-            .then((t) => isFinal(t.state) && done(t), reject);
-        });
+        const r = await c.waitUntilEnded([id], { timeoutMs });
+        if (!r.ended) throw new Error(`task ${id} did not end within ${timeoutMs}ms (still ${r.tasks[0]!.state})`);
+        return r.tasks[0]!;
       } finally {
         c.close();
       }

@@ -35,7 +35,7 @@ async function setup(width = 240, height = 60) {
   const get = async (id: string) => {
     const c = await tc!.client();
     try {
-      return await c.request<ListedTask>({ op: 'get', taskId: id });
+      return await c.request({ op: 'get', taskId: id });
     } finally {
       c.close();
     }

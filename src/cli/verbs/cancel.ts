@@ -17,7 +17,7 @@ Exit codes: 0 done, 4 no such task.`,
     if (!values.all && !positionals.length) throw new UsageError('name the tasks to cancel, or use --all');
     if (values.all && positionals.length) throw new UsageError('give task ids or --all, not both');
     const cancelled = await withClient(ctx, (c) =>
-      c.request<ListedTask[]>(values.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: positionals }),
+      c.request(values.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: positionals }),
     );
     if (values.json) printJson(ctx, cancelled);
     else ctx.out(cancelled.length ? cancelled.map((t) => `cancelled ${t.id}`).join('\n') : 'nothing to cancel');

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { ControllerClient, startController } from '../../controller/client.js';
 import { runController } from '../../controller/main.js';
 import type { Stats } from '../../controller/protocol.js';
-import type { ReloadResult } from '../../controller/reload.js';
 import { homePaths, panecrewHome } from '../../core/paths.js';
 import { processAlive } from '../../runner/kill.js';
 import { formatDuration } from '../../core/duration.js';
@@ -68,7 +67,7 @@ Exit codes: 0 ok; 2 reload refused (the files do not validate; nothing changed);
           // no pid file: the socket's close tells us it stopped
         }
         await new Promise<void>((resolve) => {
-          client.onClose(resolve);
+          client.onClose(() => resolve());
           void client.request({ op: 'shutdown' }).catch(() => resolve());
         });
         // The socket closes before the process exits; wait for the exit so a start right after works.
@@ -84,7 +83,7 @@ Exit codes: 0 ok; 2 reload refused (the files do not validate; nothing changed);
           else ctx.out(`no controller is running for ${paths.home}`);
           return EXIT.controller;
         }
-        const stats = await client.request<Stats>({ op: 'stats' });
+        const stats = await client.request({ op: 'stats' });
         client.close();
         if (values.json) printJson(ctx, { up: true, home: paths.home, ...stats });
         else
@@ -100,7 +99,7 @@ Exit codes: 0 ok; 2 reload refused (the files do not validate; nothing changed);
           ctx.err(`no controller is running for ${paths.home}: the next one reads the configuration when it starts`);
           return EXIT.controller;
         }
-        const result = await client.request<ReloadResult>({ op: 'reload' });
+        const result = await client.request({ op: 'reload' });
         client.close();
         if (values.json) printJson(ctx, result);
         else if (result.error) ctx.err(`the configuration was not reloaded; the controller keeps the one it has:\n${result.error}`);

@@ -94,10 +94,10 @@ Exit codes: 0 every check passes, 1 any check failed.`,
     let health: ChannelHealth[] | null = null;
     try {
       const client = await ControllerClient.connect({ env: ctx.env, autostart: false });
-      const reply = await client.request<{ notifications: ChannelHealth[]; stats: Stats }>({ op: 'health' });
+      const { notifications, stats } = await client.request({ op: 'health' });
       client.close();
-      health = reply.notifications;
-      checks.push({ name: 'controller', ok: true, detail: `pid ${reply.stats.pid}, ${reply.stats.running} running, ${reply.stats.pending} queued` });
+      health = notifications;
+      checks.push({ name: 'controller', ok: true, detail: `pid ${stats.pid}, ${stats.running} running, ${stats.pending} queued` });
     } catch {
       checks.push({ name: 'controller', ok: true, detail: 'not running (it starts on demand)' });
     }

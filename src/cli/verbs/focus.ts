@@ -12,7 +12,7 @@ Exit codes: 0 focused, 3 the task has no pane (headless or ended), 4 no such tas
   allowPositionals: true,
   async run({ positionals }, ctx) {
     if (positionals.length !== 1) throw new UsageError('give exactly one task id');
-    const t = await withClient(ctx, (c) => c.request<ListedTask>({ op: 'focus', taskId: positionals[0]! }));
+    const t = await withClient(ctx, (c) => c.request({ op: 'focus', taskId: positionals[0]! }));
     ctx.out(`focused ${t.id} (${t.paneId})`);
     return EXIT.ok;
   },

@@ -102,7 +102,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       env: captureEnv(ctx.env),
       origin: originFromEnv(ctx.env),
     };
-    const task = await withClient(ctx, (c) => c.request<ListedTask>({ op: 'launch', spec }));
+    const task = await withClient(ctx, (c) => c.request({ op: 'launch', spec }));
     if (values.json) printJson(ctx, task);
     else ctx.out(task.id);
     return EXIT.ok;

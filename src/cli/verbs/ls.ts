@@ -15,7 +15,7 @@ Options:
   options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
   async run({ values }, ctx) {
     const [tasks, stats] = await withClient(ctx, (c) =>
-      Promise.all([c.request<ListedTask[]>({ op: 'list', all: Boolean(values.all) }), c.request<Stats>({ op: 'stats' })]),
+      Promise.all([c.request({ op: 'list', all: Boolean(values.all) }), c.request({ op: 'stats' })]),
     );
     if (values.json) {
       printJson(ctx, { tasks, stats });

@@ -17,7 +17,7 @@ Exit codes: 0 every enabled channel delivered, 1 any failed.`,
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
     if (positionals.length !== 1 || positionals[0] !== 'test') throw new UsageError('the only action is: notify test');
-    const reports = await withClient(ctx, (c) => c.request<ChannelReport[]>({ op: 'notify-test', origin: originFromEnv(ctx.env) }));
+    const reports = await withClient(ctx, (c) => c.request({ op: 'notify-test', origin: originFromEnv(ctx.env) }));
     if (values.json) printJson(ctx, reports);
     else for (const r of reports) ctx.out(`${r.channel.padEnd(8)} ${r.outcome.padEnd(8)} ${r.detail}`);
     return reports.some((r) => r.outcome === 'failed') ? EXIT.failed : EXIT.ok;

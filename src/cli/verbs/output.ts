@@ -1,12 +1,17 @@
-import type { ListedTask } from '../../controller/protocol.js';
+import { formatDuration } from '../../core/duration.js';
+import type { ListedTask, OutputChunk } from '../../controller/protocol.js';
 import { ClientError } from '../../controller/client.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
 import { SUMMARY } from '../summaries.js';
 
-interface Chunk {
-  text: string;
-  offset: number;
-  final: boolean;
+/** How a followed task ended, for stderr: the output itself may end anywhere, even mid-line. */
+function closingLine(t: ListedTask): string {
+  const parts = [`${t.id} ${t.state}`];
+  if (t.exitCode !== null) parts.push(`exit code ${t.exitCode}${t.signal ? ` (${t.signal})` : ''}`);
+  if (t.startedAt !== null && t.endedAt !== null) parts.push(`ran ${formatDuration(t.endedAt - t.startedAt)}`);
+  if (t.endedAt !== null) parts.push(`ended ${new Date(t.endedAt).toISOString()}`);
+  if (t.reason && t.state !== 'completed') parts.push(t.reason);
+  return `panecrew output: ${parts.join(' · ')}`;
 }
 
 export default defineVerb({
@@ -15,9 +20,11 @@ export default defineVerb({
   usage: 'output ID [--follow] [--json]',
   help: `
 Options:
-  --follow, -f   stream new output as it is written, until the task ends
+  --follow, -f   stream new output as it is written, until the task ends; then say on stderr how
+                 it ended (state, exit code, how long it ran, when)
   --json         print {task, output, result} as JSON (not with --follow)
-Exit codes: 0 printed, 4 no such task.`,
+Exit codes: 0 printed (with --follow: the task completed), 1 with --follow: the task ended
+otherwise (error, cancelled, interrupt), 4 no such task.`,
   options: { follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
@@ -25,11 +32,11 @@ Exit codes: 0 printed, 4 no such task.`,
     if (values.follow && values.json) throw new UsageError('--follow and --json do not go together');
     const taskId = positionals[0]!;
     return withClient(ctx, async (c) => {
-      const read = async (offset: number): Promise<Chunk> => {
-        let chunk = await c.request<Chunk>({ op: 'output', taskId, offset });
+      const read = async (offset: number): Promise<OutputChunk> => {
+        let chunk = await c.request({ op: 'output', taskId, offset });
         let text = chunk.text;
         while (chunk.text && !chunk.final) {
-          const next = await c.request<Chunk>({ op: 'output', taskId, offset: chunk.offset });
+          const next = await c.request({ op: 'output', taskId, offset: chunk.offset });
           if (!next.text) break;
           text += next.text;
           chunk = next;
@@ -37,7 +44,7 @@ Exit codes: 0 printed, 4 no such task.`,
         return { ...chunk, text };
       };
       if (values.json) {
-        const [chunk, res] = await Promise.all([read(0), c.request<{ task: ListedTask; result: string | null }>({ op: 'result', taskId })]);
+        const [chunk, res] = await Promise.all([read(0), c.request({ op: 'result', taskId })]);
         printJson(ctx, { task: res.task, output: chunk.text, result: res.result });
         return EXIT.ok;
       }
@@ -61,7 +68,11 @@ Exit codes: 0 printed, 4 no such task.`,
               const chunk = await read(offset);
               offset = chunk.offset;
               if (chunk.text) process.stdout.write(chunk.text);
-              if (chunk.final) return resolve(EXIT.ok);
+              if (chunk.final) {
+                const task = await c.request({ op: 'get', taskId });
+                ctx.err(closingLine(task));
+                return resolve(task.state === 'completed' ? EXIT.ok : EXIT.failed);
+              }
             } while (again);
           })()
             .catch(reject)

@@ -15,7 +15,7 @@ Options:
   async run({ values }, ctx) {
     const olderThan = values['older-than'] as string | undefined;
     const olderThanMs = olderThan === undefined ? undefined : durationOption('--older-than', olderThan, { allowZero: true });
-    const { removed } = await withClient(ctx, (c) => c.request<{ removed: string[] }>({ op: 'prune', olderThanMs }));
+    const { removed } = await withClient(ctx, (c) => c.request({ op: 'prune', olderThanMs }));
     if (values.json) printJson(ctx, { removed });
     else ctx.out(`pruned ${removed.length} task${removed.length === 1 ? '' : 's'}`);
     return EXIT.ok;

@@ -14,7 +14,7 @@ Exit codes: 0 queued, 3 the task is still active, 4 no such task.`,
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
     if (positionals.length !== 1) throw new UsageError('give exactly one task id');
-    const t = await withClient(ctx, (c) => c.request<ListedTask>({ op: 'relaunch', taskId: positionals[0]! }));
+    const t = await withClient(ctx, (c) => c.request({ op: 'relaunch', taskId: positionals[0]! }));
     if (values.json) printJson(ctx, t);
     else ctx.out(t.id);
     return EXIT.ok;

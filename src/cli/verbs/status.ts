@@ -16,7 +16,7 @@ Exit codes: 0 found, 4 no such task.`,
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
     if (positionals.length !== 1) throw new UsageError('give exactly one task id');
-    const t = await withClient(ctx, (c) => c.request<ListedTask>({ op: 'get', taskId: positionals[0]! }));
+    const t = await withClient(ctx, (c) => c.request({ op: 'get', taskId: positionals[0]! }));
     if (values.json) {
       printJson(ctx, t);
       return EXIT.ok;
