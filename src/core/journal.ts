@@ -12,6 +12,9 @@ export { applyEntry, type Replayed } from './journal-replay.js';
 export type { JournalEntry } from './journal-schema.js';
 export { JournalWriteError } from './journal-error.js';
 
+/** The largest page size Linux uses (arm64, ppc64): a multiple of every page and block size. */
+const PAGE_ALIGN = 64 * 1024;
+
 type NewEntry = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;
 
 export class Journal {
@@ -120,12 +123,14 @@ export class Journal {
   }
 
   /**
-   * After a failed sync: the unconfirmed lines again (replay applies each seq once), starting on a new
-   * line because the newline before them may be in a page that never reached the disk.
+   * After a failed sync: the unconfirmed lines again (replay applies each seq once). They start on a
+   * fresh page, after newlines (empty lines, skipped on replay): a page whose writeback failed can stay
+   * lost even once written to again, taking the start of the copy with it (seen on ext4).
    */
   private rewriteUnconfirmed(): JournalWriteError | null {
+    const pad = Buffer.alloc(PAGE_ALIGN - (this.size % PAGE_ALIGN), '\n');
     try {
-      this.writeLines(Buffer.concat(this.unconfirmed.map((u) => u.line)), 'sync', true);
+      this.writeLines(Buffer.concat([pad, ...this.unconfirmed.map((u) => u.line)]), 'sync', false);
       return null;
     } catch (err) {
       return err as JournalWriteError;
