@@ -7,7 +7,7 @@ export function writeFileAtomic(path: string, data: string, mode = 0o644): void 
   try {
     const fd = openSync(tmp, 'w', mode);
     try {
-      writeWhole(fd, Buffer.from(data));
+      writeWhole(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -46,7 +46,7 @@ export class Quarantine {
     try {
       const fd = openSync(this.file, 'a', 0o600);
       try {
-        writeWhole(fd, Buffer.from(this.records.map((r) => `${JSON.stringify(r)}\n`).join('')));
+        writeWhole(fd, this.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
         fsyncSync(fd);
       } finally {
         closeSync(fd);

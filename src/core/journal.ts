@@ -28,7 +28,7 @@ export class Journal {
   /** Every entry up to this seq is known to be on disk. */
   private durableSeq = 0;
   /** Lines written after `durableSeq`, kept until a sync confirms them, to be written again if one fails. */
-  private unconfirmed: Array<{ seq: number; line: Buffer }> = [];
+  private unconfirmed: Array<{ seq: number; line: string }> = [];
   /**
    * The last fdatasync failed. Linux may then have dropped the failed pages, and a later fdatasync
    * succeeds without writing them, so until the unconfirmed lines are written again and synced (or
@@ -80,7 +80,7 @@ export class Journal {
     // The seq is spent even when the write fails: a line cut short that could not be cut back must
     // never share its seq with the next entry.
     const full = { seq: ++this.seq, at: Date.now(), ...entry } as JournalEntry;
-    const line = Buffer.from(`${JSON.stringify(full)}\n`);
+    const line = `${JSON.stringify(full)}\n`;
     this.writeLines(line, 'append');
     this.unconfirmed.push({ seq: full.seq, line });
     this.entriesSinceSnapshot++;
@@ -89,10 +89,11 @@ export class Journal {
   }
 
   /** Writes whole lines, or throws with no part of them left in the file (so the next entry starts clean). */
-  private writeLines(lines: Buffer, op: 'append' | 'sync', onNewLine = this.tornTail): void {
-    const data = onNewLine ? Buffer.concat([Buffer.from('\n'), lines]) : lines;
+  private writeLines(lines: string, op: 'append' | 'sync', onNewLine = this.tornTail): void {
+    const data = onNewLine ? `\n${lines}` : lines;
+    let written: number;
     try {
-      writeWhole(this.fd, data);
+      written = writeWhole(this.fd, data);
     } catch (err) {
       try {
         ftruncateSync(this.fd, this.size);
@@ -101,7 +102,7 @@ export class Journal {
       }
       throw new JournalWriteError(op, this.journalFile, err);
     }
-    this.size += data.length;
+    this.size += written;
     this.tornTail = false;
   }
 
@@ -128,9 +129,9 @@ export class Journal {
    * lost even once written to again, taking the start of the copy with it (seen on ext4).
    */
   private rewriteUnconfirmed(): JournalWriteError | null {
-    const pad = Buffer.alloc(PAGE_ALIGN - (this.size % PAGE_ALIGN), '\n');
+    const pad = '\n'.repeat(PAGE_ALIGN - (this.size % PAGE_ALIGN));
     try {
-      this.writeLines(Buffer.concat([pad, ...this.unconfirmed.map((u) => u.line)]), 'sync', false);
+      this.writeLines(pad + this.unconfirmed.map((u) => u.line).join(''), 'sync', false);
       return null;
     } catch (err) {
       return err as JournalWriteError;

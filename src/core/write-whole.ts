@@ -3,13 +3,19 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Writes all of `data` at the file's position, or throws the error that stopped it. */
-export function writeWhole(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) {
-    const n = writeSync(fd, data, done, data.length - done);
-    if (n <= 0) throw Object.assign(new Error(`write returned ${n} with ${data.length - done} bytes left`), { code: 'EIO' });
+/** Writes all of `text` at the file's position and returns its length in bytes, or throws the error that stopped it. */
+export function writeWhole(fd: number, text: string): number {
+  // One call, with no copy, in the usual case where all of it is written.
+  const first = writeSync(fd, text);
+  const length = Buffer.byteLength(text);
+  if (first === length) return length;
+  const bytes = Buffer.from(text);
+  for (let done = first; done < length; ) {
+    const n = writeSync(fd, bytes, done, length - done);
+    if (n <= 0) throw Object.assign(new Error(`write returned ${n} with ${length - done} bytes left`), { code: 'EIO' });
     done += n;
   }
+  return length;
 }
 
 /** Makes a rename or a new file in `file`'s folder survive a machine crash (the entry is in the folder). */
