@@ -14,6 +14,8 @@ export { JournalWriteError } from './journal-error.js';
 
 /** The largest page size Linux uses (arm64, ppc64): a multiple of every page and block size. */
 const PAGE_ALIGN = 64 * 1024;
+/** After a failed sync, how often the unconfirmed lines are written again: each try adds them to the file. */
+const RETRY_EVERY_MS = 1000;
 
 type NewEntry = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;
 
@@ -35,6 +37,7 @@ export class Journal {
    * folded into a snapshot) nothing after `durableSeq` is reported as durable.
    */
   private syncFailure: JournalWriteError | null = null;
+  private lastRewriteAt = 0;
   private syncing: Promise<void> | null = null;
   private dirty = false;
   /** Where replay keeps lines and snapshot tasks it cannot use: beside the journal. */
@@ -116,11 +119,21 @@ export class Journal {
       this.dirty = false;
       const fd = this.fd;
       const upTo = this.seq;
-      const err = (this.syncFailure && this.rewriteUnconfirmed()) || (await new Promise<Error | null>((resolve) => fdatasync(fd, resolve)));
+      const err = await this.syncOnce(fd);
       if (!err) this.confirm(upTo);
       else if (upTo > this.durableSeq) this.syncFailure = err instanceof JournalWriteError ? err : new JournalWriteError('sync', this.journalFile, err);
     }
     this.syncing = null;
+  }
+
+  /** One fdatasync; after a failed one, the unconfirmed lines are written again first (at most once a second). */
+  private async syncOnce(fd: number): Promise<Error | null> {
+    if (this.syncFailure) {
+      if (!this.mayRetry()) return this.syncFailure;
+      const err = this.rewriteUnconfirmed();
+      if (err) return err;
+    }
+    return new Promise((resolve) => fdatasync(fd, resolve));
   }
 
   /**
@@ -129,6 +142,7 @@ export class Journal {
    * lost even once written to again, taking the start of the copy with it (seen on ext4).
    */
   private rewriteUnconfirmed(): JournalWriteError | null {
+    this.lastRewriteAt = Date.now();
     const pad = '\n'.repeat(PAGE_ALIGN - (this.size % PAGE_ALIGN));
     try {
       this.writeLines(pad + this.unconfirmed.map((u) => u.line).join(''), 'sync', false);
@@ -136,6 +150,10 @@ export class Journal {
     } catch (err) {
       return err as JournalWriteError;
     }
+  }
+
+  private mayRetry(): boolean {
+    return Date.now() - this.lastRewriteAt >= RETRY_EVERY_MS;
   }
 
   private confirm(upTo: number): void {
@@ -146,7 +164,8 @@ export class Journal {
 
   /**
    * Resolves when everything appended so far is on disk. Rejects with a JournalWriteError when it is
-   * not (a failed fdatasync, tried again once): the change was made but must not be reported durable.
+   * not (a sync failed, and trying again, at most once a second, failed too): the change was made but
+   * must not be reported durable.
    */
   async synced(): Promise<void> {
     const target = this.seq;
@@ -156,7 +175,7 @@ export class Journal {
         await this.syncing;
         continue;
       }
-      if (this.syncFailure && tried) throw this.syncFailure;
+      if (this.syncFailure && (tried || !this.mayRetry())) throw this.syncFailure;
       if (this.fd < 0) throw new Error('internal: the journal was closed before its last changes were synced');
       tried = true;
       this.syncSoon();
