@@ -103,6 +103,10 @@ function readSnapshot(file: string, tasks: Map<string, TaskRecord>, quarantine: 
   }
   // Kept for a person to look at; the journal still holds every change since the snapshot before it.
   const movedTo = `${file}.bad-${Date.now()}`;
-  renameSync(file, movedTo);
+  try {
+    renameSync(file, movedTo);
+  } catch (err) {
+    return { seq: 0, problems: [`${basename(file)} is unreadable (${problem}) and could not be moved aside (${(err as NodeJS.ErrnoException).code}): ignored; the next compaction replaces it`] };
+  }
   return { seq: 0, movedTo, problems: [`${basename(file)} is unreadable (${problem}): moved to ${movedTo}; tasks recorded only in it are missing`] };
 }
