@@ -33,7 +33,7 @@ export class PaneManager {
 
   constructor(client: TmuxClient, options: TmuxOptions, log?: (msg: string) => void) {
     this.ctx = {
-      client,
+      client: client.withTimeout(options.command_timeout_ms),
       options,
       log: log ?? (() => {}),
       planOptions: () => this.planOptions(),
