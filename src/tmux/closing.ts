@@ -1,7 +1,7 @@
 // Closing agent panes: the banner when a task ends, the delayed close that follows it, and the
 // kill that frees the pane's room (relayout, then promotion from the overflow window).
 import { showBanner } from './banner.js';
-import { killPane, paneInfo } from './pane-ops.js';
+import { killPane, OPT, paneInfo } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
 import { afterRemoval } from './relayout.js';
 
@@ -23,6 +23,7 @@ async function stillTheTasks(ctx: PaneContext, paneId: string, taskId: string | 
 /** Shows the banner; resolves true when the pane is still the task's (and so may be closed later). */
 export async function bannerPane(ctx: PaneContext, paneId: string, opts: FinishOptions): Promise<boolean> {
   if (!(await stillTheTasks(ctx, paneId, opts.taskId, 'finish'))) return false;
+  if (opts.keep) await ctx.client.run(['set-option', '-p', '-t', paneId, OPT.kept, '1']);
   try {
     await showBanner(ctx.client, paneId, opts.banner, opts.outputFile);
   } catch (err) {
@@ -62,6 +63,10 @@ export class PendingCloses {
     const entry = this.pending.get(paneId);
     if (entry) clearTimeout(entry.timer);
     this.pending.delete(paneId);
+  }
+
+  has(paneId: string): boolean {
+    return this.pending.has(paneId);
   }
 
   /** Cancels every timer and hands back what was pending. */

@@ -73,16 +73,7 @@ export class PaneManager {
 
   /** Every pane tagged with a task id on this server, for re-adoption after a controller restart. */
   async listTagged(): Promise<TaggedPane[]> {
-    let rows: Array<Record<string, string>>;
-    try {
-      rows = await this.ctx.client.listPanes(null, ['pane_id', OPT.task, 'pane_pid', 'pane_dead', 'window_id']);
-    } catch (err) {
-      if (err instanceof TmuxError && err.isNoServer) return [];
-      throw err;
-    }
-    return rows
-      .filter((r) => r[OPT.task])
-      .map((r) => ({ paneId: r.pane_id!, taskId: r[OPT.task]!, pid: Number(r.pane_pid), dead: r.pane_dead === '1', windowId: r.window_id! }));
+    return (await this.listTaggedNow([])).map(({ paneId, taskId, pid, dead, windowId }) => ({ paneId, taskId, pid, dead, windowId }));
   }
 
   /** Applies the layout to a window again (call it when a client resized the window, for example). */
@@ -90,12 +81,54 @@ export class PaneManager {
     return this.serial(() => relayoutNow(this.ctx, windowId));
   }
 
-  /** Cancels pending delayed closes (the panes stay; a restarted controller finds them dead and tagged). */
-  dispose(): void {
-    this.closes.takeAll();
+  /**
+   * A restarted controller tidies what its predecessor left: closes every tagged pane whose task is
+   * no longer active (a banner whose close was lost, a dead pane), except panes kept on purpose
+   * (keep_failed_panes) and panes this manager is about to close itself. `isActive` must answer true
+   * for a task id the caller does not know when other controllers may share the tmux server.
+   * Resolves with the closed pane ids.
+   */
+  tidyLeftovers(isActive: (taskId: string) => boolean): Promise<string[]> {
+    return this.serial(async () => {
+      const rows = await this.listTaggedNow([OPT.kept]);
+      const closed: string[] = [];
+      for (const pane of rows) {
+        if (isActive(pane.taskId) || pane[OPT.kept] === '1' || this.closes.has(pane.paneId)) continue;
+        this.ctx.log(`closing pane ${pane.paneId} left over by task ${pane.taskId}`);
+        await killAndTidy(this.ctx, pane.paneId, pane.taskId);
+        closed.push(pane.paneId);
+      }
+      return closed;
+    });
+  }
+
+  /**
+   * Shutdown: pending delayed closes happen now rather than never (a banner pane would otherwise run
+   * `sleep` forever). Waits at most `waitMs` for them; what is left then, tidyLeftovers finds.
+   */
+  async dispose(waitMs = 2 * this.ctx.options.command_timeout_ms): Promise<void> {
+    const closing = this.closes.takeAll().map((c) => this.kill(c.paneId, c.taskId).catch((err: unknown) => this.ctx.log(`closing pane ${c.paneId} at shutdown failed: ${(err as Error).message}`)));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([Promise.all(closing), deadline]).finally(() => clearTimeout(timer));
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private async listTaggedNow<K extends string>(extra: readonly K[]): Promise<Array<TaggedPane & Record<K, string>>> {
+    let rows: Array<Record<string, string>>;
+    try {
+      rows = await this.ctx.client.listPanes(null, ['pane_id', OPT.task, 'pane_pid', 'pane_dead', 'window_id', ...extra]);
+    } catch (err) {
+      if (err instanceof TmuxError && err.isNoServer) return [];
+      throw err;
+    }
+    return rows
+      .filter((r) => r[OPT.task])
+      .map((r) => ({ ...(r as Record<K, string>), paneId: r.pane_id!, taskId: r[OPT.task]!, pid: Number(r.pane_pid), dead: r.pane_dead === '1', windowId: r.window_id! }));
+  }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);

@@ -13,6 +13,8 @@ export const OPT = {
   main: '@panecrew_main',
   /** Window option: this window is an overflow window. */
   overflow: '@panecrew_overflow',
+  /** Pane option: kept open on purpose (keep_failed_panes); a restarted controller leaves it alone. */
+  kept: '@panecrew_kept',
 } as const;
 
 /**
