@@ -133,6 +133,17 @@ export class TmuxClient {
     return typeof result.stdout === 'string' ? result.stdout : '';
   }
 
+  /**
+   * `wait-for channel`: a tmux client that waits, without a deadline, until something runs
+   * `wait-for -S channel` (a hook, say). `done` is true when signalled, false when the wait ended
+   * otherwise (server gone, cancelled). It does not keep Node running.
+   */
+  waitFor(channel: string): { done: Promise<boolean>; cancel(): void } {
+    const child = execa(this.bin, [...this.serverArgs(), 'wait-for', tmuxArg(channel)], { reject: false, stdio: 'ignore', env: this.env });
+    child.unref();
+    return { done: child.then((r) => !r.failed && r.exitCode === 0), cancel: () => child.kill() };
+  }
+
   /** `display-message -p -t target format`. */
   async display(target: string, format: string): Promise<string> {
     return this.run(['display-message', '-p', '-t', target, format]);

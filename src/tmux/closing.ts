@@ -1,9 +1,9 @@
 // Closing agent panes: the banner when a task ends, the delayed close that follows it, and the
 // kill that frees the pane's room (relayout, then promotion from the overflow window).
 import { showBanner } from './banner.js';
-import { killPane, OPT, paneInfo } from './pane-ops.js';
+import { killPane, OPT, paneInfo, windowInfo, windowPanes } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
-import { afterRemoval } from './relayout.js';
+import { afterRemoval, releaseCommands } from './relayout.js';
 
 export interface FinishOptions {
   banner: string[];
@@ -41,7 +41,15 @@ export async function bannerPane(ctx: PaneContext, paneId: string, opts: FinishO
 export async function killAndTidy(ctx: PaneContext, paneId: string, taskId?: string): Promise<void> {
   const info = await stillTheTasks(ctx, paneId, taskId, '');
   if (!info) return;
-  await killPane(ctx.client, paneId);
+  const others = (await windowPanes(ctx.client, info.windowId)).filter((p) => p.taskId && p.paneId !== paneId);
+  const win = await windowInfo(ctx.client, info.windowId);
+  if (others.length === 0 && win && !win.isOverflow) {
+    // The last agent of the person's window: close it and give the window back in one tmux call,
+    // so the main pane is resized once, not once per step.
+    await ctx.client.runAll([['kill-pane', '-t', paneId], ...(await releaseCommands(ctx, info.windowId))]);
+  } else {
+    await killPane(ctx.client, paneId);
+  }
   await afterRemoval(ctx, info.windowId, info.home);
 }
 

@@ -1,6 +1,8 @@
 // Opening an agent pane: beside the main pane when the planner says it fits, else in the overflow
 // window, or in a window of its own when asked.
 import { TmuxError } from './client.js';
+import { labelsOnCommands } from './labels.js';
+import type { PaneBox } from './layout-plan.js';
 import { findOverflow, newOverflowWindow } from './overflow.js';
 import { newWindow, OPT, splitPane, startInPane, windowPanes, type TagInfo } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
@@ -25,6 +27,8 @@ export interface OpenedPane {
   pid: number;
   placement: 'pane' | 'overflow' | 'window';
   windowId: string;
+  /** Why the pane went to the overflow window instead of beside the main pane (for launch, status, MCP). */
+  overflowReason?: string;
 }
 
 export async function openPane(ctx: PaneContext, req: OpenPaneRequest, seq: string): Promise<OpenedPane> {
@@ -39,44 +43,53 @@ export async function openPane(ctx: PaneContext, req: OpenPaneRequest, seq: stri
   await client.run(['set-option', '-w', '-t', main.windowId, OPT.main, main.paneId]);
   tag.home = main.windowId;
   const plan = await planWindow(ctx, main.windowId, 1);
+  let why: string;
   if (plan?.fits) {
-    const paneId = await splitInto(ctx, main.windowId, req.cwd);
+    const paneId = await splitInto(ctx, main.windowId, req.cwd, main.paneId, plan.panes);
     if (paneId) {
-      const pid = await startInPane(client, paneId, tag, req.command, req.cwd);
-      await relayoutQuietly(ctx, main.windowId);
+      const pid = await startInPane(client, paneId, tag, req.command, req.cwd, () => relayoutQuietly(ctx, main.windowId));
       return { paneId, pid, placement: 'pane', windowId: main.windowId };
     }
+    why = `tmux has no space left to split in window ${main.windowId}`;
   } else {
-    ctx.log(`task ${req.taskId}: no room in ${main.windowId} (${plan?.fits === false ? plan.reason : 'window gone'}), using the overflow window`);
+    why = plan ? `no room beside the main pane ${main.paneId}: ${plan.reason}` : `window ${main.windowId} is gone`;
   }
-  return openInOverflow(ctx, req, main.sessionId, tag);
+  ctx.log(`task ${req.taskId}: ${why}; using the overflow window`);
+  return { ...(await openInOverflow(ctx, req, main.sessionId, tag)), overflowReason: why };
 }
 
 async function openInOverflow(ctx: PaneContext, req: OpenPaneRequest, sessionId: string, tag: TagInfo): Promise<OpenedPane> {
   let windowId = await findOverflow(ctx, sessionId);
   let paneId: string | null = null;
-  if (windowId) paneId = await splitInto(ctx, windowId, req.cwd);
+  if (windowId) paneId = await splitInto(ctx, windowId, req.cwd, null, null);
   if (!windowId || !paneId) {
     // No overflow window yet, or it is full to the last cell: start a (new) overflow window.
     ({ windowId, paneId } = await newOverflowWindow(ctx, sessionId, req.cwd));
   }
-  const pid = await startInPane(ctx.client, paneId, tag, req.command, req.cwd);
-  await relayoutQuietly(ctx, windowId);
+  const overflow = windowId;
+  const pid = await startInPane(ctx.client, paneId, tag, req.command, req.cwd, () => relayoutQuietly(ctx, overflow));
   return { paneId, pid, placement: 'overflow', windowId };
 }
 
 /**
  * Splits the last pane of the window (so that panes stay in creation order), or the largest one
  * when tmux has no space there. Returns null when tmux has no space for a new pane at all.
+ * Border labels go on in the same tmux call, and a split of the main pane gives the new pane its
+ * planned size (`planned`: main pane first, the new agent last): the main pane, where the person
+ * (or a TUI agent) works, is resized once, straight to its final size.
  */
-async function splitInto(ctx: PaneContext, windowId: string, cwd: string): Promise<string | null> {
-  const panes = await windowPanes(ctx.client, windowId);
+async function splitInto(ctx: PaneContext, windowId: string, cwd: string, mainPane: string | null, planned: PaneBox[] | null): Promise<string | null> {
+  const { client } = ctx;
+  const panes = await windowPanes(client, windowId);
   const last = panes[panes.length - 1];
   const largest = [...panes].sort((a, b) => b.width * b.height - a.width * a.height)[0];
+  const before = await labelsOnCommands(client, windowId);
   for (const target of [last, largest]) {
     if (!target) continue;
+    const box = target.paneId === mainPane ? planned?.at(-1) : undefined;
+    const sized = box ? (box.x > 0 ? { flag: '-h' as const, size: box.w } : { flag: '-v' as const, size: box.h }) : {};
     try {
-      return await splitPane(ctx.client, target, cwd);
+      return await splitPane(client, target, cwd, { ...sized, before });
     } catch (err) {
       if (!(err instanceof TmuxError && err.isNoSpace)) throw err;
       ctx.log(`split of ${target.paneId} in ${windowId}: ${err.stderr.trim()}`);

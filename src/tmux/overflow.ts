@@ -1,5 +1,6 @@
 // The overflow window: one per session, tiled, for agent panes that do not fit beside the main pane.
 import { TmuxError } from './client.js';
+import { labelsOnCommands } from './labels.js';
 import { newWindow, OPT, windowPanes } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
 
@@ -23,8 +24,7 @@ export async function moveToOverflow(ctx: PaneContext, paneId: string, sessionId
     const target = (await windowPanes(client, overflow)).at(-1);
     if (target) {
       try {
-        await client.run(['join-pane', '-d', '-s', paneId, '-t', target.paneId]);
-        await client.run(['select-layout', '-t', overflow, 'tiled']);
+        await client.runAll([...(await labelsOnCommands(client, overflow)), ['join-pane', '-d', '-s', paneId, '-t', target.paneId], ['select-layout', '-t', overflow, 'tiled']]);
         return;
       } catch (err) {
         if (!(err instanceof TmuxError && err.isNoSpace)) throw err;
@@ -33,5 +33,5 @@ export async function moveToOverflow(ctx: PaneContext, paneId: string, sessionId
   }
   // Without -t, break-pane puts the new window in tmux's "best" session, not the pane's own.
   const windowId = await client.run(['break-pane', '-d', '-s', paneId, '-t', `${sessionId}:`, '-n', ctx.options.overflow_window, '-P', '-F', '#{window_id}']);
-  await client.run(['set-option', '-w', '-t', windowId, OPT.overflow, '1']);
+  await client.runAll([['set-option', '-w', '-t', windowId, OPT.overflow, '1'], ...(await labelsOnCommands(client, windowId))]);
 }

@@ -11,8 +11,10 @@ import { loadLayout } from './layouts.js';
 import { openPane, type OpenedPane, type OpenPaneRequest } from './opening.js';
 import type { TmuxOptions } from './options.js';
 import type { PaneContext } from './pane-context.js';
-import { OPT } from './pane-ops.js';
-import { relayoutNow } from './relayout.js';
+import { stateCommand } from './labels.js';
+import { OPT, paneInfo } from './pane-ops.js';
+import { relayoutManaged, relayoutNow } from './relayout.js';
+import { ResizeWatch } from './resize-watch.js';
 
 export type { OpenedPane, OpenPaneRequest } from './opening.js';
 
@@ -30,6 +32,9 @@ export class PaneManager {
   private readonly closes = new PendingCloses();
   private seq = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly resizes: ResizeWatch;
+  /** A relayout after a resize is queued and has not started: further resizes join it. */
+  private resizeQueued = false;
 
   constructor(client: TmuxClient, options: TmuxOptions, log?: (msg: string) => void) {
     this.ctx = {
@@ -38,6 +43,7 @@ export class PaneManager {
       log: log ?? (() => {}),
       planOptions: () => this.planOptions(),
     };
+    this.resizes = new ResizeWatch(client, () => this.onResize());
   }
 
   open(req: OpenPaneRequest): Promise<OpenedPane> {
@@ -81,6 +87,14 @@ export class PaneManager {
     return this.serial(() => relayoutNow(this.ctx, windowId));
   }
 
+  /** Shows the task's state (e.g. "running", "completed · exit 0") after its label in the pane's border. */
+  setLabel(paneId: string, taskId: string, state: string): Promise<void> {
+    return this.serial(async () => {
+      const info = await paneInfo(this.ctx.client, paneId);
+      if (info?.taskId === taskId) await this.ctx.client.run(stateCommand(paneId, state));
+    });
+  }
+
   /**
    * A restarted controller tidies what its predecessor left: closes every tagged pane whose task is
    * no longer active (a banner whose close was lost, a dead pane), except panes kept on purpose
@@ -107,6 +121,7 @@ export class PaneManager {
    * `sleep` forever). Waits at most `waitMs` for them; what is left then, tidyLeftovers finds.
    */
   async dispose(waitMs = 2 * this.ctx.options.command_timeout_ms): Promise<void> {
+    this.resizes.stop();
     const closing = this.closes.takeAll().map((c) => this.kill(c.paneId, c.taskId).catch((err: unknown) => this.ctx.log(`closing pane ${c.paneId} at shutdown failed: ${(err as Error).message}`)));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -130,7 +145,18 @@ export class PaneManager {
       .map((r) => ({ ...(r as Record<K, string>), paneId: r.pane_id!, taskId: r[OPT.task]!, pid: Number(r.pane_pid), dead: r.pane_dead === '1', windowId: r.window_id! }));
   }
 
+  private onResize(): void {
+    if (this.resizeQueued) return;
+    this.resizeQueued = true;
+    this.serial(() => {
+      this.resizeQueued = false;
+      return relayoutManaged(this.ctx);
+    }).catch((err: unknown) => this.ctx.log(`relayout after a resize failed: ${(err as Error).message}`));
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
+    // Any use of the server arms the resize watch (again after the server restarted).
+    this.resizes.start();
     const run = this.chain.then(fn, fn);
     this.chain = run.catch(() => {});
     return run;

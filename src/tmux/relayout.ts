@@ -3,9 +3,11 @@
 // first) when room frees.
 import { TmuxError } from './client.js';
 import { planLayout, type LayoutPlan } from './layout-plan.js';
+import { labelsOffCommands, labelsOnCommands } from './labels.js';
 import { moveToOverflow } from './overflow.js';
 import { OPT, splitFlag, windowInfo, windowPanes } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
+import { RESIZE_HOOK } from './resize-watch.js';
 
 /** The plan for the window's current panes plus `extra` agents, or null when the window is gone. */
 export async function planWindow(ctx: PaneContext, windowId: string, extra: number): Promise<LayoutPlan | null> {
@@ -14,7 +16,8 @@ export async function planWindow(ctx: PaneContext, windowId: string, extra: numb
   const panes = await windowPanes(ctx.client, windowId);
   const hasMain = !win.isOverflow && panes.some((p) => p.paneId === win.mainPane);
   const agents = panes.length - (hasMain ? 1 : 0) + extra;
-  return planLayout({ width: win.width, height: win.height, hasMain, agents }, await ctx.planOptions());
+  // With agents the window shows border labels (labels.ts), which take the top row.
+  return planLayout({ width: win.width, height: win.height, hasMain, agents, labels: agents > 0 }, await ctx.planOptions());
 }
 
 export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<void> {
@@ -24,16 +27,11 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
   let panes = await windowPanes(client, windowId);
   const hasMain = !win.isOverflow && panes.some((p) => p.paneId === win.mainPane);
   if (!hasMain) {
-    await client.run(['select-layout', '-t', windowId, 'tiled']);
+    await client.runAll([...(await labelsOnCommands(client, windowId)), ['select-layout', '-t', windowId, 'tiled']]);
     return;
   }
   if (!panes.some((p) => p.taskId)) {
-    // The last agent left: give the person's window back as it was, without our resize hook.
-    await client.runAll([
-      ['set-hook', '-uw', '-t', windowId, 'window-resized'],
-      ['set-option', '-uw', '-t', windowId, 'main-pane-width'],
-      ['set-option', '-uw', '-t', windowId, 'main-pane-height'],
-    ]);
+    await client.runAll(await releaseCommands(ctx, windowId));
     return;
   }
   // Built-in layouts take the first pane of the window as the main pane.
@@ -55,6 +53,16 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
   await applyPlan(ctx, windowId, plan);
 }
 
+/** The last agent left: the commands that give the person's window back as it was, without our hook and labels. */
+export async function releaseCommands(ctx: PaneContext, windowId: string): Promise<string[][]> {
+  return [
+    ['set-hook', '-uw', '-t', windowId, 'window-resized'],
+    ['set-option', '-uw', '-t', windowId, 'main-pane-width'],
+    ['set-option', '-uw', '-t', windowId, 'main-pane-height'],
+    ...(await labelsOffCommands(ctx.client, windowId)),
+  ];
+}
+
 /** Once the agent runs, a failed layout is only cosmetic: say so, never lose track of the pane. */
 export async function relayoutQuietly(ctx: PaneContext, windowId: string): Promise<void> {
   try {
@@ -66,19 +74,25 @@ export async function relayoutQuietly(ctx: PaneContext, windowId: string): Promi
 
 async function applyPlan(ctx: PaneContext, windowId: string, plan: Extract<LayoutPlan, { fits: true }>): Promise<void> {
   const { client } = ctx;
-  if (plan.apply.kind === 'custom') {
-    await client.run(['select-layout', '-t', windowId, plan.apply.layout]);
-    // A custom layout string is drawn for one window size; on resize tmux scales it proportionally.
-    await client.run(['set-hook', '-uw', '-t', windowId, 'window-resized']).catch(() => {});
-    return;
-  }
+  const apply = plan.apply;
   await client.runAll([
-    ...Object.entries(plan.apply.windowOptions).map(([key, value]) => ['set-option', '-w', '-t', windowId, key, value]),
-    ['select-layout', '-t', windowId, plan.apply.name],
-    // Resize: tmux itself re-applies the built-in layout (main-pane-width is a percentage, so the main
-    // pane keeps its share). Only our fixed text goes into the hook: a window id and a layout name.
-    ['set-hook', '-w', '-t', windowId, 'window-resized', `select-layout -t ${windowId} ${plan.apply.name}`],
+    ...(await labelsOnCommands(client, windowId)),
+    ...(apply.kind === 'builtin' ? Object.entries(apply.windowOptions).map(([key, value]) => ['set-option', '-w', '-t', windowId, key, value]) : []),
+    ['select-layout', '-t', windowId, apply.kind === 'builtin' ? apply.name : apply.layout],
+    // A resize is planned again (the layout may switch, panes may move to or from the overflow
+    // window): the hook only wakes the pane manager (resize-watch.ts).
+    ['set-hook', '-w', '-t', windowId, 'window-resized', RESIZE_HOOK],
   ]);
+}
+
+/** Every window panecrew lays out on this server, planned again after a resize; overflow panes come back when they fit. */
+export async function relayoutManaged(ctx: PaneContext): Promise<void> {
+  const windows = await ctx.client.listWindows(null, ['window_id', OPT.main, OPT.overflow] as const);
+  for (const w of windows.filter((w) => w[OPT.main])) {
+    await relayoutNow(ctx, w.window_id);
+    await promote(ctx, w.window_id);
+  }
+  for (const w of windows.filter((w) => w[OPT.overflow] === '1')) await relayoutNow(ctx, w.window_id);
 }
 
 /** Joins an overflow pane into its home window when the plan has room. */
