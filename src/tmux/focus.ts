@@ -15,12 +15,16 @@ export async function focusPane(ctx: PaneContext, paneId: string, taskId?: strin
   const from = await windowInfo(client, info.windowId);
   const home = info.home ? await windowInfo(client, info.home) : null;
   if (from?.isOverflow && home) {
-    if (!(await tryJoin(ctx, paneId, home.windowId))) {
+    if (await tryJoin(ctx, paneId, home.windowId)) {
+      ctx.placed({ paneId, taskId: info.taskId, placement: 'pane', windowId: home.windowId });
+    } else {
       const visible = (await windowPanes(client, home.windowId)).filter((p) => p.taskId && p.paneId !== home.mainPane);
       const oldest = visible.sort((a, b) => a.seq.localeCompare(b.seq))[0];
       if (oldest) {
         await client.run(['swap-pane', '-d', '-s', paneId, '-t', oldest.paneId]);
         ctx.log(`focus: swapped overflow pane ${paneId} with ${oldest.paneId}`);
+        ctx.placed({ paneId, taskId: info.taskId, placement: 'pane', windowId: home.windowId });
+        ctx.placed({ paneId: oldest.paneId, taskId: oldest.taskId, placement: 'overflow', windowId: from.windowId, reason: `made room for ${info.taskId}, which was focused` });
       }
     }
     await relayoutNow(ctx, home.windowId);

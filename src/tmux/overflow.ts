@@ -17,7 +17,13 @@ export async function newOverflowWindow(ctx: PaneContext, sessionId: string, cwd
 }
 
 /** Moves an agent pane (not focused) into the session's overflow window, creating it when needed. */
-export async function moveToOverflow(ctx: PaneContext, paneId: string, sessionId: string): Promise<void> {
+export async function moveToOverflow(ctx: PaneContext, pane: { paneId: string; taskId: string }, sessionId: string, reason: string): Promise<void> {
+  const windowId = await joinOverflow(ctx, pane.paneId, sessionId);
+  ctx.placed({ paneId: pane.paneId, taskId: pane.taskId, placement: 'overflow', windowId, reason });
+}
+
+/** Joins the pane into the overflow window (or breaks it out into a new one); resolves with that window. */
+async function joinOverflow(ctx: PaneContext, paneId: string, sessionId: string): Promise<string> {
   const { client } = ctx;
   const overflow = await findOverflow(ctx, sessionId);
   if (overflow) {
@@ -25,7 +31,7 @@ export async function moveToOverflow(ctx: PaneContext, paneId: string, sessionId
     if (target) {
       try {
         await client.runAll([...(await labelsOnCommands(client, overflow)), ['join-pane', '-d', '-s', paneId, '-t', target.paneId], ['select-layout', '-t', overflow, 'tiled']]);
-        return;
+        return overflow;
       } catch (err) {
         if (!(err instanceof TmuxError && err.isNoSpace)) throw err;
       }
@@ -34,4 +40,5 @@ export async function moveToOverflow(ctx: PaneContext, paneId: string, sessionId
   // Without -t, break-pane puts the new window in tmux's "best" session, not the pane's own.
   const windowId = await client.run(['break-pane', '-d', '-s', paneId, '-t', `${sessionId}:`, '-n', ctx.options.overflow_window, '-P', '-F', '#{window_id}']);
   await client.runAll([['set-option', '-w', '-t', windowId, OPT.overflow, '1'], ...(await labelsOnCommands(client, windowId))]);
+  return windowId;
 }

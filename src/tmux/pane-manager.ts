@@ -10,13 +10,14 @@ import type { LayoutSpec, PlanOptions } from './layout-plan.js';
 import { loadLayout } from './layouts.js';
 import { openPane, type OpenedPane, type OpenPaneRequest } from './opening.js';
 import type { TmuxOptions } from './options.js';
-import type { PaneContext } from './pane-context.js';
+import type { PaneContext, PlacementChange } from './pane-context.js';
 import { stateCommand } from './labels.js';
 import { OPT, paneInfo } from './pane-ops.js';
 import { relayoutManaged, relayoutNow } from './relayout.js';
 import { ResizeWatch } from './resize-watch.js';
 
 export type { OpenedPane, OpenPaneRequest } from './opening.js';
+export type { PlacementChange } from './pane-context.js';
 
 export interface TaggedPane {
   paneId: string;
@@ -35,6 +36,7 @@ export class PaneManager {
   private readonly resizes: ResizeWatch;
   /** A relayout after a resize is queued and has not started: further resizes join it. */
   private resizeQueued = false;
+  private readonly placementListeners: Array<(change: PlacementChange) => void> = [];
 
   constructor(client: TmuxClient, options: TmuxOptions, log?: (msg: string) => void) {
     this.ctx = {
@@ -42,6 +44,15 @@ export class PaneManager {
       options,
       log: log ?? (() => {}),
       planOptions: () => this.planOptions(),
+      placed: (change) => {
+        for (const listener of this.placementListeners) {
+          try {
+            listener(change);
+          } catch (err) {
+            this.ctx.log(`a placement listener failed: ${(err as Error).message}`);
+          }
+        }
+      },
     };
     this.resizes = new ResizeWatch(client, () => this.onResize());
   }
@@ -85,6 +96,11 @@ export class PaneManager {
   /** Applies the layout to a window again (call it when a client resized the window, for example). */
   relayout(windowId: string): Promise<void> {
     return this.serial(() => relayoutNow(this.ctx, windowId));
+  }
+
+  /** Calls `listener` whenever an agent pane moves after it opened (to the overflow window and back). */
+  onPlacement(listener: (change: PlacementChange) => void): void {
+    this.placementListeners.push(listener);
   }
 
   /** Shows the task's state (e.g. "running", "completed · exit 0") after its label in the pane's border. */

@@ -45,7 +45,7 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
     const newest = panes.filter((p) => p.taskId).sort((a, b) => b.seq.localeCompare(a.seq))[0];
     if (!newest) break;
     ctx.log(`${windowId}: ${plan.reason}; moving ${newest.paneId} to the overflow window`);
-    await moveToOverflow(ctx, newest.paneId, win.sessionId);
+    await moveToOverflow(ctx, newest, win.sessionId, plan.reason);
     panes = await windowPanes(client, windowId);
     plan = await planWindow(ctx, windowId, 0);
   }
@@ -129,6 +129,7 @@ export async function promote(ctx: PaneContext, homeWindowId: string): Promise<v
   for (const pane of waiting) {
     if (!(await tryJoin(ctx, pane.pane_id, homeWindowId))) break;
     ctx.log(`promoted ${pane.pane_id} (task ${pane[OPT.task]}) into ${homeWindowId}`);
+    ctx.placed({ paneId: pane.pane_id, taskId: pane[OPT.task], placement: 'pane', windowId: homeWindowId });
     touched.add(pane.window_id);
     await relayoutNow(ctx, homeWindowId);
   }

@@ -54,6 +54,8 @@ describe('resizing the window', () => {
   it('moves agents to the overflow window when it shrinks below the minimums, and brings them back at once when it grows', async () => {
     server = await startTmuxServer({ width: 200, height: 50 });
     const p = manager(server);
+    const moves: string[] = [];
+    p.onPlacement((m) => moves.push(`${m.taskId} ${m.placement}${m.reason ? `: ${m.reason}` : ''}`));
     const opened = [];
     for (let i = 1; i <= 4; i++) opened.push(await p.open(req(server, i)));
     expect(opened.map((o) => o.placement)).toEqual(['pane', 'pane', 'pane', 'pane']);
@@ -63,12 +65,17 @@ describe('resizing the window', () => {
     const fitting = [`${server.mainPane} 100x16`, `${opened[0]!.paneId} 49x12`, `${opened[1]!.paneId} 50x12`];
     await until('agents over the minimums moved out', async () => JSON.stringify(await boxes(server!)) === JSON.stringify(fitting));
     for (const moved of [opened[2]!, opened[3]!]) expect(await c.display(moved.paneId, '#{@panecrew_overflow}')).toBe('1');
+    // The controller is told, so that status can say where each task is and why.
+    expect(moves).toHaveLength(2);
+    expect(moves[0]).toMatch(/^t4 overflow: .*agent_pane_min_width 40/);
+    expect(moves[1]).toMatch(/^t3 overflow: .*agent_pane_min_width 40/);
 
     const grownAt = Date.now();
     await c.run(['resize-window', '-t', server.mainWindow, '-x', '200', '-y', '50']);
     const all = [`${server.mainPane} 120x49`, ...opened.map((o, i) => `${o.paneId} 79x${i === 3 ? 13 : 11}`)];
     await until('overflow panes back beside the main pane', async () => JSON.stringify(await boxes(server!)) === JSON.stringify(all));
     console.log(`promotion after grow: ${Date.now() - grownAt} ms`);
+    expect(moves.slice(2)).toEqual(['t3 pane', 't4 pane']);
     expect(await c.run(['list-windows', '-t', server.mainWindow, '-F', '#{window_name}'])).not.toContain('panecrew-overflow');
   });
 });

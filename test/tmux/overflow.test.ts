@@ -9,7 +9,7 @@ import { geometry, startTmuxServer, until, type TestTmuxServer } from '../suppor
 let server: TestTmuxServer | undefined;
 let pm: PaneManager | undefined;
 afterEach(async () => {
-  pm?.dispose();
+  await pm?.dispose(0);
   await server?.kill();
   server = undefined;
 });
@@ -71,7 +71,10 @@ describe('overflow window', () => {
     const p = manager(server);
     const opened = [];
     for (let i = 1; i <= 4; i++) opened.push(await p.open(req(server, i)));
+    const moves: string[] = [];
+    p.onPlacement((m) => moves.push(`${m.taskId} ${m.placement} ${m.windowId}`));
     await p.focus(opened[3]!.paneId);
+    expect(moves).toEqual([`t4 pane ${server.mainWindow}`, `t1 overflow ${opened[3]!.windowId}`]);
     expect(await paneIds(server, server.mainWindow)).toEqual([server.mainPane, opened[3]!.paneId, opened[1]!.paneId, opened[2]!.paneId]);
     expect(await server.client.display(opened[0]!.paneId, '#{@panecrew_overflow}')).toBe('1');
     expect(await server.client.run(['display-message', '-p', '-t', 'main', '#{pane_id}'])).toBe(opened[3]!.paneId);
