@@ -14,9 +14,9 @@ const BORDER_OPTIONS = [
   ['pane-border-format', BORDER_FORMAT, '@panecrew_saved_border_format'],
 ] as const;
 
-/** The commands that turn labels on in the window (none when they are on already). */
-export async function labelsOnCommands(client: TmuxClient, windowId: string): Promise<string[][]> {
-  if ((await client.display(windowId, `#{${OPT.labels}}`)) === '1') return [];
+/** The commands that turn labels on in the window (none when they are on already; `on` when the caller knows). */
+export async function labelsOnCommands(client: TmuxClient, windowId: string, on?: boolean): Promise<string[][]> {
+  if (on ?? (await client.display(windowId, `#{${OPT.labels}}`)) === '1') return [];
   const commands: string[][] = [['set-option', '-w', '-t', windowId, OPT.labels, '1']];
   for (const [name, value, saved] of BORDER_OPTIONS) {
     // -q: empty when the window has no value of its own (it follows the global one).

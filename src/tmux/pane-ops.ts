@@ -59,11 +59,13 @@ export interface WindowInfo {
   height: number;
   mainPane: string;
   isOverflow: boolean;
+  /** Border labels are on (labels.ts). */
+  labels: boolean;
 }
 
 export async function windowInfo(client: TmuxClient, windowId: string): Promise<WindowInfo | null> {
   try {
-    const f = await client.displayFields(windowId, ['window_id', 'session_id', 'window_width', 'window_height', OPT.main, OPT.overflow] as const);
+    const f = await client.displayFields(windowId, ['window_id', 'session_id', 'window_width', 'window_height', OPT.main, OPT.overflow, OPT.labels] as const);
     // display-message can fall back to another target when this one vanished: check the id.
     if (f.window_id !== windowId) return null;
     return {
@@ -73,6 +75,7 @@ export async function windowInfo(client: TmuxClient, windowId: string): Promise<
       height: Number(f.window_height),
       mainPane: f[OPT.main],
       isOverflow: f[OPT.overflow] === '1',
+      labels: f[OPT.labels] === '1',
     };
   } catch (err) {
     if (err instanceof TmuxError && err.isMissingTarget) return null;

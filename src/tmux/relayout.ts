@@ -5,7 +5,7 @@ import { TmuxError } from './client.js';
 import { planLayout, type LayoutPlan } from './layout-plan.js';
 import { labelsOffCommands, labelsOnCommands } from './labels.js';
 import { moveToOverflow } from './overflow.js';
-import { OPT, splitFlag, windowInfo, windowPanes } from './pane-ops.js';
+import { OPT, splitFlag, windowInfo, windowPanes, type PaneGeometry, type WindowInfo } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
 import { RESIZE_HOOK } from './resize-watch.js';
 
@@ -13,7 +13,11 @@ import { RESIZE_HOOK } from './resize-watch.js';
 export async function planWindow(ctx: PaneContext, windowId: string, extra: number): Promise<LayoutPlan | null> {
   const win = await windowInfo(ctx.client, windowId);
   if (!win) return null;
-  const panes = await windowPanes(ctx.client, windowId);
+  return planFor(ctx, win, await windowPanes(ctx.client, windowId), extra);
+}
+
+/** The plan for these panes of the window plus `extra` agents. */
+async function planFor(ctx: PaneContext, win: WindowInfo, panes: PaneGeometry[], extra: number): Promise<LayoutPlan> {
   const hasMain = !win.isOverflow && panes.some((p) => p.paneId === win.mainPane);
   const agents = panes.length - (hasMain ? 1 : 0) + extra;
   // With agents the window shows border labels (labels.ts), which take the top row.
@@ -27,7 +31,7 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
   let panes = await windowPanes(client, windowId);
   const hasMain = !win.isOverflow && panes.some((p) => p.paneId === win.mainPane);
   if (!hasMain) {
-    await client.runAll([...(await labelsOnCommands(client, windowId)), ['select-layout', '-t', windowId, 'tiled']]);
+    await client.runAll([...(await labelsOnCommands(client, windowId, win.labels)), ['select-layout', '-t', windowId, 'tiled']]);
     return;
   }
   if (!panes.some((p) => p.taskId)) {
@@ -39,18 +43,18 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
     await client.run(['swap-pane', '-d', '-s', win.mainPane, '-t', panes[0]!.paneId]);
     panes = await windowPanes(client, windowId);
   }
-  let plan = await planWindow(ctx, windowId, 0);
+  let plan = await planFor(ctx, win, panes, 0);
   // The window shrank (or a client attached smaller): move the newest agent panes out until the rest fit.
-  while (plan && !plan.fits) {
+  while (!plan.fits) {
     const newest = panes.filter((p) => p.taskId).sort((a, b) => b.seq.localeCompare(a.seq))[0];
     if (!newest) break;
     ctx.log(`${windowId}: ${plan.reason}; moving ${newest.paneId} to the overflow window`);
     await moveToOverflow(ctx, newest, win.sessionId, plan.reason);
     panes = await windowPanes(client, windowId);
-    plan = await planWindow(ctx, windowId, 0);
+    plan = await planFor(ctx, win, panes, 0);
   }
-  if (!plan?.fits) return;
-  await applyPlan(ctx, windowId, plan);
+  if (!plan.fits) return;
+  await applyPlan(ctx, win, plan);
 }
 
 /** The last agent left: the commands that give the person's window back as it was, without our hook and labels. */
@@ -72,11 +76,12 @@ export async function relayoutQuietly(ctx: PaneContext, windowId: string): Promi
   }
 }
 
-async function applyPlan(ctx: PaneContext, windowId: string, plan: Extract<LayoutPlan, { fits: true }>): Promise<void> {
+async function applyPlan(ctx: PaneContext, win: WindowInfo, plan: Extract<LayoutPlan, { fits: true }>): Promise<void> {
   const { client } = ctx;
+  const { windowId } = win;
   const apply = plan.apply;
   await client.runAll([
-    ...(await labelsOnCommands(client, windowId)),
+    ...(await labelsOnCommands(client, windowId, win.labels)),
     ...(apply.kind === 'builtin' ? Object.entries(apply.windowOptions).map(([key, value]) => ['set-option', '-w', '-t', windowId, key, value]) : []),
     ['select-layout', '-t', windowId, apply.kind === 'builtin' ? apply.name : apply.layout],
     // A resize is planned again (the layout may switch, panes may move to or from the overflow
@@ -97,10 +102,11 @@ export async function relayoutManaged(ctx: PaneContext): Promise<void> {
 
 /** Joins an overflow pane into its home window when the plan has room. */
 export async function tryJoin(ctx: PaneContext, paneId: string, homeWindowId: string): Promise<boolean> {
-  const plan = await planWindow(ctx, homeWindowId, 1);
-  if (!plan?.fits) return false;
-  const last = (await windowPanes(ctx.client, homeWindowId)).at(-1);
-  if (!last) return false;
+  const win = await windowInfo(ctx.client, homeWindowId);
+  if (!win) return false;
+  const panes = await windowPanes(ctx.client, homeWindowId);
+  const last = panes.at(-1);
+  if (!last || !(await planFor(ctx, win, panes, 1)).fits) return false;
   try {
     await ctx.client.run(['join-pane', '-d', splitFlag(last), '-s', paneId, '-t', last.paneId]);
     return true;
