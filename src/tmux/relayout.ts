@@ -80,8 +80,11 @@ async function applyPlan(ctx: PaneContext, win: WindowInfo, plan: Extract<Layout
   const { client } = ctx;
   const { windowId } = win;
   const apply = plan.apply;
+  // No agent left beside the main pane (they all went to the overflow window): no label row, but
+  // the hook stays, so that they come back when the window grows.
+  const hasAgents = plan.panes.some((p) => p.role === 'agent');
   await client.runAll([
-    ...(await labelsOnCommands(client, windowId, win.labels)),
+    ...(hasAgents ? await labelsOnCommands(client, windowId, win.labels) : await labelsOffCommands(client, windowId)),
     ...(apply.kind === 'builtin' ? Object.entries(apply.windowOptions).map(([key, value]) => ['set-option', '-w', '-t', windowId, key, value]) : []),
     ['select-layout', '-t', windowId, apply.kind === 'builtin' ? apply.name : apply.layout],
     // A resize is planned again (the layout may switch, panes may move to or from the overflow

@@ -78,6 +78,16 @@ describe('resizing the window', () => {
     expect(moves.slice(2)).toEqual(['t3 pane', 't4 pane']);
     expect(await c.run(['list-windows', '-t', server.mainWindow, '-F', '#{window_name}'])).not.toContain('panecrew-overflow');
   });
+
+  it('gives a window too small for any agent back to the main pane, and the agent back when it grows', async () => {
+    server = await startTmuxServer({ width: 200, height: 50 });
+    const p = manager(server);
+    const a = await p.open(req(server, 1));
+    await server.client.run(['resize-window', '-t', server.mainWindow, '-x', '100', '-y', '15']);
+    await until('the main pane alone, without the label row', async () => (await boxes(server!)).join() === `${server!.mainPane} 100x15`);
+    await server.client.run(['resize-window', '-t', server.mainWindow, '-x', '200', '-y', '50']);
+    await until('the agent back', async () => (await boxes(server!)).join() === `${server!.mainPane} 120x49,${a.paneId} 79x49`);
+  });
 });
 
 describe('labels', () => {
