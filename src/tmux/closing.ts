@@ -3,7 +3,7 @@
 import { showBanner } from './banner.js';
 import { killPane, OPT, paneInfo, windowInfo, windowPanes } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
-import { afterRemoval, releaseCommands } from './relayout.js';
+import { afterRemoval, hasWaiting, releaseCommands } from './relayout.js';
 
 export interface FinishOptions {
   banner: string[];
@@ -43,7 +43,7 @@ export async function killAndTidy(ctx: PaneContext, paneId: string, taskId?: str
   if (!info) return;
   const others = (await windowPanes(ctx.client, info.windowId)).filter((p) => p.taskId && p.paneId !== paneId);
   const win = await windowInfo(ctx.client, info.windowId);
-  if (others.length === 0 && win && !win.isOverflow) {
+  if (others.length === 0 && win && !win.isOverflow && !(await hasWaiting(ctx, info.windowId))) {
     // The last agent of the person's window: close it and give the window back in one tmux call,
     // so the main pane is resized once, not once per step.
     await ctx.client.runAll([['kill-pane', '-t', paneId], ...(await releaseCommands(ctx, info.windowId))]);

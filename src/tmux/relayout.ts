@@ -34,7 +34,7 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
     await client.runAll([...(await labelsOnCommands(client, windowId, win.labels)), ['select-layout', '-t', windowId, 'tiled']]);
     return;
   }
-  if (!panes.some((p) => p.taskId)) {
+  if (!panes.some((p) => p.taskId) && !(await hasWaiting(ctx, windowId))) {
     await client.runAll(await releaseCommands(ctx, windowId));
     return;
   }
@@ -55,6 +55,12 @@ export async function relayoutNow(ctx: PaneContext, windowId: string): Promise<v
   }
   if (!plan.fits) return;
   await applyPlan(ctx, win, plan);
+}
+
+/** Whether agent panes of this home window wait in an overflow window (its resize hook must stay for them). */
+export async function hasWaiting(ctx: PaneContext, homeWindowId: string): Promise<boolean> {
+  const rows = await ctx.client.listPanes(null, ['window_id', OPT.task, OPT.home] as const);
+  return rows.some((r) => r[OPT.task] && r[OPT.home] === homeWindowId && r.window_id !== homeWindowId);
 }
 
 /** The last agent left: the commands that give the person's window back as it was, without our hook and labels. */

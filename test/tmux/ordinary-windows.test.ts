@@ -88,6 +88,20 @@ describe('resizing the window', () => {
     await server.client.run(['resize-window', '-t', server.mainWindow, '-x', '200', '-y', '50']);
     await until('the agent back', async () => (await boxes(server!)).join() === `${server!.mainPane} 120x49,${a.paneId} 79x49`);
   });
+
+  it('still brings overflow panes back after a second shrink with no agent beside the main pane', async () => {
+    server = await startTmuxServer({ width: 200, height: 50 });
+    const p = manager(server);
+    const a = await p.open(req(server, 1));
+    await server.client.run(['resize-window', '-t', server.mainWindow, '-x', '100', '-y', '15']);
+    await until('the main pane alone', async () => (await boxes(server!)).join() === `${server!.mainPane} 100x15`);
+    await server.client.run(['resize-window', '-t', server.mainWindow, '-x', '90', '-y', '14']);
+    await until('the main pane alone, smaller', async () => (await boxes(server!)).join() === `${server!.mainPane} 90x14`);
+    await p.relayout(server.mainWindow);
+    expect(await server.client.run(['show-hooks', '-w', '-t', server.mainWindow])).toContain('window-resized');
+    await server.client.run(['resize-window', '-t', server.mainWindow, '-x', '200', '-y', '50']);
+    await until('the agent back', async () => (await boxes(server!)).join() === `${server!.mainPane} 120x49,${a.paneId} 79x49`);
+  });
 });
 
 describe('labels', () => {
