@@ -14,6 +14,7 @@ import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
 import { recoveryOf } from '../attempt/recover.js';
 import type { Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
+import type { Moved } from '../surface/surface.js';
 import { RequestError, type KeyStats, type LaunchSpec, type ListedTask } from './protocol.js';
 import { Resources } from './resources.js';
 import { resolveLaunch, type Catalog } from './resolve.js';
@@ -49,6 +50,19 @@ export class Engine {
       for (const t of deps.store.tasks.values()) if (t.state === 'running') yield t;
     };
     this.resources = new Resources(deps.config.background_task, deps.paths.home, running);
+    for (const surface of deps.surfaces.all()) surface.onMoved((move) => this.moved(move));
+  }
+
+  /** A surface moved a running attempt (a pane to the overflow window and back): record where it is. */
+  private moved({ taskId, paneId, placement, note }: Moved): void {
+    const task = this.deps.store.get(taskId);
+    const attempt = task?.attempts.at(-1);
+    if (task?.state !== 'running' || attempt?.paneId !== paneId || attempt.state === 'ended') return;
+    try {
+      this.deps.store.updateAttempt(taskId, attempt.n, { placement, placementNote: note });
+    } catch (err) {
+      this.deps.log(`recording that ${taskId} moved to ${placement} failed: ${(err as Error).message}`);
+    }
   }
 
   private get limits(): Limits {
@@ -186,6 +200,14 @@ export class Engine {
       }
     }
     this.schedule();
+    // Panes an earlier controller left (a banner whose close was pending when it stopped): a task id
+    // this store does not know may be another controller's on a shared tmux server, so it stays.
+    const isActive = (id: string) => {
+      const t = store.get(id);
+      return !t || !isFinal(t.state);
+    };
+    const views = [...store.tasks.values()].map(viewOf);
+    for (const surface of this.deps.surfaces.all()) void surface.tidy(isActive, views);
   }
 
   cancel(ids: string[], by = 'cancelled by request'): TaskRecord[] {

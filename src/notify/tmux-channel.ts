@@ -1,6 +1,6 @@
 // A status-line message on every client attached to the launching pane's session.
 import type { Channel, Notification } from './notification.js';
-import { clientsShowingPane, runTmux } from './tmux-clients.js';
+import { clientsShowingPane, tmuxFor } from './tmux-clients.js';
 
 export interface TmuxChannelOptions {
   durationMs: number;
@@ -33,10 +33,11 @@ export function createTmuxChannel(options: TmuxChannelOptions): Channel {
       const clients = await clientsShowingPane(target);
       if (clients.length === 0) return; // nobody is looking: nothing to show, nothing wrong
       const text = tmuxMessageText(n);
+      const tmux = tmuxFor(target);
       const failures: string[] = [];
       await Promise.all(
         clients.map((c) =>
-          runTmux(target, ['display-message', '-c', c.name, '-d', String(options.durationMs), '--', text]).catch((err: Error) => {
+          tmux.run(['display-message', '-c', c.name, '-d', String(options.durationMs), '--', text]).catch((err: Error) => {
             failures.push(`${c.name}: ${err.message}`);
           }),
         ),

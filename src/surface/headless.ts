@@ -22,5 +22,7 @@ export const headlessSurface: Surface = {
   async locate() {
     return null;
   },
+  async tidy() {},
+  onMoved() {},
   async close() {},
 };

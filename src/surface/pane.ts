@@ -8,7 +8,7 @@ import type { Attempt, Task } from '../core/task.js';
 import { TmuxClient } from '../tmux/client.js';
 import { PaneManager } from '../tmux/pane-manager.js';
 import { headlessSurface } from './headless.js';
-import type { Surface } from './surface.js';
+import type { Moved, Surface } from './surface.js';
 
 function banner(task: Task, attempt: Attempt): string[] {
   const took = attempt.endedAt ? ` · ${formatDuration(attempt.endedAt - attempt.startedAt)}` : '';
@@ -21,6 +21,7 @@ function banner(task: Task, attempt: Attempt): string[] {
 class PaneSurface implements Surface {
   readonly mode = 'pane' as const;
   private readonly managers = new Map<string, PaneManager>();
+  private readonly movedListeners: Array<(move: Moved) => void> = [];
 
   constructor(
     private readonly config: Config,
@@ -34,10 +35,20 @@ class PaneSurface implements Surface {
     const socket = task.origin.tmuxSocket ?? this.controllerEnv.TMUX?.split(',')[0] ?? '';
     let mgr = this.managers.get(socket);
     if (!mgr) {
-      mgr = new PaneManager(new TmuxClient(socket ? { socketPath: socket } : {}), this.config.tmux, this.log);
+      mgr = new PaneManager(new TmuxClient(socket ? { socketPath: socket } : {}, { timeoutMs: this.config.tmux.command_timeout_ms }), this.config.tmux, this.log);
+      mgr.onPlacement((c) => {
+        for (const l of this.movedListeners) l({ taskId: c.taskId, paneId: c.paneId, placement: c.placement, note: c.reason ?? null });
+      });
       this.managers.set(socket, mgr);
     }
     return mgr;
+  }
+
+  /** Labels are a courtesy: a failure is logged, never fatal. */
+  private label(task: Task, paneId: string, state: string): void {
+    this.manager(task)
+      .setLabel(paneId, task.id, state)
+      .catch((err: unknown) => this.log(`labelling pane ${paneId} of ${task.id} failed: ${(err as Error).message}`));
   }
 
   async host({ task, argv }: { task: Task; argv: string[] }) {
@@ -50,7 +61,8 @@ class PaneSurface implements Surface {
       mainPane: task.origin.tmuxPane,
       requested: task.requestedPlacement === 'window' ? 'window' : 'pane',
     });
-    return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId, note: null };
+    this.label(task, opened.paneId, 'running');
+    return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId, note: opened.overflowReason ?? null };
   }
 
   ended(task: Task, attempt: Attempt): void {
@@ -58,6 +70,7 @@ class PaneSurface implements Surface {
     if (!paneId) return;
     const mgr = this.manager(task);
     this.log(`${task.id} ${task.state}: ${task.state === 'cancelled' ? 'closing' : 'finishing'} pane ${paneId}`);
+    if (task.state !== 'cancelled') this.label(task, paneId, task.state);
     const done =
       task.state === 'cancelled'
         ? mgr.kill(paneId, task.id)
@@ -82,8 +95,29 @@ class PaneSurface implements Surface {
     if (task.paneId) await this.manager(task).focus(task.paneId, task.id);
   }
 
+  /** Every tmux server the known tasks came from (and the controller's own) is swept. */
+  async tidy(isActive: (taskId: string) => boolean, tasks: Iterable<Task>): Promise<void> {
+    const seen = new Set<string>();
+    for (const task of [...tasks, { origin: {} } as Task]) {
+      const mgr = this.manager(task);
+      const key = task.origin.tmuxSocket ?? '';
+      if (seen.has(key)) continue;
+      seen.add(key);
+      try {
+        const closed = await mgr.tidyLeftovers(isActive);
+        if (closed.length) this.log(`closed ${closed.length} pane(s) left from ended tasks: ${closed.join(', ')}`);
+      } catch (err) {
+        this.log(`tidying the panes of ${key || 'the default tmux server'} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  onMoved(listener: (move: Moved) => void): void {
+    this.movedListeners.push(listener);
+  }
+
   async close(): Promise<void> {
-    for (const m of this.managers.values()) m.dispose();
+    await Promise.all([...this.managers.values()].map((m) => m.dispose()));
   }
 }
 
@@ -93,6 +127,8 @@ function tmuxInstalled(): boolean {
 
 export interface Surfaces {
   surfaceFor(task: Task): Surface;
+  /** Each surface that exists (headless always, panes when tmux is enabled). */
+  all(): Surface[];
   close(): Promise<void>;
 }
 
@@ -102,6 +138,7 @@ export function createSurfaces(config: Config, env: NodeJS.ProcessEnv, tasksDir:
   if (config.tmux.enabled && !panes) log('tmux is not installed: every task runs headless');
   return {
     surfaceFor: (task) => (panes && task.requestedPlacement !== 'headless' && task.placement !== 'headless' ? panes : headlessSurface),
+    all: () => (panes ? [panes, headlessSurface] : [headlessSurface]),
     close: async () => panes?.close(),
   };
 }

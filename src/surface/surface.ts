@@ -29,5 +29,17 @@ export interface Surface {
   focus(task: Task): Promise<void>;
   /** After a restart: where an attempt's runner is now, found by its own marks (a pane's tag). */
   locate(task: Task): Promise<{ paneId: string; pid: number } | null>;
+  /** After a restart: closes what this surface left of tasks that are no longer active. */
+  tidy(isActive: (taskId: string) => boolean, tasks: Iterable<Task>): Promise<void>;
+  /** Tells `listener` when an attempt moved after it was hosted (a pane sent to the overflow window
+   *  when its window shrank, or brought back), so its recorded placement stays true. */
+  onMoved(listener: (move: Moved) => void): void;
   close(): Promise<void>;
+}
+
+export interface Moved {
+  taskId: string;
+  paneId: string;
+  placement: Placement;
+  note: string | null;
 }

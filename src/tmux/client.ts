@@ -1,5 +1,7 @@
 // The only place that runs tmux. Every call is an argv array (execa, never a shell), and every
 // caller names its target explicitly: this module never assumes a "current" window or pane.
+// Every call has a deadline: callers serialise their tmux work, so one call that never returns (a
+// stopped or hung server) would otherwise wedge every later one.
 import { execa } from 'execa';
 
 /** Which tmux server to talk to: a socket path (as in `$TMUX`) or a socket name (`-L`). */
@@ -15,13 +17,24 @@ export class TmuxError extends Error {
   readonly args: readonly string[];
   readonly stderr: string;
   readonly exitCode: number | undefined;
+  /** Set when the call was stopped at its deadline (command_timeout_ms) instead of failing. */
+  readonly timedOutMs: number | undefined;
 
-  constructor(args: readonly string[], stderr: string, exitCode: number | undefined) {
-    super(`tmux ${args.join(' ')} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}: ${stderr.trim() || 'no error output'}`);
+  constructor(args: readonly string[], stderr: string, exitCode: number | undefined, timedOutMs?: number) {
+    super(
+      timedOutMs !== undefined
+        ? `tmux ${args.join(' ')} timed out after ${timedOutMs}ms: the tmux server did not answer (stopped or hung?); raise tmux.command_timeout_ms if it is only slow`
+        : `tmux ${args.join(' ')} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}: ${stderr.trim() || 'no error output'}`,
+    );
     this.name = 'TmuxError';
     this.args = args;
     this.stderr = stderr;
     this.exitCode = exitCode;
+    this.timedOutMs = timedOutMs;
+  }
+
+  get isTimeout(): boolean {
+    return this.timedOutMs !== undefined;
   }
 
   /** tmux could not split because the target pane (or window) is too small. */
@@ -54,13 +67,32 @@ export function escapeFormat(text: string): string {
   return text.replace(/#/g, '##');
 }
 
+export interface TmuxClientOptions {
+  /** Deadline of one tmux invocation; the default suits a healthy server on a busy machine. */
+  timeoutMs?: number;
+  /** Merged over process.env for the tmux process. */
+  env?: NodeJS.ProcessEnv;
+  bin?: string;
+}
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+
 export class TmuxClient {
   readonly server: Readonly<TmuxServer>;
+  readonly timeoutMs: number;
   private readonly bin: string;
+  private readonly env: NodeJS.ProcessEnv | undefined;
 
-  constructor(server: TmuxServer = {}, bin = 'tmux') {
+  constructor(server: TmuxServer = {}, options: TmuxClientOptions = {}) {
     this.server = { ...server };
-    this.bin = bin;
+    this.bin = options.bin ?? 'tmux';
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.env = options.env;
+  }
+
+  /** The same server with another deadline per call. */
+  withTimeout(timeoutMs: number): TmuxClient {
+    return new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs });
   }
 
   /** The argv that selects the server, put before every command. */
@@ -82,12 +114,34 @@ export class TmuxClient {
   async runAll(commands: string[][]): Promise<string> {
     const args = commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg)));
     const full = [...this.serverArgs(), ...args];
-    const result = await execa(this.bin, full, { reject: false, stdin: 'ignore', stripFinalNewline: true });
+    const child = execa(this.bin, full, { reject: false, stdin: 'ignore', stripFinalNewline: true, env: this.env });
+    let timedOut = false;
+    // Not execa's `timeout`: the tmux client hands its stdout to the server, so after the client is
+    // killed a stopped server still holds the pipe open and execa would wait for it to close.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, this.timeoutMs);
+    const result = await child.finally(() => clearTimeout(timer));
+    if (timedOut) throw new TmuxError(args, '', undefined, this.timeoutMs);
     if (result.failed || result.exitCode !== 0) {
       const stderr = typeof result.stderr === 'string' && result.stderr ? result.stderr : String(result.message ?? '');
       throw new TmuxError(args, stderr, result.exitCode);
     }
     return typeof result.stdout === 'string' ? result.stdout : '';
+  }
+
+  /**
+   * `wait-for channel`: a tmux client that waits, without a deadline, until something runs
+   * `wait-for -S channel` (a hook, say). `done` is true when signalled, false when the wait ended
+   * otherwise (server gone, cancelled). It does not keep Node running.
+   */
+  waitFor(channel: string): { done: Promise<boolean>; cancel(): void } {
+    const child = execa(this.bin, [...this.serverArgs(), 'wait-for', tmuxArg(channel)], { reject: false, stdio: 'ignore', env: this.env });
+    child.unref();
+    return { done: child.then((r) => !r.failed && r.exitCode === 0), cancel: () => child.kill() };
   }
 
   /** `display-message -p -t target format`. */
@@ -121,6 +175,12 @@ export class TmuxClient {
     const format = fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR);
     const args = target === null ? ['list-windows', '-a', '-F', format] : ['list-windows', '-t', target, '-F', format];
     return splitLines(await this.run(args)).map((line) => zipFields(fields, line));
+  }
+
+  /** `list-clients` attached to a session, fields as in listPanes. */
+  async listClients<K extends string>(sessionId: string, fields: readonly K[]): Promise<Array<Record<K, string>>> {
+    const format = fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR);
+    return splitLines(await this.run(['list-clients', '-t', sessionId, '-F', format])).map((line) => zipFields(fields, line));
   }
 
   /** `list-sessions`, fields as in listPanes; an empty list when no server runs. */

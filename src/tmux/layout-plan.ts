@@ -37,6 +37,12 @@ export interface PlanInput {
   /** false for windows that hold agent panes only (overflow, a window of its own): they are tiled. */
   hasMain: boolean;
   agents: number;
+  /**
+   * The window shows border labels (pane-border-status top): tmux lays the built-in main-* and
+   * even-* layouts out in the rows below the label row, while tiled and custom layouts keep their
+   * cells and the panes along the top lose that row.
+   */
+  labels?: boolean;
 }
 
 export interface PaneBox {
@@ -153,10 +159,15 @@ function numberLeaves(cell: LayoutCell, next = { i: 0 }): LayoutCell {
   return { ...cell, children: cell.children.map((c) => numberLeaves(c, next)) };
 }
 
-function tooSmall(boxes: PaneBox[], o: PlanOptions): string | null {
+/**
+ * The main pane keeps main_pane_min_width columns, or the whole width of a narrower window: the
+ * minimum is a preference that must not keep every agent out of an ordinary 100-column window.
+ */
+function tooSmall(boxes: PaneBox[], o: PlanOptions, windowWidth: number): string | null {
+  const mainMin = Math.min(o.mainPaneMinWidth, windowWidth);
   for (const [i, b] of boxes.entries()) {
     if (b.role === 'main') {
-      if (b.w < o.mainPaneMinWidth) return `the main pane would be ${b.w} columns wide, below main_pane_min_width ${o.mainPaneMinWidth}`;
+      if (b.w < mainMin) return `the main pane would be ${b.w} columns wide, below ${mainMin < o.mainPaneMinWidth ? `the window's width ${mainMin}` : `main_pane_min_width ${mainMin}`}`;
       if (b.h < 1) return 'the main pane would have no rows';
     } else {
       if (b.w < o.agentPaneMinWidth) return `agent pane ${i} would be ${b.w} columns wide, below agent_pane_min_width ${o.agentPaneMinWidth}`;
@@ -164,6 +175,11 @@ function tooSmall(boxes: PaneBox[], o: PlanOptions): string | null {
     }
   }
   return null;
+}
+
+/** Panes along the window's top edge give their first row to the border labels. */
+function belowLabelRow(boxes: PaneBox[], labels: boolean | undefined): PaneBox[] {
+  return labels ? boxes.map((b) => (b.y === 0 ? { ...b, y: 1, h: b.h - 1 } : b)) : boxes;
 }
 
 type Attempt = { ok: true; boxes: PaneBox[]; apply: LayoutApply; name: string } | { ok: false; reason: string };
@@ -193,14 +209,16 @@ function planMainSide(input: PlanInput, o: PlanOptions, side: 'left' | 'top', pe
     if (n > 0) rest = { x: 0, y: mh + 1, w: W, h: H - mh - 1 };
   }
   if (rest && (rest.w < 1 || rest.h < 1)) return { ok: false, reason: `no room beside a ${main.w}x${main.h} main pane in a ${W}x${H} window` };
-  const boxes: PaneBox[] = [{ role: 'main', ...main }];
+  let boxes: PaneBox[] = [{ role: 'main', ...main }];
   let root: LayoutCell = { ...main };
   if (rest) {
     const arranged = arrange(rest, n, arrangement, gridColumns);
     boxes.push(...arranged.boxes.map((b) => ({ role: 'agent' as const, ...b })));
     root = { x: 0, y: 0, w: W, h: H, split: side === 'left' ? 'lr' : 'tb', children: [{ ...main }, arranged.cell] };
   }
-  const small = tooSmall(boxes, o);
+  // Built-in layouts are planned below the label row already (see attempt).
+  if (!builtin) boxes = belowLabelRow(boxes, input.labels);
+  const small = tooSmall(boxes, o, W);
   if (small) return { ok: false, reason: small };
   const apply: LayoutApply = builtin
     ? { kind: 'builtin', name: builtin, windowOptions: { [side === 'left' ? 'main-pane-width' : 'main-pane-height']: mainOption } }
@@ -214,14 +232,20 @@ function planEven(input: PlanInput, o: PlanOptions, name: 'tiled' | 'even-horizo
   const region = { x: 0, y: 0, w: input.width, h: input.height };
   const arrangement = name === 'tiled' ? 'tiled' : name === 'even-horizontal' ? 'row' : 'column';
   const { boxes } = arrange(region, total, arrangement);
-  const panes: PaneBox[] = boxes.map((b, i) => ({ role: input.hasMain && i === 0 ? 'main' : 'agent', ...b }));
-  const small = tooSmall(panes, o);
+  const placed: PaneBox[] = boxes.map((b, i) => ({ role: input.hasMain && i === 0 ? 'main' : 'agent', ...b }));
+  const panes = name === 'tiled' ? belowLabelRow(placed, input.labels) : placed;
+  const small = tooSmall(panes, o, input.width);
   if (small) return { ok: false, reason: small };
   return { ok: true, boxes: panes, apply: { kind: 'builtin', name, windowOptions: {} }, name };
 }
 
 function attempt(input: PlanInput, o: PlanOptions, layout: LayoutSpec): Attempt {
   if (!input.hasMain) return planEven(input, o, 'tiled');
+  if (input.labels && layout.kind === 'builtin' && layout.name !== 'tiled') {
+    // tmux draws these in the rows below the label row: plan that smaller window, one row down.
+    const below = attempt({ ...input, height: input.height - 1, labels: false }, o, layout);
+    return below.ok ? { ...below, boxes: below.boxes.map((b) => ({ ...b, y: b.y + 1 })) } : below;
+  }
   if (layout.kind === 'custom') {
     const percent = layout.main.size ?? o.mainPaneSize;
     return planMainSide(input, o, layout.main.side, percent, layout.agents.arrange, layout.agents.columns ?? 2, null, layout.name);

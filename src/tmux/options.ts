@@ -31,6 +31,8 @@ export const TmuxOptionsSchema = z
     /** How long a finished pane stays visible with its banner before it closes. */
     close_delay_ms: DurationSchema.default(3000),
     keep_failed_panes: z.boolean().default(false),
+    /** Deadline of one tmux command: a stopped or hung server fails that call instead of wedging every later one. */
+    command_timeout_ms: DurationSchema.default(5000),
     /** Name of the window that holds agent panes that do not fit in the main window. */
     overflow_window: z.string().min(1).default('panecrew-overflow'),
     /** An extra folder of custom layouts, searched before the shipped ones. */

@@ -13,6 +13,13 @@ export const OPT = {
   main: '@panecrew_main',
   /** Window option: this window is an overflow window. */
   overflow: '@panecrew_overflow',
+  /** Pane option: kept open on purpose (keep_failed_panes); a restarted controller leaves it alone. */
+  kept: '@panecrew_kept',
+  /** Pane options shown in the border: "id agent title", and the task's state. */
+  label: '@panecrew_label',
+  state: '@panecrew_state',
+  /** Window option: panecrew turned border labels on here (see labels.ts). */
+  labels: '@panecrew_labels',
 } as const;
 
 /**
@@ -52,11 +59,13 @@ export interface WindowInfo {
   height: number;
   mainPane: string;
   isOverflow: boolean;
+  /** Border labels are on (labels.ts). */
+  labels: boolean;
 }
 
 export async function windowInfo(client: TmuxClient, windowId: string): Promise<WindowInfo | null> {
   try {
-    const f = await client.displayFields(windowId, ['window_id', 'session_id', 'window_width', 'window_height', OPT.main, OPT.overflow] as const);
+    const f = await client.displayFields(windowId, ['window_id', 'session_id', 'window_width', 'window_height', OPT.main, OPT.overflow, OPT.labels] as const);
     // display-message can fall back to another target when this one vanished: check the id.
     if (f.window_id !== windowId) return null;
     return {
@@ -66,6 +75,7 @@ export async function windowInfo(client: TmuxClient, windowId: string): Promise<
       height: Number(f.window_height),
       mainPane: f[OPT.main],
       isOverflow: f[OPT.overflow] === '1',
+      labels: f[OPT.labels] === '1',
     };
   } catch (err) {
     if (err instanceof TmuxError && err.isMissingTarget) return null;
@@ -101,9 +111,19 @@ export function splitFlag(p: { width: number; height: number }): '-h' | '-v' {
   return p.width >= 2 * p.height ? '-h' : '-v';
 }
 
+export interface SplitOptions {
+  flag?: '-h' | '-v';
+  /** Columns (-h) or rows (-v) of the new pane: its planned size, so the layout after it moves nothing. */
+  size?: number;
+  /** Commands run in the same tmux invocation first: the panes see one resize, not one per command. */
+  before?: string[][];
+}
+
 /** Splits `target` without taking focus; the new pane runs the placeholder. */
-export async function splitPane(client: TmuxClient, target: PaneGeometry, cwd: string): Promise<string> {
-  return client.run(['split-window', '-d', splitFlag(target), '-t', target.paneId, '-c', cwd, '-P', '-F', '#{pane_id}', '--', ...PLACEHOLDER]);
+export async function splitPane(client: TmuxClient, target: PaneGeometry, cwd: string, opts: SplitOptions = {}): Promise<string> {
+  const size = opts.size ? ['-l', String(opts.size)] : [];
+  const split = ['split-window', '-d', opts.flag ?? splitFlag(target), ...size, '-t', target.paneId, '-c', cwd, '-P', '-F', '#{pane_id}', '--', ...PLACEHOLDER];
+  return client.runAll([...(opts.before ?? []), split]);
 }
 
 /** A new window (not selected) whose only pane runs the placeholder. */
@@ -126,15 +146,24 @@ export interface TagInfo {
   title: string;
 }
 
-/** Tags a placeholder pane, then replaces the placeholder with the real command. Returns its pid. */
-export async function startInPane(client: TmuxClient, paneId: string, tag: TagInfo, command: readonly string[], cwd: string): Promise<number> {
-  const pid = await client.runAll([
+/**
+ * Tags a placeholder pane, lets `beforeStart` lay the window out (so the command starts at its final
+ * size: a pane that shrinks after its output pushes the top lines out of view), then replaces the
+ * placeholder with the real command. Returns its pid.
+ */
+export async function startInPane(client: TmuxClient, paneId: string, tag: TagInfo, command: readonly string[], cwd: string, beforeStart?: () => Promise<void>): Promise<number> {
+  await client.runAll([
     ['set-option', '-p', '-t', paneId, OPT.task, tag.taskId],
     ['set-option', '-p', '-t', paneId, OPT.seq, tag.seq],
     ...(tag.home ? [['set-option', '-p', '-t', paneId, OPT.home, tag.home]] : []),
     ['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on'],
-    // select-pane -T expands formats (#(...) would run a command): the title goes escaped.
+    // select-pane -T expands formats (#(...) would run a command): the title goes escaped. The
+    // border label is our own copy: agents retitle their pane with escape sequences.
     ['select-pane', '-t', paneId, '-T', escapeFormat(tag.title)],
+    ['set-option', '-p', '-t', paneId, OPT.label, escapeFormat(tag.title)],
+  ]);
+  await beforeStart?.();
+  const pid = await client.runAll([
     ['respawn-pane', '-k', '-t', paneId, '-c', cwd, '--', ...execArgv(command)],
     ['display-message', '-p', '-t', paneId, '#{pane_pid}'],
   ]);

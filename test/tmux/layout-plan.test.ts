@@ -65,11 +65,18 @@ describe('main-vertical', () => {
     expect(plan.panes.map(box)).toEqual(['160x23@0,0', '79x16@0,24', '80x16@80,24']);
   });
 
+  it('uses main-horizontal in an ordinary 100x30 window, the main pane keeping the whole width', () => {
+    const plan = planLayout({ width: 100, height: 30, hasMain: true, agents: 2 }, o);
+    expect(panesOf(plan)).toEqual(['100x17@0,0', '49x12@0,18', '50x12@50,18']);
+    expect(plan.fits && plan.degradedFrom).toBe('main-vertical');
+    expect(maxAgents({ width: 100, height: 30 }, o)).toBe(2);
+  });
+
   it('has no room when neither main-vertical nor main-horizontal fits', () => {
-    const plan = planLayout({ width: 100, height: 24, hasMain: true, agents: 1 }, o);
+    const plan = planLayout({ width: 100, height: 16, hasMain: true, agents: 1 }, o);
     expect(plan.fits).toBe(false);
     expect(!plan.fits && plan.reason).toMatch(/main-horizontal does not fit either/);
-    expect(maxAgents({ width: 100, height: 24 }, o)).toBe(0);
+    expect(maxAgents({ width: 100, height: 16 }, o)).toBe(0);
   });
 
   it('always fits the main pane alone', () => {
@@ -88,8 +95,8 @@ describe('main-horizontal', () => {
     // 240 columns hold 5 x 40 + 4 borders = 204 and 6 x 39 ... not 6 x 40 + 5 = 245
     expect(maxAgents({ width: 240, height: 60 }, o)).toBe(5);
   });
-  it('refuses a window too narrow for the main pane', () => {
-    expect(planLayout({ width: 119, height: 60, hasMain: true, agents: 1 }, o).fits).toBe(false);
+  it('gives the main pane the whole width of a window narrower than main_pane_min_width', () => {
+    expect(panesOf(planLayout({ width: 100, height: 60, hasMain: true, agents: 1 }, o))).toEqual(['100x35@0,0', '100x24@0,36']);
   });
 });
 

@@ -9,7 +9,7 @@ import { geometry, startTmuxServer, until, type TestTmuxServer } from '../suppor
 let server: TestTmuxServer | undefined;
 let pm: PaneManager | undefined;
 afterEach(async () => {
-  pm?.dispose();
+  await pm?.dispose(0);
   await server?.kill();
   server = undefined;
 });
@@ -28,7 +28,8 @@ async function paneIds(s: TestTmuxServer, windowId: string): Promise<string[]> {
 }
 
 // 200x30 under main-vertical: the main pane takes 120 columns (main_pane_min_width), agents
-// 79 columns; 30 rows hold three agent panes of at least 8 rows (3*8 + 2 borders = 26), not four.
+// 79 columns; the 29 rows below the labels hold three agent panes of at least 8 rows (3*8 + 2
+// borders = 26), not four.
 describe('overflow window', () => {
   it('sends panes that do not fit to the overflow window, tiled, without focus', async () => {
     server = await startTmuxServer({ width: 200, height: 30 });
@@ -43,7 +44,7 @@ describe('overflow window', () => {
     expect(await paneIds(server, overflowWin)).toEqual([opened[3]!.paneId, opened[4]!.paneId]);
     expect(await server.client.run(['display-message', '-p', '-t', 'main', '#{window_id} #{pane_id}'])).toBe(before);
     const geo = await geometry(server.client, server.mainWindow);
-    expect(geo[0]).toMatchObject({ paneId: server.mainPane, w: 120, h: 30 });
+    expect(geo[0]).toMatchObject({ paneId: server.mainPane, w: 120, h: 29 });
     for (const g of geo.slice(1)) {
       expect(g.w).toBeGreaterThanOrEqual(40);
       expect(g.h).toBeGreaterThanOrEqual(8);
@@ -70,7 +71,10 @@ describe('overflow window', () => {
     const p = manager(server);
     const opened = [];
     for (let i = 1; i <= 4; i++) opened.push(await p.open(req(server, i)));
+    const moves: string[] = [];
+    p.onPlacement((m) => moves.push(`${m.taskId} ${m.placement} ${m.windowId}`));
     await p.focus(opened[3]!.paneId);
+    expect(moves).toEqual([`t4 pane ${server.mainWindow}`, `t1 overflow ${opened[3]!.windowId}`]);
     expect(await paneIds(server, server.mainWindow)).toEqual([server.mainPane, opened[3]!.paneId, opened[1]!.paneId, opened[2]!.paneId]);
     expect(await server.client.display(opened[0]!.paneId, '#{@panecrew_overflow}')).toBe('1');
     expect(await server.client.run(['display-message', '-p', '-t', 'main', '#{pane_id}'])).toBe(opened[3]!.paneId);
@@ -108,7 +112,7 @@ describe('finish', () => {
     await until('the pane closed', async () => !(await paneIds(server!, server!.mainWindow)).includes(a.paneId));
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     const geo = await geometry(server.client, server.mainWindow);
-    expect(geo.map((g) => `${g.paneId} ${g.w}x${g.h}`)).toEqual([`${server.mainPane} 143x60`, `${b.paneId} 96x60`]);
+    expect(geo.map((g) => `${g.paneId} ${g.w}x${g.h}`)).toEqual([`${server.mainPane} 143x59`, `${b.paneId} 96x59`]);
   });
 
   it('keeps the pane when asked, stopping a still-running agent', async () => {

@@ -34,7 +34,8 @@ describe('PaneManager.open in the launching window', () => {
     expect(opened.every((o) => o.windowId === server!.mainWindow && o.pid > 0)).toBe(true);
     expect(await active(server)).toBe(before);
     const geo = await geometry(server.client, server.mainWindow);
-    expect(geo.map((g) => `${g.w}x${g.h}@${g.x},${g.y}`)).toEqual(['143x60@0,0', '96x14@144,0', '96x14@144,15', '96x14@144,30', '96x15@144,45']);
+    // The top row shows the border labels: tmux lays the panes out in the 59 rows below it.
+    expect(geo.map((g) => `${g.w}x${g.h}@${g.x},${g.y}`)).toEqual(['143x59@0,1', '96x14@144,1', '96x14@144,16', '96x14@144,31', '96x14@144,46']);
     expect(geo[0]!.paneId).toBe(server.mainPane);
     expect(geo.slice(1).map((g) => g.paneId)).toEqual(opened.map((o) => o.paneId));
   });
@@ -54,7 +55,8 @@ describe('PaneManager.open in the launching window', () => {
     const pm = manager(server);
     const o = await pm.open(req(server, 1, { command: ['printf', '<%s>\\n', 'a  b', '$HOME;echo x', '*'] }));
     const text = await until('the output', async () => {
-      const t = await server!.client.run(['capture-pane', '-p', '-t', o.paneId]);
+      // -S -: tmux's "Pane is dead" line scrolls the first line into the history.
+      const t = await server!.client.run(['capture-pane', '-p', '-S', '-', '-t', o.paneId]);
       return t.includes('<*>') && t;
     });
     expect(text).toContain('<a  b>');
@@ -73,7 +75,7 @@ describe('PaneManager.open in the launching window', () => {
       const agents = 2;
       for (let i = 1; i <= agents; i++) expect((await pm.open(req(server, i))).placement).toBe('pane');
       const plan = planLayout(
-        { width: 240, height: 60, hasMain: true, agents },
+        { width: 240, height: 60, hasMain: true, agents, labels: true },
         { layout: await loadLayout(layout), mainPaneSize: 60, mainPaneMinWidth: options.main_pane_min_width, agentPaneMinWidth: 40, agentPaneMinHeight: 8 },
       );
       if (!plan.fits) throw new Error(plan.reason);
@@ -98,7 +100,7 @@ describe('PaneManager.open in the launching window', () => {
       const g = await geometry(server!.client, server!.mainWindow);
       return g[0]!.w === 131 && g;
     });
-    expect(geo.map((g) => `${g.w}x${g.h}@${g.x},${g.y}`)).toEqual(['131x50@0,0', '88x24@132,0', '88x25@132,25']);
+    expect(geo.map((g) => `${g.w}x${g.h}@${g.x},${g.y}`)).toEqual(['131x49@0,1', '88x24@132,1', '88x24@132,26']);
   });
 
   it('never touches a window of another session on the same server', async () => {
