@@ -85,9 +85,8 @@ describe('controller socket limits', () => {
     expect(await pingMs(t)).toBeLessThan(5000);
     const grew = memory(pid).hwm - before.hwm;
     console.log(`unterminated frames: RSS high-water +${grew.toFixed(0)} MB; refused ${conns.filter((c) => c.closed).length} of 100`);
-    expect(grew).toBeLessThan(150);
-    const refused = conns.find((c) => c.lines.length);
-    expect(refused?.lines[0]?.error?.message).toMatch(/requests in progress/);
+    expect(grew).toBeLessThan(128); // 32 MB budget of live frames, plus refused frames not yet collected
+    expect(conns.some((c) => /requests in progress, its limit/.test(c.lines[0]?.error?.message ?? ''))).toBe(true);
     for (const c of conns) c.socket.destroy();
   });
 
