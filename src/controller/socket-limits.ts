@@ -1,6 +1,7 @@
 // What one client may hold of the controller: connections, bytes buffered, time. Each bound is the
 // answer to a way a careless or hostile client could exhaust the controller for everyone else.
 import { z } from 'zod';
+import { ConfigError } from '../config/load.js';
 
 export interface SocketLimits {
   /** Connections open at once; the one over it gets an error reply and is closed. */
@@ -43,7 +44,7 @@ export function socketLimitsFromEnv(env: NodeJS.ProcessEnv): SocketLimits {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     const parsed = PositiveInt.safeParse(raw);
-    if (!parsed.success) throw new Error(`${name} must be a positive whole number, got "${raw}"; unset it to use ${DEFAULT_SOCKET_LIMITS[field]}`);
+    if (!parsed.success) throw new ConfigError([`${name} must be a positive whole number, got "${raw}"; unset it to use ${DEFAULT_SOCKET_LIMITS[field]}`]);
     limits[field] = parsed.data;
   }
   return limits;

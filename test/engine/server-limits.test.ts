@@ -1,11 +1,13 @@
 // Hostile and careless clients on the controller's socket: memory stays bounded, connections are
 // capped and reaped, and every other client keeps being answered. Each storm gets a fresh controller
 // so its memory high-water mark (VmHWM) is the storm's own.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_CONFIG, startTestController, until, type TestController } from '../support/controller.js';
+import { BASE_CONFIG, CLI, startTestController, until, type TestController } from '../support/controller.js';
 
 const IDLE_MS = 1500;
 const FRAME_MS = 1500;
@@ -165,5 +167,16 @@ describe('controller socket limits', () => {
       [3, true],
     ]);
     conn.socket.destroy();
+  });
+
+  it('refuses to start with a limit that is not a positive whole number, and says which', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'panecrew-test-'));
+    try {
+      const r = await execa('node', [CLI, 'controller', 'run'], { env: { PANECREW_HOME: home, PANECREW_SOCKET_IDLE_MS: '10m' }, reject: false, timeout: 30_000 });
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stderr).toContain('PANECREW_SOCKET_IDLE_MS must be a positive whole number, got "10m"');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
