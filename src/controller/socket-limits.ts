@@ -14,7 +14,10 @@ export interface SocketLimits {
   framesBudgetBytes: number;
   /** Unread reply bytes at which a connection's next request waits (and its socket is not read). */
   replyBacklogBytes: number;
-  /** Requests of one connection being answered at once; replies still go out in request order. */
+  /**
+   * Requests of one connection being answered at once; replies still go out in request order. Small,
+   * because an answer is held until it is written and one `output` answer can be 16 MB.
+   */
   maxInFlight: number;
 }
 
@@ -24,7 +27,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   frameMs: 30_000,
   framesBudgetBytes: 32 * 1024 * 1024,
   replyBacklogBytes: 1024 * 1024,
-  maxInFlight: 16,
+  maxInFlight: 4,
 };
 
 /** Frames up to this size are never refused for the budget, so ordinary requests always get through. */
