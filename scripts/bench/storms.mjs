@@ -111,7 +111,8 @@ async function oneStorm(name, quick) {
   if (!alive) ctl.child.kill('SIGKILL');
   const r = (x) => Math.round(x);
   const result = {
-    peakGrowthMB: r(during.hwm - before.hwm),
+    // The high-water mark read after the close covers the whole storm (a storm can go on growing after `during`).
+    peakGrowthMB: r((alive ? after.hwm : during.hwm) - before.hwm),
     rssBeforeMB: r(before.rss),
     rssAfterCloseMB: r(after.rss),
     pingMaxMs: r(Math.max(0, ...pings.filter(Number.isFinite))),
