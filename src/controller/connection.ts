@@ -167,6 +167,12 @@ export class Connection {
     return null;
   }
 
+  /** Since when the connection has had nothing to do, or null if it has (or is subscribed): it may be closed to make room. */
+  idleSince(): number | null {
+    const busy = this.subscribed || this.closing || this.frameBytes > 0 || this.lines.length > 0 || this.slots.length > 0;
+    return busy ? null : this.lastActivity;
+  }
+
   /** Lets go of everything the connection holds (also when the peer closes first). */
   private release(): void {
     this.dropFrame();

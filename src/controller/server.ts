@@ -64,10 +64,10 @@ export class SocketServer implements ConnectionHost {
   private accept(socket: Socket): void {
     socket.on('error', () => socket.destroy());
     const connection = new Connection(socket, this);
-    if (this.connections.size >= this.limits.maxConnections) {
+    if (this.connections.size >= this.limits.maxConnections && !this.evictIdlest()) {
       connection.refuse(
         'internal',
-        `the controller has ${this.connections.size} connections open, its limit (PANECREW_SOCKET_MAX_CONNECTIONS); close idle clients or retry in a moment`,
+        `the controller has ${this.connections.size} busy connections open, its limit (PANECREW_SOCKET_MAX_CONNECTIONS); close some clients (dashboards, waits) or retry in a moment`,
       );
       return;
     }
@@ -77,6 +77,23 @@ export class SocketServer implements ConnectionHost {
       if (!this.connections.size) this.stopSweeping();
     });
     this.sweeper ??= setInterval(() => this.sweep(), Math.max(50, Math.min(this.limits.idleMs, this.limits.frameMs) / 4)).unref();
+  }
+
+  /**
+   * At the cap, the connection idle the longest gives way to the new one, so idle connections
+   * (careless or hostile) cannot lock everyone out; only busy and subscribed ones are kept.
+   */
+  private evictIdlest(): boolean {
+    let idlest: Connection | null = null;
+    let since = Infinity;
+    for (const connection of this.connections.values()) {
+      const at = connection.idleSince();
+      if (at !== null && at < since) [idlest, since] = [connection, at];
+    }
+    if (!idlest) return false;
+    this.connections.delete(idlest.socket);
+    idlest.refuse('internal', `closed to make room: the controller has ${this.limits.maxConnections} connections open, its limit, and this one was the longest idle`);
+    return true;
   }
 
   /** Closes connections whose request is overdue or that have been idle too long. */
