@@ -60,7 +60,7 @@ const STORMS = {
     const frame = Buffer.alloc(3.9 * MB, 'x');
     const conns = await Promise.all(Array.from({ length: n }, () => openRaw(h)));
     await Promise.all(conns.map((c) => new Promise((ok) => (c.socket.write(frame, () => ok()), c.socket.once('close', ok)))));
-    return { conns, note: `${conns.filter((c) => c.closed).length} of ${n} refused` };
+    return { conns, note: `${conns.filter((c) => c.closed).length} of ${n} closed by the controller` };
   },
   async lists(h, quick) {
     const n = quick ? 500 : 2000;
@@ -82,7 +82,7 @@ const STORMS = {
     const conns = [];
     for (let i = 0; i < n; i++) conns.push(await openRaw(h));
     await sleep(1000);
-    return { conns, note: `${conns.filter((c) => c.closed).length} of ${n} refused` };
+    return { conns, note: `${conns.filter((c) => c.closed).length} of ${n} closed by the controller` };
   },
   async slowloris(h, quick) {
     const conns = await Promise.all(Array.from({ length: 50 }, () => openRaw(h)));
