@@ -4,7 +4,7 @@
 // connections), one read's worth of waiting lines, the in-flight replies and the reply backlog.
 import type { Socket } from 'node:net';
 import { MAX_REQUEST_BYTES, type Reply } from './protocol.js';
-import { SMALL_FRAME_BYTES, type SocketLimits } from './socket-limits.js';
+import type { SocketLimits } from './socket-limits.js';
 
 /** Produces the reply at the moment it is written (see Handler in server.ts). */
 export type ReplyThunk = () => Reply;
