@@ -12,6 +12,7 @@ import { benchLaunch } from './bench/launch.mjs';
 import { benchPanes } from './bench/panes.mjs';
 import { benchReplay } from './bench/replay.mjs';
 import { benchSleepers } from './bench/sleepers.mjs';
+import { benchStorms } from './bench/storms.mjs';
 import { benchThroughput, tspBinary } from './bench/throughput.mjs';
 import { commandVersion, fmtMs, now, ROOT } from './bench/lib.mjs';
 
@@ -23,6 +24,7 @@ const SECTIONS = {
   footprint: ['5. controller RSS and CPU at rest', benchFootprint],
   replay: ['6. journal replay of 10,000 tasks', benchReplay],
   panes: ['7. tmux panes: first output and relayout', benchPanes],
+  storms: ['8. controller memory under connection storms', benchStorms],
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, tasks: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -110,6 +112,12 @@ if (r.panes) {
   const p = r.panes;
   row('launch → first output visible in its pane (median)', fmtMs(p.firstOutput.median), `p90 ${fmtMs(p.firstOutput.p90)}; n=${p.n}; 240x60 window, close_delay 0`);
   row('task end → pane closed and window laid out (median)', fmtMs(p.relayout.median), `p90 ${fmtMs(p.relayout.p90)}`);
+}
+if (r.storms) {
+  const titles = { frames: '100 unterminated 3.9 MB frames', lists: '2,000 pipelined list --all never read', idle: '500 idle connections', slowloris: 'slowloris, 50 connections × 1 B/100 ms' };
+  for (const [name, s] of Object.entries(r.storms)) {
+    row(`storm: ${titles[name]}: RSS peak growth | after close`, `+${s.peakGrowthMB} MB | ${s.rssAfterCloseMB} MB`, `from ${s.rssBeforeMB} MB; other clients' ping median ${fmtMs(s.pingMedianMs)}, max ${fmtMs(s.pingMaxMs)}, ${s.pingsFailed} refused; ${s.alive ? 'up' : 'DIED'}; medians of ${s.runs}`);
+  }
 }
 
 const w = [0, 1, 2].map((i) => Math.max(...rows.map((x) => x[i].length), ['figure', 'value', 'note'][i].length));

@@ -1,7 +1,10 @@
 // The controller's Unix socket: newline-delimited JSON, validated at the door, events pushed to subscribers.
+// Connections are capped, reaped when idle or too slow, and bounded in what they buffer (connection.ts).
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { formatZodError, MAX_REQUEST_BYTES, RequestError, RequestSchema, type Reply, type Request, type ServerEvent } from './protocol.js';
+import { Connection, type ConnectionHost, type ReplyThunk } from './connection.js';
+import { formatZodError, RequestError, RequestSchema, type Reply, type Request, type ServerEvent } from './protocol.js';
+import { SMALL_FRAME_BYTES, socketLimitsFromEnv, type SocketLimits } from './socket-limits.js';
 
 /** A subscriber that cannot keep up is dropped rather than let the controller buffer without bound. */
 const MAX_SUBSCRIBER_BACKLOG = 8 * 1024 * 1024;
@@ -13,16 +16,26 @@ const MAX_SUBSCRIBER_BACKLOG = 8 * 1024 * 1024;
  */
 export type Handler = (request: Request) => unknown | Promise<unknown>;
 
-export class SocketServer {
+export interface SocketServerOptions {
+  /** Defaults, then PANECREW_SOCKET_* from the environment, then these. */
+  limits?: Partial<SocketLimits>;
+}
+
+export class SocketServer implements ConnectionHost {
   private readonly server: Server;
-  private readonly subscribers = new Set<Socket>();
-  private readonly connections = new Set<Socket>();
+  private readonly connections = new Map<Socket, Connection>();
+  readonly limits: SocketLimits;
+  /** Bytes of unfinished requests held across all connections. */
+  private frameBytes = 0;
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly handle: Handler,
     /** Resolves once every change so far is on disk (the journal batches its fsyncs). */
-    private readonly synced: () => Promise<void>,
+    readonly synced: () => Promise<void>,
+    options: SocketServerOptions = {},
   ) {
+    this.limits = { ...socketLimitsFromEnv(process.env), ...options.limits };
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -38,72 +51,111 @@ export class SocketServer {
   }
 
   broadcast(event: ServerEvent): void {
-    if (!this.subscribers.size) return;
-    const line = `${JSON.stringify(event)}\n`;
-    for (const socket of this.subscribers) {
+    let line: string | undefined;
+    for (const connection of this.connections.values()) {
+      if (!connection.subscribed) continue;
+      line ??= `${JSON.stringify(event)}\n`;
+      const socket = connection.socket;
       if (socket.writableLength > MAX_SUBSCRIBER_BACKLOG) socket.destroy();
       else socket.write(line);
     }
   }
 
   private accept(socket: Socket): void {
-    let buffered = '';
-    socket.setEncoding('utf8');
     socket.on('error', () => socket.destroy());
-    this.connections.add(socket);
+    const connection = new Connection(socket, this);
+    if (this.connections.size >= this.limits.maxConnections && !this.evictIdlest()) {
+      connection.refuse(
+        'internal',
+        `the controller has ${this.connections.size} busy connections open, its limit (PANECREW_SOCKET_MAX_CONNECTIONS); close some clients (dashboards, waits) or retry in a moment`,
+      );
+      return;
+    }
+    this.connections.set(socket, connection);
     socket.on('close', () => {
-      this.subscribers.delete(socket);
       this.connections.delete(socket);
+      if (!this.connections.size) this.stopSweeping();
     });
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      if (buffered.length > MAX_REQUEST_BYTES && !buffered.includes('\n')) {
-        this.reply(socket, { id: 0, ok: false, error: { code: 'bad-request', message: `request over ${MAX_REQUEST_BYTES} bytes; connection closed` } });
-        socket.end();
-        buffered = '';
-        return;
-      }
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.trim()) void this.serve(socket, line);
-      }
-    });
+    this.sweeper ??= setInterval(() => this.sweep(), Math.max(50, Math.min(this.limits.idleMs, this.limits.frameMs) / 4)).unref();
   }
 
-  private async serve(socket: Socket, line: string): Promise<void> {
+  /**
+   * At the cap, the connection idle the longest gives way to the new one, so idle connections
+   * (careless or hostile) cannot lock everyone out; only busy and subscribed ones are kept.
+   */
+  private evictIdlest(): boolean {
+    let idlest: Connection | null = null;
+    let since = Infinity;
+    for (const connection of this.connections.values()) {
+      const at = connection.idleSince();
+      if (at !== null && at < since) [idlest, since] = [connection, at];
+    }
+    if (!idlest) return false;
+    this.connections.delete(idlest.socket);
+    idlest.refuse('internal', `closed to make room: the controller has ${this.limits.maxConnections} connections open, its limit, and this one was the longest idle`);
+    return true;
+  }
+
+  /** Closes connections whose request is overdue or that have been idle too long. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections.values()) {
+      const why = connection.expired(now);
+      if (why === 'frame') connection.refuse('bad-request', `the request did not arrive within ${this.limits.frameMs / 1000} s of its first byte; connection closed`);
+      else if (why === 'idle') connection.close();
+    }
+  }
+
+  private stopSweeping(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  reserveFrame(bytes: number, frameBytes: number): boolean {
+    if (frameBytes > SMALL_FRAME_BYTES && this.frameBytes + bytes > this.limits.framesBudgetBytes) return false;
+    this.frameBytes += bytes;
+    return true;
+  }
+
+  releaseFrame(bytes: number): void {
+    this.frameBytes -= bytes;
+  }
+
+  async answer(line: string, connection: Connection): Promise<ReplyThunk> {
     let raw: unknown;
     try {
       raw = JSON.parse(line);
     } catch {
-      this.reply(socket, { id: 0, ok: false, error: { code: 'bad-request', message: 'the request is not valid JSON' } });
-      return;
+      return () => ({ id: 0, ok: false, error: { code: 'bad-request', message: 'the request is not valid JSON' } });
     }
     const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : 0;
     const parsed = RequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.reply(socket, { id, ok: false, error: { code: 'bad-request', message: formatZodError(parsed.error) } });
-      return;
-    }
-    try {
-      const outcome = await this.handle(parsed.data);
-      await this.synced();
-      const result = typeof outcome === 'function' ? (outcome as () => unknown)() : outcome;
-      if (parsed.data.op === 'subscribe' && !socket.destroyed) this.subscribers.add(socket);
-      this.reply(socket, { id, ok: true, result });
-    } catch (err) {
+    if (!parsed.success) return () => ({ id, ok: false, error: { code: 'bad-request', message: formatZodError(parsed.error) } });
+    const failed = (err: unknown): Reply => {
       const known = err instanceof RequestError;
-      this.reply(socket, { id, ok: false, error: { code: known ? err.code : 'internal', message: (err as Error).message } });
+      return { id, ok: false, error: { code: known ? err.code : 'internal', message: (err as Error).message } };
+    };
+    let outcome: unknown;
+    try {
+      outcome = await this.handle(parsed.data);
+      await this.synced();
+    } catch (err) {
+      return () => failed(err);
     }
-  }
-
-  private reply(socket: Socket, reply: Reply): void {
-    if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
+    return () => {
+      try {
+        const result = typeof outcome === 'function' ? (outcome as () => unknown)() : outcome;
+        if (parsed.data.op === 'subscribe') connection.subscribed = true;
+        return { id, ok: true, result };
+      } catch (err) {
+        return failed(err);
+      }
+    };
   }
 
   close(path: string): Promise<void> {
-    for (const s of this.connections) s.destroy();
+    this.stopSweeping();
+    for (const s of this.connections.keys()) s.destroy();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       try {
