@@ -24,6 +24,8 @@ export interface HandlerDeps {
   startedAt: number;
   notifier(): Notifier;
   reloader: ConfigReloader;
+  /** What replaying the journal found wrong at start (quarantined lines, set-aside records). */
+  journal: { problems: string[]; quarantineFile: string | null };
   shutdown(): void;
 }
 
@@ -178,7 +180,7 @@ export function createHandlers(deps: HandlerDeps) {
       case 'stats':
         return stats;
       case 'health':
-        return () => ({ notifications: deps.notifier().health(), stats: stats() });
+        return () => ({ notifications: deps.notifier().health(), stats: stats(), journal: deps.journal });
       case 'notify-test':
         return deps.notifier().test(req.origin);
       case 'subscribe':

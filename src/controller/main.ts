@@ -5,7 +5,7 @@ import { Journal } from '../core/journal.js';
 import { homePaths, panecrewHome } from '../core/paths.js';
 import { checkHome, UnsafeFolderError } from '../core/private-dir.js';
 import { viewOf } from '../core/task.js';
-import { upgradeRecord } from '../core/upgrade.js';
+import { recordProblem, upgradeRecord } from '../core/upgrade.js';
 import { LocalExecutor } from '../executor/local.js';
 import { AUTO_AGENT } from '../runner/auto-agent.js';
 import { checkCategoryAgents, resolveCategories, resolveSubagents } from '../runner/categories.js';
@@ -76,9 +76,16 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
 
   const journal = new Journal(paths.journal, paths.snapshot);
   const replayed = journal.replay();
-  if (replayed.skipped) log(`journal: skipped ${replayed.skipped} unreadable line(s) (a torn write from a crash)`);
-  for (const [id, task] of replayed.tasks) replayed.tasks.set(id, upgradeRecord(task));
-  const store = new TaskStore(journal, replayed.tasks);
+  const journalProblems = [...replayed.problems];
+  for (const [id, task] of replayed.tasks) {
+    const problem = recordProblem(task);
+    if (problem) {
+      replayed.tasks.delete(id);
+      journalProblems.push(`task ${id} was set aside: its record is incomplete (${problem})`);
+    } else replayed.tasks.set(id, upgradeRecord(task));
+  }
+  for (const p of journalProblems) log(`journal: ${p}`);
+  const store = new TaskStore(journal, replayed.tasks, log);
   const surfaces = createSurfaces(config, env, paths.tasks, log);
   let server: SocketServer | undefined;
   const engine = new Engine({
@@ -119,6 +126,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       startedAt: Date.now(),
       notifier: () => notifier,
       reloader,
+      journal: { problems: journalProblems, quarantineFile: replayed.quarantined ? replayed.quarantineFile : null },
       shutdown: () => void stop(),
     }),
     () => store.synced(),
@@ -139,7 +147,11 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
     await reloader.close();
     await engine.close();
     await notifier.close();
-    journal.close();
+    try {
+      journal.close();
+    } catch (err) {
+      log(`closing the journal failed: ${(err as Error).message}`);
+    }
     lock.release();
   }
   process.on('SIGTERM', () => void stop());

@@ -149,7 +149,7 @@ export interface Results {
   prune: { removed: string[] };
   uncollected: ListedTask[];
   stats: Stats;
-  health: { notifications: ChannelHealth[]; stats: Stats };
+  health: { notifications: ChannelHealth[]; stats: Stats; journal: { problems: string[]; quarantineFile: string | null } };
   'notify-test': ChannelReport[];
   subscribe: { subscribed: true; stats: Stats };
   shutdown: { stopping: true };

@@ -14,6 +14,7 @@ export class TaskStore extends EventEmitter<StoreEvents> {
   constructor(
     private readonly journal: Journal,
     readonly tasks: Map<string, TaskRecord>,
+    private readonly log: (message: string) => void = () => {},
   ) {
     super();
   }
@@ -100,7 +101,14 @@ export class TaskStore extends EventEmitter<StoreEvents> {
     return next;
   }
 
+  /** The change itself is written: a compaction that fails (a full disk) must not look like the
+   *  change failed. It stays due, and the next change tries again. */
   private maybeCompact(): void {
-    if (this.journal.needsCompaction) this.journal.compact(this.tasks.values());
+    if (!this.journal.needsCompaction) return;
+    try {
+      this.journal.compact(this.tasks.values());
+    } catch (err) {
+      this.log(`journal compaction failed, will retry: ${(err as Error).message}`);
+    }
   }
 }

@@ -89,6 +89,22 @@ describe('durability', () => {
     expect(tasks.map((x) => [x.id, x.state])).toEqual([[t.id, 'completed']]);
   });
 
+  it('damaged journal lines are set aside: the controller starts with every good task, and doctor says what it found', async () => {
+    tc = await startTestController();
+    const t = await tc.launch(['--agent', 'shell', '--prompt', 'echo kept']);
+    await tc.waitFinal(t.id);
+    await tc.kill('SIGKILL');
+    appendFileSync(join(tc.home, 'journal.jsonl'), 'null\n42\n{"seq":900,"at":1,"type":"created"}\n{"seq":901,"at":1,"type":"created","task":{"id":"bg_zzzzzzzz"}}\n');
+    await tc.start();
+    expect((await list(tc)).map((x) => [x.id, x.state])).toEqual([[t.id, 'completed']]);
+    const after = await tc.launch(['--agent', 'shell', '--prompt', 'echo after']);
+    expect((await tc.waitFinal(after.id)).state).toBe('completed');
+    const doctor = await tc.cli(['doctor']);
+    expect(doctor.exitCode).toBe(1);
+    expect(doctor.stdout).toMatch(/✗ journal.*damaged when the controller started/);
+    expect(doctor.stdout).toMatch(/bg_zzzzzzzz was set aside/);
+  });
+
   it('a second controller for the same home refuses to start', async () => {
     tc = await startTestController();
     const r = await tc.cli(['controller', 'run']);

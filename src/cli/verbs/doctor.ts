@@ -94,10 +94,20 @@ Exit codes: 0 every check passes, 1 any check failed.`,
     let health: ChannelHealth[] | null = null;
     try {
       const client = await ControllerClient.connect({ env: ctx.env, autostart: false });
-      const { notifications, stats } = await client.request({ op: 'health' });
+      const { notifications, stats, journal } = await client.request({ op: 'health' });
       client.close();
       health = notifications;
       checks.push({ name: 'controller', ok: true, detail: `pid ${stats.pid}, ${stats.running} running, ${stats.pending} queued` });
+      checks.push(
+        journal.problems.length
+          ? {
+              name: 'journal',
+              ok: false,
+              detail: `damaged when the controller started: ${journal.problems.join('; ')}`,
+              fix: `the unreadable lines are kept in ${journal.quarantineFile ?? 'the controller log'}: look at them, then delete the file`,
+            }
+          : { name: 'journal', ok: true, detail: 'replayed whole' },
+      );
     } catch {
       checks.push({ name: 'controller', ok: true, detail: 'not running (it starts on demand)' });
     }
