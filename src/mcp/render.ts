@@ -29,7 +29,7 @@ export function whereItRuns(t: ListedTask): string {
     case 'pane':
       return beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
     case 'overflow':
-      return `a tmux pane${pane} in the overflow window (no room beside ${beside ?? 'the main pane'} yet)${beside ? '' : ` of ${DETACHED}`}`;
+      return `a tmux pane${pane} in the overflow window (${t.placementNote ?? `no room beside ${beside ?? 'the main pane'} yet`})${beside ? '' : ` of ${DETACHED}`}`;
     case 'window':
       return `its own tmux window${pane}${beside ? '' : ` in ${DETACHED}`}`;
     case 'headless':

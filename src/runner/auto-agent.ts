@@ -1,7 +1,7 @@
 // `defaults.agent: auto`: what a first `panecrew launch 'npm test'` means. A prompt that reads as a
 // command line runs as a shell command; anything else goes to the first agent that can run here.
 import type { AgentProfile } from './profile-schema.js';
-import { locateExecutable, whyCannotRun } from './readiness.js';
+import { locateExecutable, unready } from './readiness.js';
 
 export const AUTO_AGENT = 'auto';
 
@@ -34,16 +34,12 @@ export type AutoChoice = { agent: string } | { refused: string };
 /** The agent `auto` means for this prompt and environment, or why none can run it. */
 export function chooseAgent(prompt: string, env: Record<string, string | undefined>, profiles: Record<string, AgentProfile>): AutoChoice {
   if (Object.hasOwn(profiles, 'shell') && looksLikeCommand(prompt, env.PATH)) return { agent: 'shell' };
-  const reasons: string[] = [];
+  const fixes: string[] = [];
   for (const name of AUTO_AGENT_ORDER) {
     if (!Object.hasOwn(profiles, name)) continue;
-    const why = whyCannotRun(name, profiles[name]!, env);
-    if (!why) return { agent: name };
-    reasons.push(why);
+    const u = unready(profiles[name]!, env);
+    if (!u) return { agent: name };
+    fixes.push(`${name}: ${u.fix}`);
   }
-  return {
-    refused:
-      `no agent can run this prompt here (defaults.agent is auto): ${reasons.join('; ')}. ` +
-      `If it is a shell command, say --agent shell.`,
-  };
+  return { refused: `no agent can run this prompt here (defaults.agent is auto). Any one of these will do — ${fixes.join('; ')}. If it is a shell command, say --agent shell.` };
 }

@@ -27,16 +27,26 @@ export function executableOf(profile: Pick<AgentProfile, 'command'>): string | n
   return /\{[a-z_]+\}/.test(first) ? null : first;
 }
 
-/** Why `agent` cannot run with this environment, with what to do; null when it can. */
-export function whyCannotRun(agent: string, profile: AgentProfile, env: Record<string, string | undefined>): string | null {
+export interface Unready {
+  /** What is missing, e.g. `"codex" is not on the launching shell's PATH`. */
+  what: string;
+  /** What to do, e.g. `install it (npm install -g @openai/codex)`. */
+  fix: string;
+}
+
+/** What keeps `agent` from running with this environment; null when it can run. */
+export function unready(profile: AgentProfile, env: Record<string, string | undefined>): Unready | null {
   const executable = executableOf(profile);
   if (executable && !locateExecutable(executable, env.PATH)) {
-    const fix = profile.install ? `install it (${profile.install})` : 'install it';
-    return `agent "${agent}" cannot run: "${executable}" is not on the launching shell's PATH; ${fix}, or choose another agent (panecrew agents lists them)`;
+    return { what: `"${executable}" is not on the launching shell's PATH`, fix: profile.install ? `install it (${profile.install})` : 'install it' };
   }
   const needs = profile.requires_env_any;
-  if (needs?.length && !needs.some((name) => env[name])) {
-    return `agent "${agent}" cannot run: set ${needs.join(' or ')} in the launching environment, or choose another agent (panecrew agents lists them)`;
-  }
+  if (needs?.length && !needs.some((name) => env[name])) return { what: `none of ${needs.join(', ')} is set`, fix: `set ${needs.join(' or ')} in the launching environment` };
   return null;
+}
+
+/** Why `agent` cannot run with this environment, with what to do; null when it can. */
+export function whyCannotRun(agent: string, profile: AgentProfile, env: Record<string, string | undefined>): string | null {
+  const u = unready(profile, env);
+  return u && `agent "${agent}" cannot run: ${u.what}; ${u.fix}, or choose another agent (panecrew agents lists them)`;
 }

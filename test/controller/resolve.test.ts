@@ -37,7 +37,7 @@ describe('launch resolution', () => {
   it('auto sends words to the first agent that can run here, and refuses with the fix when none can', () => {
     expect(resolveLaunch(spec({ prompt: 'find the bug in the login flow', env: { PATH: pathWith('claude') } }), catalog).agent).toBe('claude');
     expect(resolveLaunch(spec({ env: { PATH: pathWith(), ANTHROPIC_API_KEY: 'k' } }), catalog).agent).toBe('builtin');
-    expect(() => resolveLaunch(spec({ env: { PATH: pathWith() } }), catalog)).toThrow(/no agent can run this prompt.*npm install -g @anthropic-ai\/claude-code.*ANTHROPIC_API_KEY.*--agent shell/);
+    expect(() => resolveLaunch(spec({ env: { PATH: pathWith() } }), catalog)).toThrow(/no agent can run this prompt.*claude: install it \(npm install -g @anthropic-ai\/claude-code\).*builtin: set ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN.*--agent shell/);
   });
 
   it('refuses an agent whose CLI is not installed, or whose API key is missing, naming the fix', () => {
