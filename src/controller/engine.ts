@@ -3,11 +3,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cause } from '../core/cause.js';
-import { newTaskId } from '../core/ids.js';
-import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
-import { describeWait, isFinal, newTaskRecord, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
-import { checkDependencies, plan, SlotCounter, type Limits } from '../scheduler/plan.js';
+import { describeWait, isFinal, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
+import { plan, type Limits } from '../scheduler/plan.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
 import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
@@ -15,9 +13,10 @@ import { recoveryOf } from '../attempt/recover.js';
 import type { Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
 import type { Moved } from '../surface/surface.js';
-import { RequestError, type KeyStats, type LaunchSpec, type ListedTask } from './protocol.js';
+import { taskFromLaunch } from './launch.js';
+import { RequestError, type LaunchSpec, type ListedTask } from './protocol.js';
 import { Resources } from './resources.js';
-import { resolveLaunch, type Catalog } from './resolve.js';
+import type { Catalog } from './resolve.js';
 import type { TaskStore } from './store.js';
 
 const GATE_RECHECK_MS = 2_000;
@@ -70,35 +69,8 @@ export class Engine {
   }
 
   launch(spec: LaunchSpec): TaskRecord {
-    const { store, config, catalog } = this.deps;
-    const resolved = resolveLaunch(spec, catalog);
-    if (!isDirectory(spec.cwd)) throw new RequestError('bad-request', `cwd ${spec.cwd} is not a directory`);
-    const id = newTaskId();
-    const problem = checkDependencies({ id, after: spec.after }, store.tasks);
-    if (problem) throw new RequestError('bad-request', problem);
-    const task = newTaskRecord({
-      id,
-      title: spec.title ?? spec.prompt.split('\n')[0]!.slice(0, 80),
-      agent: resolved.agent,
-      category: resolved.category,
-      model: resolved.model,
-      key: resolved.key,
-      provider: resolved.provider,
-      prompt: resolved.prompt,
-      cwd: spec.cwd,
-      priority: spec.priority ?? config.defaults.priority,
-      after: spec.after,
-      requestedPlacement: spec.placement ?? config.defaults.placement,
-      timeoutMs: spec.timeoutMs ?? config.background_task.defaultTimeoutMs,
-      taskClass: spec.taskClass,
-      staleTimeoutMs: resolved.staleTimeoutMs,
-      origin: spec.origin,
-    });
-    // The client's environment is captured at launch (as pueue does) and kept beside the task, 0600.
-    const paths = taskPaths(this.deps.paths.tasks, id);
-    ensurePrivateDir(paths.dir, false);
-    writePrivateFile(join(paths.dir, 'client-env.json'), JSON.stringify(spec.env));
-    store.create(task);
+    const { store, config, catalog, paths } = this.deps;
+    const task = store.create(taskFromLaunch(spec, catalog, config, store.tasks, paths.tasks));
     this.schedule();
     return task;
   }
@@ -237,37 +209,12 @@ export class Engine {
     return { ...viewOf(task), waiting: this.waitReason(task) };
   }
 
-  keyStats(): KeyStats[] {
-    const slots = new SlotCounter(this.limits);
-    const byKey = new Map<string, KeyStats>();
-    for (const t of this.deps.store.tasks.values()) {
-      if (t.state !== 'running' && t.state !== 'pending') continue;
-      let k = byKey.get(t.key);
-      if (!k) {
-        const { limit, source } = slots.limitFor(t);
-        k = { key: t.key, running: 0, pending: 0, limit, limitSource: source };
-        byKey.set(t.key, k);
-      }
-      if (t.state === 'running') k.running++;
-      else k.pending++;
-    }
-    return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
-  }
-
   async close(): Promise<void> {
     this.wakeTimer?.clear();
     this.resources.close();
     for (const a of this.attempts.values()) a.detach();
     await this.deps.executor.close();
     await this.deps.surfaces.close();
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -11,6 +11,7 @@ import type { Surfaces } from '../surface/pane.js';
 import type { TaskStore } from './store.js';
 import type { Notifier } from '../notify/index.js';
 import type { ConfigReloader } from './reload.js';
+import { queueStats } from './stats.js';
 
 /** `ls` without --all shows active tasks and those that ended within this window. */
 const RECENT_MS = 60 * 60_000;
@@ -54,21 +55,7 @@ export function createHandlers(deps: HandlerDeps) {
     return existsSync(file) ? readFileSync(file, 'utf8') : null;
   };
 
-  const stats = (): Stats => {
-    const all = [...store.tasks.values()];
-    const gateOptions = deps.config.background_task.resourceGate;
-    const { open, detail } = engine.resources.gate();
-    return {
-      pid: process.pid,
-      uptimeMs: Date.now() - deps.startedAt,
-      running: all.filter((t) => t.state === 'running').length,
-      pending: all.filter((t) => t.state === 'pending').length,
-      globalCap: deps.config.background_task.maxConcurrentTasks,
-      gate: { enabled: gateOptions.enabled, open, detail },
-      keys: engine.keyStats(),
-      rssBytes: process.memoryUsage().rss,
-    };
-  };
+  const stats = (): Stats => queueStats([...store.tasks.values()], deps.config.background_task, engine.resources.gate(), deps.startedAt);
 
   const handle = async (req: Request): Promise<unknown> => {
     switch (req.op) {
