@@ -1,12 +1,9 @@
 // The client against a socket that is not a well-behaved controller (a real server sending bad
 // lines): every bad frame becomes a rejected request and a closed connection, never an uncaught
 // exception from the socket's data event.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, expectTypeOf, test } from 'vitest';
 import { ClientError, ControllerClient } from '../../src/controller/client.js';
+import { fakeController } from '../support/fake-controller.js';
 import type { ListedTask, Op, OutputChunk, Results } from '../../src/controller/protocol.js';
 
 let cleanup: Array<() => void> = [];
@@ -17,34 +14,9 @@ afterEach(() => {
 
 /** A server that answers each request line with `answer(request)` (raw text, written as is), then hangs up if `end`. */
 async function hostile(answer: (req: { id: number; op: string }) => string, end = false): Promise<{ env: NodeJS.ProcessEnv; closed: Promise<void> }> {
-  const home = mkdtempSync(join(tmpdir(), 'pc-hostile-'));
-  let onClosed = (): void => {};
-  const closed = new Promise<void>((r) => (onClosed = r));
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('close', onClosed);
-    socket.on('error', () => {});
-    let buffered = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const req = JSON.parse(buffered.slice(0, nl)) as { id: number; op: string };
-        buffered = buffered.slice(nl + 1);
-        socket.write(answer(req));
-        if (end) socket.end();
-      }
-    });
-  });
-  cleanup.push(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
-    rmSync(home, { recursive: true, force: true });
-  });
-  await new Promise<void>((resolve) => server.listen(join(home, 'controller.sock'), resolve));
-  return { env: { PANECREW_HOME: home }, closed };
+  const fake = await fakeController(answer, end);
+  cleanup.push(fake.stop);
+  return fake;
 }
 
 async function rejection(env: NodeJS.ProcessEnv): Promise<{ error: ClientError; closedWith: ClientError }> {

@@ -1,11 +1,9 @@
 // The feed against a scripted controller socket: quitting while it connects must not leave the
 // connection open (an open socket keeps the dashboard's process alive after quit); errors reach the
 // user, and only a controller that went away is reconnected to.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import { fakeController } from '../support/fake-controller.js';
 import { Feed } from '../../src/dashboard/feed.js';
 import { until } from '../support/until.js';
 
@@ -19,35 +17,10 @@ type Request = { id: number; op: string };
 const ok = (req: Request): string => `${JSON.stringify({ id: req.id, ok: true, result: req.op === 'subscribe' ? { stats: null } : req.op === 'stats' ? null : [] })}\n`;
 
 /** A controller that answers each request with `answer(req, socket)` (raw lines; nothing when it returns null). */
-async function fakeController(answer: (req: Request, socket: Socket) => string | null): Promise<{ env: NodeJS.ProcessEnv; connections: () => number; closed: Promise<void> }> {
-  const home = mkdtempSync(join(tmpdir(), 'pc-feed-'));
-  let onClosed = (): void => {};
-  const closed = new Promise<void>((r) => (onClosed = r));
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('close', onClosed);
-    socket.on('error', () => {});
-    let buffered = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const req = JSON.parse(buffered.slice(0, nl)) as Request;
-        buffered = buffered.slice(nl + 1);
-        const line = answer(req, socket);
-        if (line !== null && !socket.destroyed) socket.write(line);
-      }
-    });
-  });
-  cleanup.push(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
-    rmSync(home, { recursive: true, force: true });
-  });
-  await new Promise<void>((resolve) => server.listen(join(home, 'controller.sock'), resolve));
-  return { env: { PANECREW_HOME: home }, connections: () => sockets.length, closed };
+async function fake(answer: (req: Request, socket: Socket) => string | null): Promise<{ env: NodeJS.ProcessEnv; connections: () => number; closed: Promise<void> }> {
+  const f = await fakeController<Request>(answer);
+  cleanup.push(f.stop);
+  return f;
 }
 
 /** A feed that records what it shows: connection states, errors, and 'tasks'/'event'/'stats'. */
@@ -70,7 +43,7 @@ describe('quitting while the feed connects', () => {
     let asked = (): void => {};
     const askedP = new Promise<void>((r) => (asked = r));
     let release = (): void => {};
-    const ctl = await fakeController((req, socket) => {
+    const ctl = await fake((req, socket) => {
       if (req.op !== held) return ok(req);
       release = () => socket.write(ok(req));
       asked();
@@ -89,7 +62,7 @@ describe('quitting while the feed connects', () => {
 
 describe('errors reach the user', () => {
   test('a failed stats refresh is shown, and the connection is kept', async () => {
-    const ctl = await fakeController((req) => (req.op === 'stats' ? `${JSON.stringify({ id: req.id, ok: false, error: { code: 'internal', message: 'stats: disk on fire' } })}\n` : ok(req)));
+    const ctl = await fake((req) => (req.op === 'stats' ? `${JSON.stringify({ id: req.id, ok: false, error: { code: 'internal', message: 'stats: disk on fire' } })}\n` : ok(req)));
     const { feed, seen, errors } = recordingFeed(ctl.env);
     await feed.start();
     await until(() => errors.length > 0, 'the error to be shown', 5000);
@@ -99,7 +72,7 @@ describe('errors reach the user', () => {
   });
 
   test('a refused list is shown as the connection state and not retried', async () => {
-    const ctl = await fakeController((req) => (req.op === 'list' ? `${JSON.stringify({ id: req.id, ok: false, error: { code: 'bad-request', message: 'unknown field all' } })}\n` : ok(req)));
+    const ctl = await fake((req) => (req.op === 'list' ? `${JSON.stringify({ id: req.id, ok: false, error: { code: 'bad-request', message: 'unknown field all' } })}\n` : ok(req)));
     const { feed, seen } = recordingFeed(ctl.env);
     await feed.start();
     // Not 'lost' (which schedules a reconnect): a refusal would be refused again.
@@ -108,7 +81,7 @@ describe('errors reach the user', () => {
   });
 
   test('a garbled event closes the connection with why, not a retry loop', async () => {
-    const ctl = await fakeController((req) => (req.op === 'list' ? `{"event":"task","task":"?"}\n${ok(req)}` : ok(req)));
+    const ctl = await fake((req) => (req.op === 'list' ? `{"event":"task","task":"?"}\n${ok(req)}` : ok(req)));
     const { feed, seen } = recordingFeed(ctl.env);
     void feed.start();
     await until(() => seen.some((s) => s.startsWith('failed')), 'the failure to be shown', 5000);
@@ -117,7 +90,7 @@ describe('errors reach the user', () => {
   });
 
   test('a controller that goes away is reconnected to', async () => {
-    const ctl = await fakeController((req, socket) => {
+    const ctl = await fake((req, socket) => {
       if (req.op === 'stats') {
         socket.destroy();
         return null;

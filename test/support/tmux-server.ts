@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { TmuxClient } from '../../src/tmux/client.js';
+import { PaneManager } from '../../src/tmux/pane-manager.js';
+import { TmuxOptionsSchema, type TmuxOptionsInput } from '../../src/tmux/options.js';
 import { until as untilShared } from './until.js';
 
 export interface TestTmuxServer {
@@ -60,4 +62,9 @@ export async function geometry(client: TmuxClient, windowId: string): Promise<Ge
 export async function paneEnv(server: TestTmuxServer, paneId = server.mainPane): Promise<{ TMUX: string; TMUX_PANE: string }> {
   const [socket, pid] = (await server.client.run(['display-message', '-p', '-t', paneId, '#{socket_path} #{pid}'])).trim().split(' ');
   return { TMUX: `${socket},${pid},0`, TMUX_PANE: paneId };
+}
+
+/** A pane manager on the test server with these tmux options over the defaults. */
+export function paneManager(s: TestTmuxServer, over: TmuxOptionsInput = {}): PaneManager {
+  return new PaneManager(s.client, TmuxOptionsSchema.parse(over));
 }

@@ -1,9 +1,8 @@
 // Nothing panecrew opens outlives its use: a close pending at shutdown happens at shutdown, and a
 // restarted controller closes the panes its predecessor left behind (except those kept on purpose).
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
-import { TmuxOptionsSchema, type TmuxOptionsInput } from '../../src/tmux/options.js';
-import { geometry, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
+import type { OpenPaneRequest } from '../../src/tmux/pane-manager.js';
+import { geometry, startTmuxServer, type TestTmuxServer, paneManager } from '../support/tmux-server.js';
 
 let server: TestTmuxServer | undefined;
 afterEach(async () => {
@@ -11,9 +10,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function manager(s: TestTmuxServer, over: TmuxOptionsInput = {}): PaneManager {
-  return new PaneManager(s.client, TmuxOptionsSchema.parse(over));
-}
+const manager = paneManager;
 
 function req(s: TestTmuxServer, n: number): OpenPaneRequest {
   return { taskId: `t${n}`, title: `task ${n}`, agent: 'shell', command: ['sleep', '60'], cwd: '/tmp', mainPane: s.mainPane, requested: 'pane' };

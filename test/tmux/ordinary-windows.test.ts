@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
-import { TmuxOptionsSchema } from '../../src/tmux/options.js';
-import { geometry, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
+import { geometry, startTmuxServer, until, type TestTmuxServer, paneManager } from '../support/tmux-server.js';
 
 let server: TestTmuxServer | undefined;
 let pm: PaneManager | undefined;
@@ -20,7 +19,7 @@ afterEach(async () => {
 });
 
 function manager(s: TestTmuxServer): PaneManager {
-  pm = new PaneManager(s.client, TmuxOptionsSchema.parse({}));
+  pm = paneManager(s);
   return pm;
 }
 

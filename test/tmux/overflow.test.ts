@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
-import { TmuxOptionsSchema, type TmuxOptionsInput } from '../../src/tmux/options.js';
-import { geometry, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
+import type { TmuxOptionsInput } from '../../src/tmux/options.js';
+import { geometry, startTmuxServer, until, type TestTmuxServer, paneManager } from '../support/tmux-server.js';
 
 let server: TestTmuxServer | undefined;
 let pm: PaneManager | undefined;
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 function manager(s: TestTmuxServer, over: TmuxOptionsInput = {}): PaneManager {
-  pm = new PaneManager(s.client, TmuxOptionsSchema.parse(over));
+  pm = paneManager(s, over);
   return pm;
 }
 

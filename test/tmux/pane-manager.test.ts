@@ -3,7 +3,7 @@ import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.j
 import { TmuxOptionsSchema, type TmuxOptionsInput } from '../../src/tmux/options.js';
 import { loadLayout } from '../../src/tmux/layouts.js';
 import { planLayout } from '../../src/tmux/layout-plan.js';
-import { geometry, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
+import { geometry, startTmuxServer, until, type TestTmuxServer, paneManager } from '../support/tmux-server.js';
 
 let server: TestTmuxServer | undefined;
 afterEach(async () => {
@@ -11,9 +11,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function manager(s: TestTmuxServer, over: TmuxOptionsInput = {}): PaneManager {
-  return new PaneManager(s.client, TmuxOptionsSchema.parse(over));
-}
+const manager = paneManager;
 
 function req(s: TestTmuxServer, n: number, over: Partial<OpenPaneRequest> = {}): OpenPaneRequest {
   return { taskId: `t${n}`, title: `task ${n}`, agent: 'claude', command: ['sleep', '60'], cwd: '/tmp', mainPane: s.mainPane, requested: 'pane', ...over };
