@@ -53,7 +53,8 @@ export interface TestController {
   stop(): Promise<void>;
 }
 
-export async function startTestController(configYaml = BASE_CONFIG, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestController> {
+/** `cwd`: the folder `controller run` starts in (default: this process's). */
+export async function startTestController(configYaml = BASE_CONFIG, extraEnv: NodeJS.ProcessEnv = {}, { cwd }: { cwd?: string } = {}): Promise<TestController> {
   const dir = mkdtempSync(join(tmpdir(), 'panecrew-test-'));
   const home = join(dir, 'home');
   const configFile = join(dir, 'config.yaml');
@@ -108,7 +109,7 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
       }
     },
     async start() {
-      const child = spawn('node', [CLI, 'controller', 'run'], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = spawn('node', [CLI, 'controller', 'run'], { env, cwd, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += String(d)));
       await new Promise<void>((ok, fail) => {
