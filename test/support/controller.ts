@@ -67,8 +67,9 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
     NO_COLOR: '1',
     ...extraEnv,
   };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
+  // Not the test runner's tmux (a test that wants the controller inside one passes TMUX itself).
+  if (!('TMUX' in extraEnv)) delete env.TMUX;
+  if (!('TMUX_PANE' in extraEnv)) delete env.TMUX_PANE;
   for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete env[k];
 
   const tc: TestController = {
