@@ -25,15 +25,18 @@ export function placementKnown(t: ListedTask): boolean {
 export function whereItRuns(t: ListedTask): string {
   const pane = t.paneId ? ` (${t.paneId})` : '';
   const beside = t.origin.tmuxPane;
+  // The note says why it is not where it was asked to be (the overflow window, a launching tmux
+  // server that was gone): it replaces what the origin alone would suggest.
+  const note = t.placementNote ? `; ${t.placementNote}` : '';
   switch (t.placement) {
     case 'pane':
-      return beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
+      return note ? `a tmux pane${pane}${note}` : beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
     case 'overflow':
-      return `a tmux pane${pane} in the overflow window (no room beside ${beside ?? 'the main pane'} yet)${beside ? '' : ` of ${DETACHED}`}`;
+      return `a tmux pane${pane} in the overflow window${beside ? '' : ` of ${DETACHED}`}${note || ` (no room beside ${beside ?? 'the main pane'} yet)`}`;
     case 'window':
-      return `its own tmux window${pane}${beside ? '' : ` in ${DETACHED}`}`;
+      return `its own tmux window${pane}${note || (beside ? '' : ` in ${DETACHED}`)}`;
     case 'headless':
-      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}`;
+      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}${note}`;
     case null: {
       if (isFinal(t.state)) return 'nowhere: it ended before it started';
       const now = t.state === 'pending' ? `not started yet (${t.waiting ?? 'queued'})` : 'starting';

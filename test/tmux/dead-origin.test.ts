@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
+import { whereItRuns } from '../../src/mcp/render.js';
 import { TmuxClient } from '../../src/tmux/client.js';
 import { startTestController, testConfig, type TestController } from '../support/controller.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
@@ -58,6 +59,10 @@ describe('a task whose launching tmux server died while it waited', () => {
     expect(ended.placementNote).toMatch(/detached "panecrew" session/);
     const panes = await new TmuxClient({ socketPath: defaultSocket(tmuxTmp) }).run(['list-panes', '-a', '-F', '#{session_name} #{@panecrew_task}']);
     expect(panes.split('\n')).toContain(`panecrew ${task.id}`);
+    // What people and the main agent read: not "beside" a pane of a server that is gone.
+    expect(String((await tc!.cli(['status', task.id])).stdout)).toContain(`placed ${ended.placement}: ${ended.placementNote}`);
+    expect(whereItRuns(ended)).not.toContain('beside');
+    expect(whereItRuns(ended)).toContain(ended.placementNote);
     expect(String((await tc!.cli(['output', task.id])).stdout)).toContain('ran-after-its-server-died');
   });
 
