@@ -24,19 +24,18 @@ export function placementKnown(t: ListedTask): boolean {
 /** Where the task runs, or will run once it starts. */
 export function whereItRuns(t: ListedTask): string {
   const pane = t.paneId ? ` (${t.paneId})` : '';
-  const beside = t.origin.tmuxPane;
-  // The note says why it is not where it was asked to be (the overflow window, a launching tmux
-  // server that was gone): it replaces what the origin alone would suggest.
-  const note = t.placementNote ? `; ${t.placementNote}` : '';
+  // A pane or window placed with a note was not opened beside its launcher (whose tmux server was
+  // gone): it went to the detached session. An overflow pane's note is why it overflowed.
+  const beside = t.placementNote && t.placement !== 'overflow' ? undefined : t.origin.tmuxPane;
   switch (t.placement) {
     case 'pane':
-      return note ? `a tmux pane${pane}${note}` : beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
+      return beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
     case 'overflow':
-      return `a tmux pane${pane} in the overflow window${beside ? '' : ` of ${DETACHED}`}${note || ` (no room beside ${beside ?? 'the main pane'} yet)`}`;
+      return `a tmux pane${pane} in the overflow window (no room beside ${beside ?? 'the main pane'} yet)${beside ? '' : ` of ${DETACHED}`}`;
     case 'window':
-      return `its own tmux window${pane}${note || (beside ? '' : ` in ${DETACHED}`)}`;
+      return `its own tmux window${pane}${beside ? '' : ` in ${DETACHED}`}`;
     case 'headless':
-      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}${note}`;
+      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}${t.placementNote ? ` because ${t.placementNote}` : ''}`;
     case null: {
       if (isFinal(t.state)) return 'nowhere: it ended before it started';
       const now = t.state === 'pending' ? `not started yet (${t.waiting ?? 'queued'})` : 'starting';

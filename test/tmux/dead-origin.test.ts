@@ -60,9 +60,9 @@ describe('a task whose launching tmux server died while it waited', () => {
     const panes = await new TmuxClient({ socketPath: defaultSocket(tmuxTmp) }).run(['list-panes', '-a', '-F', '#{session_name} #{@panecrew_task}']);
     expect(panes.split('\n')).toContain(`panecrew ${task.id}`);
     // What people and the main agent read: not "beside" a pane of a server that is gone.
-    expect(String((await tc!.cli(['status', task.id])).stdout)).toContain(`placed ${ended.placement}: ${ended.placementNote}`);
+    expect(String((await tc!.cli(['status', task.id])).stdout)).toContain(`placed there because ${ended.placementNote}`);
     expect(whereItRuns(ended)).not.toContain('beside');
-    expect(whereItRuns(ended)).toContain(ended.placementNote);
+    expect(whereItRuns(ended)).toContain("panecrew's detached tmux session");
     expect(String((await tc!.cli(['output', task.id])).stdout)).toContain('ran-after-its-server-died');
   });
 
@@ -74,6 +74,7 @@ describe('a task whose launching tmux server died while it waited', () => {
     expect(ended.placement).toBe('headless');
     expect(ended.placementNote).toMatch(/the tmux server it was launched from \(.+\) is gone/);
     expect(ended.placementNote).toMatch(/the controller's tmux server cannot take it \(.*\/nonexistent\/panecrew-test\/tmux\.sock.*\); it runs headless$/);
+    expect(whereItRuns(ended)).toContain(`headless), pid ${ended.pid} because ${ended.placementNote}`);
     expect(String((await tc!.cli(['output', task.id])).stdout)).toContain('ran-after-its-server-died');
   });
 });

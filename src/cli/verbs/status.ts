@@ -26,7 +26,7 @@ Exit codes: 0 found, 4 no such task.`,
       `agent ${inert(t.agent)}  model ${inert(t.model ?? '-')}  key ${inert(t.key)}  priority ${t.priority}  placement ${t.placement ?? t.requestedPlacement}${t.paneId ? ` ${t.paneId}` : ''}`,
       `time ${elapsed(t)}  attempts ${t.attempts.length}  tool calls ${t.progress.toolCalls}  tokens ${tokens(t) || '0'}${t.exitCode !== null ? `  exit ${t.exitCode}` : ''}`,
     ];
-    if (t.placementNote) lines.push(`placed ${t.placement}: ${inert(t.placementNote)}`);
+    if (t.placementNote) lines.push(`placed there because ${inert(t.placementNote)}`);
     if (t.after.length) lines.push(`after ${t.after.join(', ')}`);
     // A completed task's detail is the preview's first line: the preview below says it once.
     const preview = t.state === 'completed' ? t.resultPreview : null;
