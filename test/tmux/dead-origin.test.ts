@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { whereItRuns } from '../../src/mcp/render.js';
 import { TmuxClient } from '../../src/tmux/client.js';
-import { startTestController, testConfig, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 
 let tc: TestController | undefined;
@@ -57,8 +57,11 @@ describe('a task whose launching tmux server died while it waited', () => {
     expect(ended.placement).not.toBe('headless');
     expect(ended.placementNote).toMatch(/the tmux server it was launched from \(.+\) is gone/);
     expect(ended.placementNote).toMatch(/detached "panecrew" session/);
-    const panes = await new TmuxClient({ socketPath: defaultSocket(tmuxTmp) }).run(['list-panes', '-a', '-F', '#{session_name} #{@panecrew_task}']);
+    const own = new TmuxClient({ socketPath: defaultSocket(tmuxTmp) });
+    const panes = await own.run(['list-panes', '-a', '-F', '#{session_name} #{@panecrew_task}']);
     expect(panes.split('\n')).toContain(`panecrew ${task.id}`);
+    // Its ending is shown there too: later pane operations go to the server it went to.
+    await until(async () => (await own.run(['capture-pane', '-p', '-t', ended.paneId!])).includes(`panecrew ${task.id}: completed`), 'the banner in the pane');
     // What people and the main agent read: not "beside" a pane of a server that is gone.
     expect(String((await tc!.cli(['status', task.id])).stdout)).toContain(`placed there because ${ended.placementNote}`);
     expect(whereItRuns(ended)).not.toContain('beside');
