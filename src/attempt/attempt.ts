@@ -129,7 +129,7 @@ export class AttemptRun {
     }
     this.watch(Date.now());
     try {
-      const hosted = await surface.host({ task: viewOf(current), argv: executor.command(this.paths.dir, surface.mode) });
+      const hosted = await surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode) });
       this.runner = { pid: hosted.pid, child: hosted.child, paneId: hosted.paneId, placement: hosted.placement, placementNote: hosted.note };
     } catch (err) {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});

@@ -29,6 +29,8 @@ const VERBS: Record<VerbName, () => Promise<{ default: Verb }>> = {
   doctor: () => import('./verbs/doctor.js'),
   controller: () => import('./verbs/controller.js'),
   config: () => import('./verbs/config.js'),
+  trust: () => import('./verbs/trust.js'),
+  untrust: () => import('./verbs/untrust.js'),
   demo: () => import('./verbs/demo.js'),
 };
 

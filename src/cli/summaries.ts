@@ -23,6 +23,8 @@ export const SUMMARY = {
   doctor: 'Check what panecrew needs: config, tmux, notifications, agent CLIs, the controller.',
   controller: 'Start, stop or inspect the per-user controller (one per PANECREW_HOME).',
   config: 'Check a config file, or show the merged configuration and where each value came from.',
+  trust: "Trust a project folder's .panecrew.yaml to choose what runs (its agents, default agent); --list shows them.",
+  untrust: "Forget a project folder's trust: its .panecrew.yaml may again set only harmless launch defaults.",
   demo: 'A live demo in a tmux session of its own: agents explore this repository beside a task list.',
 };
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { xdgConfigHome } from '../core/paths.js';
 import { ConfigFileError } from './errors.js';
+import { readTrustStore, sha256, trustOf, TrustStoreError, untrustedPart, untrustedWarning, type TrustStatus } from './trust.js';
 import { explainYamlError } from './yaml-errors.js';
 import { checkShape, CONFIG_LIMITS, FORBIDDEN_KEYS } from './yaml-limits.js';
 
@@ -16,6 +17,10 @@ export interface Layer {
   data: Record<string, unknown>;
   doc?: Document;
   lines?: LineCounter;
+  /** sha256 of the file's text, as parsed (a project file is trusted by it). */
+  sha256?: string;
+  /** Why part of the layer was set aside (an untrusted project file). */
+  warning?: string;
 }
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,7 +65,25 @@ export function readYamlLayer(name: LayerName, file: string): Layer {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigFileError(`${file}:1:1: expected a mapping of options at the top level, found ${Array.isArray(data) ? 'a list' : typeof data}`);
   }
-  return { name, file, data: data as Record<string, unknown>, doc, lines };
+  return { name, file, data: data as Record<string, unknown>, doc, lines, sha256: sha256(text) };
+}
+
+/** A project file keeps only what an untrusted folder may set until its folder is trusted as it is now. */
+function projectLayer(file: string, env: NodeJS.ProcessEnv): Layer {
+  const layer = readYamlLayer('project', file);
+  let status: TrustStatus;
+  let storeProblem = '';
+  try {
+    status = trustOf(readTrustStore(env), file, layer.sha256!);
+  } catch (err) {
+    if (!(err instanceof TrustStoreError)) throw err;
+    status = 'untrusted';
+    storeProblem = ` (${err.message})`;
+  }
+  if (status === 'trusted') return layer;
+  const { kept, ignored } = untrustedPart(layer.data);
+  if (!ignored.length) return layer;
+  return { ...layer, data: kept, warning: untrustedWarning(file, status, ignored) + storeProblem };
 }
 
 /** The nearest `.panecrew.yaml` from `cwd` upwards. */
@@ -80,7 +103,7 @@ export function fileLayers(cwd: string, env: NodeJS.ProcessEnv): Layer[] {
   const user = join(xdgConfigHome(env), 'panecrew', 'config.yaml');
   if (existsSync(user)) layers.push(readYamlLayer('user', user));
   const project = findProjectConfig(cwd);
-  if (project) layers.push(readYamlLayer('project', project));
+  if (project) layers.push(projectLayer(project, env));
   if (env.PANECREW_CONFIG) layers.push(readYamlLayer('PANECREW_CONFIG', resolve(cwd, env.PANECREW_CONFIG)));
   return layers;
 }

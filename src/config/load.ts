@@ -104,7 +104,7 @@ export function validateLayers(layers: Layer[]): LoadedConfig {
     const defaults = layers[0]?.data ?? {};
     throw new ConfigError(result.error.issues.flatMap((issue) => explain(issue, layers, merged, defaults)));
   }
-  const warnings: string[] = [];
+  const warnings = layers.flatMap((l) => (l.warning ? [l.warning] : []));
   const stale = result.data.background_task.staleTimeoutMs;
   if (stale > 0 && stale < 60_000) {
     warnings.push(`background_task.staleTimeoutMs is ${stale}ms: agents that think for more than that without output will be marked interrupt`);

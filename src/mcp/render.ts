@@ -24,7 +24,9 @@ export function placementKnown(t: ListedTask): boolean {
 /** Where the task runs, or will run once it starts. */
 export function whereItRuns(t: ListedTask): string {
   const pane = t.paneId ? ` (${t.paneId})` : '';
-  const beside = t.origin.tmuxPane;
+  // A pane or window placed with a note was not opened beside its launcher (whose tmux server was
+  // gone): it went to the detached session. An overflow pane's note is why it overflowed.
+  const beside = t.placementNote && t.placement !== 'overflow' ? undefined : t.origin.tmuxPane;
   switch (t.placement) {
     case 'pane':
       return beside ? `a tmux pane${pane} beside ${beside}` : `a tmux pane${pane} in ${DETACHED}`;
@@ -33,7 +35,7 @@ export function whereItRuns(t: ListedTask): string {
     case 'window':
       return `its own tmux window${pane}${beside ? '' : ` in ${DETACHED}`}`;
     case 'headless':
-      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}`;
+      return `a detached process without a pane (headless)${t.pid ? `, pid ${t.pid}` : ''}${t.placementNote ? ` because ${t.placementNote}` : ''}`;
     case null: {
       if (isFinal(t.state)) return 'nowhere: it ended before it started';
       const now = t.state === 'pending' ? `not started yet (${t.waiting ?? 'queued'})` : 'starting';

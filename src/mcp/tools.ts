@@ -37,7 +37,8 @@ const RESULT_MAX_CHARS = 200_000;
 /** How long `task` waits to say where the task runs (a pane opens in well under a second). */
 const PLACEMENT_WAIT_MS = 2_000;
 
-export function launchSpec(args: TaskArgs, ctx: ToolContext): LaunchSpec {
+/** The launch request, and warnings for the reply (a project file whose choices were ignored). */
+export function launchSpec(args: TaskArgs, ctx: ToolContext): { spec: LaunchSpec; warnings: string[] } {
   if (args.category && args.subagent_type) throw new ArgumentError('give category or subagent_type, not both');
   const cwd = resolve(ctx.cwd, args.cwd ?? '.');
   let isDir = false;
@@ -47,9 +48,10 @@ export function launchSpec(args: TaskArgs, ctx: ToolContext): LaunchSpec {
     // reported below
   }
   if (!isDir) throw new ArgumentError(`cwd ${cwd} is not an existing directory`);
-  // A project's .panecrew.yaml sets launch defaults, as for `panecrew launch` run in the same place.
-  const { config } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
-  return {
+  // A project's .panecrew.yaml sets launch defaults, as for `panecrew launch` run in the same place
+  // (the default agent only once its folder is trusted).
+  const { config, warnings } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  const spec: LaunchSpec = {
     prompt: args.prompt,
     agent: args.category || args.subagent_type ? undefined : config.defaults.agent,
     category: args.category,
@@ -63,6 +65,7 @@ export function launchSpec(args: TaskArgs, ctx: ToolContext): LaunchSpec {
     env: captureEnv(ctx.env),
     origin: originFromEnv(ctx.env),
   };
+  return { spec, warnings };
 }
 
 async function wait(ctx: ToolContext, taskId: string, timeoutMs: number, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<WaitOutcome> {
@@ -104,13 +107,18 @@ async function report(ctx: ToolContext, taskId: string, since: number | undefine
 }
 
 export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<string> {
-  const spec = launchSpec(args, ctx);
-  const task = await ctx.link.request({ op: 'launch', spec });
+  const { spec, warnings } = launchSpec(args, ctx);
+  const notes = warnings.map((w) => `warning: ${w}`);
+  const task = await ctx.link.request({ op: 'launch', spec }).catch((err: unknown) => {
+    // A refusal may be the ignored project default's doing: say so with it.
+    if (notes.length && err instanceof Error) err.message = [err.message, ...notes].join('\n');
+    throw err;
+  });
   if (args.run_in_background === false) {
     const timeoutMs = args.timeout ?? DEFAULT_FOREGROUND_MS;
     const outcome = await wait(ctx, task.id, timeoutMs, signal, onUpdate);
     throwIfAborted(signal, task.id);
-    return `task_id: ${task.id}\n${await report(ctx, task.id, undefined, outcome, timeoutMs)}`;
+    return [`task_id: ${task.id}`, await report(ctx, task.id, undefined, outcome, timeoutMs), ...notes].join('\n');
   }
   // Say exactly where it runs: wait (briefly) until it is placed, queued for a reason, or ended.
   const placed = (await ctx.link.waitFor(task.id, placementKnown, PLACEMENT_WAIT_MS, signal)).task;
@@ -120,6 +128,7 @@ export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortS
     `state: ${placed.state}${placed.state === 'pending' && placed.waiting ? ` — ${placed.waiting}` : ''}${isFinal(placed.state) && placed.reason ? ` — ${placed.reason}` : ''}`,
     `runs in: ${whereItRuns(placed)}`,
     `Keep working. Read the result with background_output(task_id: "${task.id}") — add block: true to wait for it.`,
+    ...notes,
   ].join('\n');
 }
 

@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process';
 import type { Surface } from './surface.js';
 
 export const headlessSurface: Surface = {
-  mode: 'headless',
-  async host({ argv }) {
-    const [file, ...args] = argv;
+  async host({ command }) {
+    const [file, ...args] = command('headless');
     if (!file) throw new Error('the executor built an empty command');
     const child = spawn(file, args, { detached: true, stdio: 'ignore' });
     child.unref();

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { formatDuration } from '../core/duration.js';
 import type { Config } from '../config/schema.js';
 import type { Attempt, Task } from '../core/task.js';
-import { TmuxClient } from '../tmux/client.js';
-import { PaneManager } from '../tmux/pane-manager.js';
+import { TmuxClient, TmuxError } from '../tmux/client.js';
+import { PaneManager, type OpenedPane, type OpenPaneRequest } from '../tmux/pane-manager.js';
 import { headlessSurface } from './headless.js';
-import type { Moved, Surface } from './surface.js';
+import type { Hosted, HostRequest, Moved, Surface } from './surface.js';
 
 function banner(task: Task, attempt: Attempt): string[] {
   const took = attempt.endedAt ? ` · ${formatDuration(attempt.endedAt - attempt.startedAt)}` : '';
@@ -19,8 +19,9 @@ function banner(task: Task, attempt: Attempt): string[] {
 }
 
 class PaneSurface implements Surface {
-  readonly mode = 'pane' as const;
   private readonly managers = new Map<string, PaneManager>();
+  /** Tasks whose pane is on the controller's tmux server because their launching server was gone. */
+  private readonly rehomed = new Map<string, string>();
   private readonly movedListeners: Array<(move: Moved) => void> = [];
 
   constructor(
@@ -30,9 +31,22 @@ class PaneSurface implements Surface {
     private readonly log: (m: string) => void,
   ) {}
 
-  /** One pane manager per tmux server: the launcher's (from its $TMUX), else the controller's default. */
+  /** The controller's own tmux server: its $TMUX, else tmux's default socket. */
+  private get ownSocket(): string {
+    return this.controllerEnv.TMUX?.split(',')[0] ?? '';
+  }
+
+  /** The server a task's pane is on: where it went, else the launcher's (from its $TMUX), else ours. */
+  private socketOf(task: Task): string {
+    return this.rehomed.get(task.id) ?? task.origin.tmuxSocket ?? this.ownSocket;
+  }
+
   private manager(task: Task): PaneManager {
-    const socket = task.origin.tmuxSocket ?? this.controllerEnv.TMUX?.split(',')[0] ?? '';
+    return this.managerOf(this.socketOf(task));
+  }
+
+  /** One pane manager per tmux server. */
+  private managerOf(socket: string): PaneManager {
     let mgr = this.managers.get(socket);
     if (!mgr) {
       mgr = new PaneManager(new TmuxClient(socket ? { socketPath: socket } : {}, { timeoutMs: this.config.tmux.command_timeout_ms }), this.config.tmux, this.log);
@@ -51,18 +65,53 @@ class PaneSurface implements Surface {
       .catch((err: unknown) => this.log(`labelling pane ${paneId} of ${task.id} failed: ${(err as Error).message}`));
   }
 
-  async host({ task, argv }: { task: Task; argv: string[] }) {
-    const opened = await this.manager(task).open({
+  async host({ task, command }: HostRequest): Promise<Hosted> {
+    const request: OpenPaneRequest = {
       taskId: task.id,
       title: task.title,
       agent: task.agent,
-      command: argv,
+      command: command('pane'),
       cwd: task.cwd,
       mainPane: task.origin.tmuxPane,
       requested: task.requestedPlacement === 'window' ? 'window' : 'pane',
-    });
+    };
+    const origin = task.origin.tmuxSocket ?? this.ownSocket;
+    this.rehomed.delete(task.id);
+    try {
+      return this.hosted(task, await this.managerOf(origin).open(request), null);
+    } catch (err) {
+      if (!(err instanceof TmuxError && err.isNoServer)) throw err;
+      return this.hostElsewhere(task, request, command, origin);
+    }
+  }
+
+  /**
+   * The launching tmux server died while the task waited: the controller's own server's detached
+   * session takes it (as for a launch from outside tmux), else it runs headless. The note says which.
+   */
+  private async hostElsewhere(task: Task, request: OpenPaneRequest, command: HostRequest['command'], origin: string): Promise<Hosted> {
+    const gone = `the tmux server it was launched from (${origin || "tmux's default"}) is gone`;
+    let why = '';
+    if (origin !== this.ownSocket) {
+      try {
+        const opened = await this.managerOf(this.ownSocket).open({ ...request, mainPane: undefined });
+        this.rehomed.set(task.id, this.ownSocket);
+        const where = `it runs in the detached "${this.config.tmux.session}" session of the controller's tmux server (panecrew attach)`;
+        this.log(`task ${task.id}: ${gone}; ${where}`);
+        return this.hosted(task, opened, `${gone}; ${where}`);
+      } catch (err) {
+        why = `, and the controller's tmux server cannot take it (${(err as Error).message})`;
+      }
+    }
+    const note = `${gone}${why}; it runs headless`;
+    this.log(`task ${task.id}: ${note}`);
+    return { ...(await headlessSurface.host({ task, command })), note };
+  }
+
+  private hosted(task: Task, opened: OpenedPane, note: string | null): Hosted {
     this.label(task, opened.paneId, 'running');
-    return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId, note: opened.overflowReason ?? null };
+    const notes = [note, opened.overflowReason].filter(Boolean).join('; ');
+    return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId, note: notes || null };
   }
 
   ended(task: Task, attempt: Attempt): void {
@@ -86,9 +135,22 @@ class PaneSurface implements Surface {
     );
   }
 
+  /** After a restart: on the launcher's server, else on ours (where it went if the launcher's was gone). */
   async locate(task: Task) {
-    const pane = (await this.manager(task).listTagged()).find((p) => p.taskId === task.id && !p.dead);
-    return pane ? { paneId: pane.paneId, pid: pane.pid } : null;
+    for (const socket of new Set([this.socketOf(task), this.ownSocket])) {
+      let panes;
+      try {
+        panes = await this.managerOf(socket).listTagged();
+      } catch (err) {
+        if (err instanceof TmuxError && err.isNoServer) continue;
+        throw err;
+      }
+      const pane = panes.find((p) => p.taskId === task.id && !p.dead);
+      if (!pane) continue;
+      if (socket !== this.socketOf(task)) this.rehomed.set(task.id, socket);
+      return { paneId: pane.paneId, pid: pane.pid };
+    }
+    return null;
   }
 
   async focus(task: Task): Promise<void> {
@@ -100,7 +162,7 @@ class PaneSurface implements Surface {
     const seen = new Set<string>();
     for (const task of [...tasks, { origin: {} } as Task]) {
       const mgr = this.manager(task);
-      const key = task.origin.tmuxSocket ?? '';
+      const key = this.socketOf(task);
       if (seen.has(key)) continue;
       seen.add(key);
       try {

@@ -6,8 +6,9 @@ import type { Attempt, Placement, Task } from '../core/task.js';
 
 export interface HostRequest {
   task: Task;
-  /** The command the executor built for this surface's mode. */
-  argv: string[];
+  /** The command the executor builds for a mode: a surface that cannot show the runner (its tmux
+   *  server is gone) may host it headless instead. */
+  command(mode: 'pane' | 'headless'): string[];
 }
 
 export interface Hosted {
@@ -21,8 +22,6 @@ export interface Hosted {
 }
 
 export interface Surface {
-  /** Whether a terminal shows the runner: the executor's command differs. */
-  readonly mode: 'pane' | 'headless';
   host(req: HostRequest): Promise<Hosted>;
   /** The attempt ended (the task ended or was requeued): show the outcome, tidy up. */
   ended(task: Task, attempt: Attempt): void;

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/core/duration.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
+import { sha256, trustProject } from '../../src/config/trust.js';
 import { CLI } from '../support/controller.js';
 
 let dir: string;
@@ -47,7 +48,9 @@ describe('durations', () => {
 describe('layers', () => {
   it('built-in < user < project < PANECREW_CONFIG < --set, each value with its source', () => {
     write('xdg/panecrew/config.yaml', 'background_task:\n  defaultConcurrency: 2\n  maxConcurrentTasks: 9\n');
-    write('proj/.panecrew.yaml', 'background_task:\n  defaultConcurrency: 3\n');
+    const project = 'background_task:\n  defaultConcurrency: 3\n';
+    // A trusted project: an untrusted one may not set limits (test/config/trust.test.ts).
+    trustProject(env, write('proj/.panecrew.yaml', project), sha256(project));
     mkdirSync(join(dir, 'proj/sub'), { recursive: true });
     const extra = write('extra.yaml', 'background_task:\n  staleTimeoutMs: 5m\n');
     const loaded = loadConfig({ cwd: join(dir, 'proj/sub'), env: { ...env, PANECREW_CONFIG: extra }, sets: ['tmux.layout=tiled'] });

@@ -53,7 +53,8 @@ export interface TestController {
   stop(): Promise<void>;
 }
 
-export async function startTestController(configYaml = BASE_CONFIG, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestController> {
+/** `cwd`: the folder `controller run` starts in (default: this process's). */
+export async function startTestController(configYaml = BASE_CONFIG, extraEnv: NodeJS.ProcessEnv = {}, { cwd }: { cwd?: string } = {}): Promise<TestController> {
   const dir = mkdtempSync(join(tmpdir(), 'panecrew-test-'));
   const home = join(dir, 'home');
   const configFile = join(dir, 'config.yaml');
@@ -66,8 +67,9 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
     NO_COLOR: '1',
     ...extraEnv,
   };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
+  // Not the test runner's tmux (a test that wants the controller inside one passes TMUX itself).
+  if (!('TMUX' in extraEnv)) delete env.TMUX;
+  if (!('TMUX_PANE' in extraEnv)) delete env.TMUX_PANE;
   for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete env[k];
 
   const tc: TestController = {
@@ -108,7 +110,7 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
       }
     },
     async start() {
-      const child = spawn('node', [CLI, 'controller', 'run'], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = spawn('node', [CLI, 'controller', 'run'], { env, cwd, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += String(d)));
       await new Promise<void>((ok, fail) => {

@@ -66,7 +66,8 @@ Exit codes: 0 listed, 2 the configuration is invalid.`,
     let categories: CategoryRow[];
     let subagents: CategoryRow[];
     try {
-      const { config } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+      const { config, warnings } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+      for (const w of warnings) ctx.err(`panecrew agents: warning: ${inert(w)}`);
       profiles = resolveProfiles(config.agents);
       categories = categoryRows(resolveCategories(config.categories));
       subagents = categoryRows(resolveSubagents(config.subagents));

@@ -28,7 +28,8 @@ Actions:
   check [FILE]   validate FILE (default: every layer that applies here); errors name file:line:column
   show           the merged configuration, each value with its source layer
 Layers, lowest first: built-in config/default.yaml < $XDG_CONFIG_HOME/panecrew/config.yaml
-  < the nearest .panecrew.yaml up from here < $PANECREW_CONFIG < --set PATH=VALUE
+  < the nearest .panecrew.yaml up from here (until you trust its folder, only what does not choose
+  what runs: see panecrew trust --help) < $PANECREW_CONFIG < --set PATH=VALUE
 Options:
   --set PATH=VALUE   override one option (repeatable)
   --json             (show) {config, sources} as JSON

@@ -6,6 +6,7 @@ import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
+import { inert } from '../../render/inert.js';
 
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
@@ -82,8 +83,10 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       priority = Number(str('priority'));
       if (!Number.isInteger(priority) || priority < 1 || priority > 10) throw new UsageError(`--priority ${str('priority')}: expected a whole number from 1 to 10`);
     }
-    // The project's .panecrew.yaml sets launch defaults for tasks launched from inside it.
-    const { config } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    // The project's .panecrew.yaml sets launch defaults for tasks launched from inside it (what runs
+    // only once its folder is trusted: the warning says what was ignored and how to trust it).
+    const { config, warnings } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
     const spec: LaunchSpec = {
       prompt,
       agent: str('agent') ?? (str('category') || str('subagent') ? undefined : config.defaults.agent),
