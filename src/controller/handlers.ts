@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { taskPaths, type HomePaths } from '../core/paths.js';
 import { isFinal, viewOf, type TaskRecord } from '../core/task.js';
+import { utf8Boundary } from '../core/utf8.js';
 import type { Config } from '../config/schema.js';
 import type { Engine } from './engine.js';
 import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
@@ -27,19 +28,6 @@ export interface HandlerDeps {
   /** What replaying the journal found wrong at start (quarantined lines, set-aside records). */
   journal: { problems: string[]; quarantineFile: string | null };
   shutdown(): void;
-}
-
-/** Cuts a byte range at the last complete UTF-8 character so text never splits a character. */
-function utf8Boundary(buf: Buffer): number {
-  let end = buf.length;
-  for (let i = 1; i <= Math.min(3, buf.length); i++) {
-    const byte = buf[buf.length - i]!;
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    if (need > i) end = buf.length - i;
-    break;
-  }
-  return end;
 }
 
 export function createHandlers(deps: HandlerDeps) {
