@@ -6,6 +6,7 @@ import type { TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { argvVars, expandArgv } from './argv-template.js';
 import type { AgentProfile } from './profile-schema.js';
+import { writeOutputCap } from './output-cap.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
 
 /** The runner script, next to this module in src/ and in dist/. */
@@ -26,11 +27,13 @@ export interface PrepareInput {
   /** The launching client's environment, captured at launch. */
   clientEnv: Record<string, string>;
   dependencies: DependencyResult[];
+  /** output.log's cap (background_task.outputLogMaxBytes); 0: none. */
+  outputLogMaxBytes: number;
 }
 
 const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
 
-export function taskEnv({ task, paths, profile, clientEnv, dependencies }: PrepareInput): Record<string, string> {
+export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Omit<PrepareInput, 'outputLogMaxBytes'>): Record<string, string> {
   const env: Record<string, string> = { ...clientEnv, ...(profile.env ?? {}) };
   env.PANECREW_TASK_ID = task.id;
   env.PANECREW_TASK_DIR = paths.dir;
@@ -91,6 +94,7 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   // The client's environment may hold secrets: never in the journal.
   writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
   writePrivateFile(join(paths.dir, 'cwd'), task.cwd);
+  writeOutputCap(paths.dir, input.outputLogMaxBytes);
   writePrivateFile(paths.spec, JSON.stringify({ ...task, argv }, null, 2));
   return argv;
 }
