@@ -72,29 +72,30 @@ cap_head=0 cap_tail=0
 [ -f "$dir/output.cap" ] && read -r cap_head cap_tail <"$dir/output.cap"
 [[ "$cap_head" =~ ^[0-9]+$ && "$cap_tail" =~ ^[0-9]+$ ]] || cap_head=0 cap_tail=0
 
-# Copies stdin to output.log (and to the pane, fd 4) as it comes, a chunk (half the cap) per `head -c`,
-# and cuts the middle out whenever the log outgrows the cap by a chunk (so it stays under 1.5 times the
-# cap while the agent runs, and under the cap when it ends): head, one marker
-# line saying how many bytes it stands for (src/runner/output-cap.ts reads it), the tail, in a new
-# file renamed over the old one. It is the log's only writer, so nothing is lost between the copy and
-# the rename. The log's size is read from fd 5's offset (appends move it to the end): no process per
-# chunk but `head` (and `tee` in a pane). A failed write (a full disk) drops that chunk, never ends the
-# copy, which would kill the agent with SIGPIPE.
+# Copies stdin to output.log (and to the pane, fd 4) as it comes, at most half the cap per `dd` (it
+# writes each read at once, where `head -c` holds it in a stdio buffer; it counts reads, short ones
+# too, so a chunk may be less), and cuts the middle out whenever the log outgrows the cap by half
+# (so it stays under 1.5 times the cap while the agent runs, and under the cap when it ends): head,
+# one marker line saying how many bytes it stands for (src/runner/output-cap.ts reads it), the tail,
+# in a new file renamed over the old one. It is the log's only writer, so nothing is lost between
+# the copy and the rename. The log's size is read from fd 5's offset (appends move it to the end):
+# no process per chunk but `dd` (and `tee` in a pane). A failed write (a full disk) drops that
+# chunk, never ends the copy, which would kill the agent with SIGPIPE.
 capped_copy() {
   local chunk=$(((cap_head + cap_tail) / 2)) size=0 dropped=0 marker=0 pos got ok line
   exec 5>>"$log"
   while :; do
     if [ "$mode" = pane ]; then
-      head -c "$chunk" | tee -a /dev/fd/4 >&5
+      dd bs=4K count="$chunk" iflag=count_bytes status=none | tee -a /dev/fd/4 >&5
       ok=$((PIPESTATUS[0] + PIPESTATUS[1]))
     else
-      head -c "$chunk" >&5
+      dd bs=4K count="$chunk" iflag=count_bytes status=none >&5
       ok=$?
     fi
     read -r _ pos <"/proc/$BASHPID/fdinfo/5"
     got=$((pos > size ? pos - size : 0))
     size=$((size + got))
-    if [ "$size" -gt $((cap_head + marker + cap_tail + chunk)) ] || { [ "$got" -lt "$chunk" ] && [ "$size" -gt $((cap_head + marker + cap_tail)) ]; }; then
+    if [ "$size" -gt $((cap_head + marker + cap_tail + chunk)) ] || { [ "$got" = 0 ] && [ "$size" -gt $((cap_head + marker + cap_tail)) ]; }; then
       dropped=$((dropped + size - cap_tail - cap_head - marker))
       line=$'\n'"[panecrew: $dropped bytes of output dropped here; output.log keeps the first $cap_head and the last $cap_tail bytes]"$'\n'
       if { head -c "$cap_head" "$log" && printf '%s' "$line" && tail -c "$cap_tail" "$log"; } >"$log.tmp" 2>/dev/null && mv -f "$log.tmp" "$log"; then
@@ -106,7 +107,7 @@ capped_copy() {
         dropped=$((dropped - (size - cap_tail - cap_head - marker)))
       fi
     fi
-    [ "$ok" = 0 ] && [ "$got" -lt "$chunk" ] && return 0
+    [ "$ok" = 0 ] && [ "$got" = 0 ] && return 0 # nothing read, nothing failed: the end
   done
 }
 

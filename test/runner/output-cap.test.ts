@@ -2,13 +2,14 @@
 // whole with one marker line between them, readers that follow the log by offset lose nothing of
 // the tail, a pane still gets every byte, and a full disk never ends the copy (the agent would die).
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileTail } from '../../src/liveness/tail.js';
 import { readCapHead, writeOutputCap } from '../../src/runner/output-cap.js';
 import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { until } from '../support/until.js';
 
 let dir: string;
 beforeEach(() => {
@@ -93,6 +94,16 @@ describe('a task printing 20 MB under a 1 MB cap', () => {
     expect(await runRunner(task, 'headless')).toBe(0);
     expect(readFileSync(join(task, 'output.log')).equals(expected())).toBe(true);
   }, 120_000);
+
+  it('output reaches the log as it is written, not when a chunk fills', async () => {
+    const task = join(dir, 'task');
+    const stop = join(dir, 'stop');
+    writeTask(task, `echo first-line; until [ -e ${stop} ]; do sleep 0.05; done`, MB);
+    const ended = runRunner(task, 'headless');
+    await until(() => existsSync(join(task, 'output.log')) && readFileSync(join(task, 'output.log'), 'utf8') === 'first-line\n', 'the line in output.log');
+    writeFileSync(stop, '');
+    expect(await ended).toBe(0);
+  });
 
   it('output under the cap is kept as written, with no marker', async () => {
     const task = join(dir, 'task');
