@@ -45,7 +45,7 @@ export class FileTail {
         return; // not created yet
       }
       try {
-        this.head ??= this.capHead();
+        if (this.head === undefined) this.head = this.capHead();
         const cut = await readCut(handle, this.head);
         const buf = Buffer.allocUnsafe(256 * 1024);
         for (;;) {
