@@ -112,7 +112,7 @@ export class AttemptRun {
   private async begin(): Promise<void> {
     const { task, profile, dependencies, executor, surface } = this.init;
     try {
-      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies });
+      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies, outputLogMaxBytes: this.init.options.outputLogMaxBytes });
     } catch (err) {
       if (this.state === 'preparing') this.conclude({ kind: 'prepare-failed', message: message(err) }, {});
       return;

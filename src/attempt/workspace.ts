@@ -17,9 +17,10 @@ export interface WorkspaceInput {
   paths: TaskPaths;
   profile: AgentProfile | undefined;
   dependencies: DependencyResult[];
+  outputLogMaxBytes: number;
 }
 
-export async function prepareWorkspace({ task, n, paths, profile, dependencies }: WorkspaceInput): Promise<void> {
+export async function prepareWorkspace({ task, n, paths, profile, dependencies, outputLogMaxBytes }: WorkspaceInput): Promise<void> {
   if (!profile) throw new Error(`agent profile "${task.agent}" no longer exists in the configuration`);
   if (n > 1) {
     for (const name of PER_ATTEMPT) {
@@ -29,5 +30,5 @@ export async function prepareWorkspace({ task, n, paths, profile, dependencies }
     rmSync(paths.result, { force: true });
   }
   const clientEnv = JSON.parse(readFileSync(join(paths.dir, 'client-env.json'), 'utf8')) as Record<string, string>;
-  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies });
+  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies, outputLogMaxBytes });
 }

@@ -24,6 +24,11 @@ export const BackgroundTaskSchema = z
     defaultTimeoutMs: DurationSchema.nullable().default(null),
     killGraceMs: DurationSchema.default(5_000),
     retentionMs: DurationSchema.default(7 * 86_400_000),
+    outputLogMaxBytes: z
+      .number()
+      .int()
+      .refine((n) => n === 0 || n >= 65_536, 'outputLogMaxBytes is 0 (no cap) or at least 65536 bytes')
+      .default(8 * 1024 * 1024),
     resourceGate: z
       .object({
         enabled: z.boolean().default(true),

@@ -4,6 +4,8 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { taskPaths, type HomePaths } from '../core/paths.js';
 import { isFinal, viewOf, type TaskRecord } from '../core/task.js';
+import { utf8Boundary } from '../core/utf8.js';
+import { logicalEnd, logicalSize, physicalRead, readCapHead, readCut } from '../runner/output-cap.js';
 import type { Config } from '../config/schema.js';
 import type { Engine } from './engine.js';
 import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
@@ -28,19 +30,6 @@ export interface HandlerDeps {
   /** What replaying the journal found wrong at start (quarantined lines, set-aside records). */
   journal: { problems: string[]; quarantineFile: string | null };
   shutdown(): void;
-}
-
-/** Cuts a byte range at the last complete UTF-8 character so text never splits a character. */
-function utf8Boundary(buf: Buffer): number {
-  let end = buf.length;
-  for (let i = 1; i <= Math.min(3, buf.length); i++) {
-    const byte = buf[buf.length - i]!;
-    if ((byte & 0xc0) === 0x80) continue; // continuation byte
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    if (need > i) end = buf.length - i;
-    break;
-  }
-  return end;
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -77,23 +66,28 @@ export function createHandlers(deps: HandlerDeps) {
         return () => engine.listed(must(req.taskId));
       case 'output': {
         const task = must(req.taskId);
-        const file = taskPaths(paths.tasks, task.id).output;
+        const { dir, output: file } = taskPaths(paths.tasks, task.id);
         if (!existsSync(file)) return { text: '', from: req.offset, offset: req.offset, size: 0, final: isFinal(task.state) };
         const handle = await open(file, 'r');
         try {
-          const size = (await handle.stat()).size;
-          let from = req.tail !== undefined ? Math.max(0, size - req.tail) : req.offset;
-          const want = Math.min(req.maxBytes, req.tail ?? req.maxBytes);
+          // Offsets count the agent's bytes; a capped log's cut middle reads as its marker line.
+          const physical = (await handle.stat()).size;
+          const cut = await readCut(handle, readCapHead(dir));
+          const size = logicalSize(cut, physical);
+          const at = req.tail !== undefined ? Math.max(0, size - req.tail) : req.offset;
+          const { from: readFrom, until } = physicalRead(cut, at);
+          const atMarker = cut !== null && readFrom === cut.head;
+          const want = Math.min(until - readFrom, Math.max(Math.min(req.maxBytes, req.tail ?? req.maxBytes), atMarker ? cut.marker : 0));
           const buf = Buffer.alloc(want);
-          let { bytesRead } = await handle.read(buf, 0, want, from);
+          const { bytesRead } = await handle.read(buf, 0, want, readFrom);
           let start = 0;
           // A tail may begin inside a character: skip its continuation bytes.
-          if (req.tail !== undefined) while (start < bytesRead && (buf[start]! & 0xc0) === 0x80) start++;
+          if (req.tail !== undefined && !atMarker) while (start < bytesRead && (buf[start]! & 0xc0) === 0x80) start++;
           // Keep a character split by the read for the next one, unless nothing more will come.
-          const atEnd = isFinal(task.state) && from + bytesRead >= size;
+          const atEnd = isFinal(task.state) && readFrom + bytesRead >= physical;
           const end = atEnd ? bytesRead : utf8Boundary(buf.subarray(0, bytesRead));
-          from += start;
-          const offset = from + end - start;
+          const from = logicalEnd(cut, readFrom + start);
+          const offset = logicalEnd(cut, readFrom + end);
           return { text: buf.subarray(start, end).toString('utf8'), from, offset, size, final: isFinal(task.state) && offset >= size };
         } finally {
           await handle.close();

@@ -53,9 +53,9 @@ echo "$n compiled modules parsed by node --check, $bad with syntax errors"
 
 /** Reads the result of the task it waited for, through the variables panecrew sets. */
 const READ_DEPENDENCY = String.raw`
-first=$(grep -m1 'begins:' "$PANECREW_DEP_1_RESULT" || head -n 1 "$PANECREW_DEP_1_RESULT")
+first=$(grep -m1 'begins:' <<<"$PANECREW_DEP_1_RESULT" || head -n 1 <<<"$PANECREW_DEP_1_RESULT")
 echo "explorer $PANECREW_DEP_1_ID reported: ${'$'}{first:0:160}"
-echo "(read from $PANECREW_DEP_1_RESULT)"
+echo "(the whole result: $PANECREW_DEP_1_RESULT_FILE)"
 `;
 
 export function demoTasks(repo: string): DemoTask[] {

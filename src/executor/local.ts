@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
+import { readCapHead } from '../runner/output-cap.js';
 import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
@@ -50,7 +51,7 @@ export class LocalExecutor implements Executor {
 
   observe(taskId: string, dir: string, handlers: ObserveHandlers): Observation {
     const tails = {
-      output: new FileTail(join(dir, 'output.log'), (chunk) => handlers.bytes('output', chunk)),
+      output: new FileTail(join(dir, 'output.log'), (chunk) => handlers.bytes('output', chunk), () => readCapHead(dir)),
       events: new FileTail(join(dir, 'events.jsonl'), (chunk) => handlers.bytes('events', chunk)),
     };
     this.observed.set(taskId, { dir, handlers, tails });

@@ -6,6 +6,8 @@ import type { TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { argvVars, expandArgv } from './argv-template.js';
 import type { AgentProfile } from './profile-schema.js';
+import { writeOutputCap } from './output-cap.js';
+import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
 
 /** The runner script, next to this module in src/ and in dist/. */
 export const RUNNER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'runner.sh');
@@ -25,23 +27,34 @@ export interface PrepareInput {
   /** The launching client's environment, captured at launch. */
   clientEnv: Record<string, string>;
   dependencies: DependencyResult[];
+  /** output.log's cap (background_task.outputLogMaxBytes); 0: none. */
+  outputLogMaxBytes: number;
 }
 
 const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
 
-export function taskEnv({ task, paths, profile, clientEnv, dependencies }: PrepareInput): Record<string, string> {
+export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Omit<PrepareInput, 'outputLogMaxBytes'>): Record<string, string> {
   const env: Record<string, string> = { ...clientEnv, ...(profile.env ?? {}) };
   env.PANECREW_TASK_ID = task.id;
   env.PANECREW_TASK_DIR = paths.dir;
   env.PANECREW_EVENTS_FILE = paths.events;
   env.PANECREW_RESULT_FILE = paths.result;
   if (task.model) env.PANECREW_MODEL = task.model;
-  // A dependent task gets what it waited for: one variable per dependency and a list of all.
+  if (!dependencies.length) return env;
+  // A dependent task gets what it waited for: each result's text (bounded: see TASK_VARIABLES) and file.
+  const n = dependencies.length;
+  const each = Math.min(DEP_RESULT_MAX_BYTES, Math.floor(DEP_RESULTS_TOTAL_BYTES / n));
+  const header = (id: string): string => `=== result of ${id} ===\n`;
+  const shared = (id: string): number => Math.max(0, Math.floor(DEP_RESULT_MAX_BYTES / n) - Buffer.byteLength(header(id)) - 1);
+  const line = (text: string): string => (text && !text.endsWith('\n') ? `${text}\n` : text);
+  env.PANECREW_DEP_COUNT = String(n);
   dependencies.forEach((dep, i) => {
     env[`PANECREW_DEP_${i + 1}_ID`] = dep.id;
-    env[`PANECREW_DEP_${i + 1}_RESULT`] = dep.resultFile;
+    env[`PANECREW_DEP_${i + 1}_RESULT`] = resultText(dep.resultFile, each);
+    env[`PANECREW_DEP_${i + 1}_RESULT_FILE`] = dep.resultFile;
   });
-  if (dependencies.length) env.PANECREW_DEP_RESULTS = dependencies.map((d) => d.resultFile).join(':');
+  env.PANECREW_DEP_RESULTS = dependencies.map((d) => header(d.id) + line(resultText(d.resultFile, shared(d.id)))).join('');
+  env.PANECREW_DEP_RESULT_FILES = dependencies.map((d) => d.resultFile).join('\n');
   return env;
 }
 
@@ -81,6 +94,7 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   // The client's environment may hold secrets: never in the journal.
   writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
   writePrivateFile(join(paths.dir, 'cwd'), task.cwd);
+  writeOutputCap(paths.dir, input.outputLogMaxBytes);
   writePrivateFile(paths.spec, JSON.stringify({ ...task, argv }, null, 2));
   return argv;
 }

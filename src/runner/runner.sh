@@ -67,15 +67,64 @@ printf '{"pid":%s,"startedAt":%s}\n' "$$" "$started" >"$dir/started.json"
 input=/dev/null
 [ -f "$dir/stdin" ] && input="$dir/stdin"
 
-if [ "$mode" = pane ]; then
-  # The agent's output goes to the pane and to output.log; exit.json waits for tee to drain so that
-  # the log is complete when the controller reads it.
+# output.cap ("HEAD TAIL", bytes) caps output.log: the first HEAD and the last TAIL bytes are kept.
+cap_head=0 cap_tail=0
+[ -f "$dir/output.cap" ] && read -r cap_head cap_tail <"$dir/output.cap"
+[[ "$cap_head" =~ ^[0-9]+$ && "$cap_tail" =~ ^[0-9]+$ ]] || cap_head=0 cap_tail=0
+
+# Copies stdin to output.log (and to the pane, fd 4) as it comes, at most half the cap per `dd` (it
+# writes each read at once, where `head -c` holds it in a stdio buffer; it counts reads, short ones
+# too, so a chunk may be less), and cuts the middle out whenever the log outgrows the cap by half
+# (so it stays under 1.5 times the cap while the agent runs, and under the cap when it ends): head,
+# one marker line saying how many bytes it stands for (src/runner/output-cap.ts reads it), the tail,
+# in a new file renamed over the old one. It is the log's only writer, so nothing is lost between
+# the copy and the rename. The log's size is read from fd 5's offset (appends move it to the end):
+# no process per chunk but `dd` (and `tee` in a pane). A failed write (a full disk) drops that
+# chunk, never ends the copy, which would kill the agent with SIGPIPE.
+capped_copy() {
+  local chunk=$(((cap_head + cap_tail) / 2)) size=0 dropped=0 marker=0 pos got ok line
+  exec 5>>"$log"
+  while :; do
+    if [ "$mode" = pane ]; then
+      dd bs=4K count="$chunk" iflag=count_bytes status=none | tee -a /dev/fd/4 >&5
+      ok=$((PIPESTATUS[0] + PIPESTATUS[1]))
+    else
+      dd bs=4K count="$chunk" iflag=count_bytes status=none >&5
+      ok=$?
+    fi
+    read -r _ pos <"/proc/$BASHPID/fdinfo/5"
+    got=$((pos > size ? pos - size : 0))
+    size=$((size + got))
+    if [ "$size" -gt $((cap_head + marker + cap_tail + chunk)) ] || { [ "$got" = 0 ] && [ "$size" -gt $((cap_head + marker + cap_tail)) ]; }; then
+      dropped=$((dropped + size - cap_tail - cap_head - marker))
+      line=$'\n'"[panecrew: $dropped bytes of output dropped here; output.log keeps the first $cap_head and the last $cap_tail bytes]"$'\n'
+      if { head -c "$cap_head" "$log" && printf '%s' "$line" && tail -c "$cap_tail" "$log"; } >"$log.tmp" 2>/dev/null && mv -f "$log.tmp" "$log"; then
+        marker=${#line}
+        size=$((cap_head + marker + cap_tail))
+        exec 5>>"$log"
+      else
+        rm -f "$log.tmp"
+        dropped=$((dropped - (size - cap_tail - cap_head - marker)))
+      fi
+    fi
+    [ "$ok" = 0 ] && [ "$got" = 0 ] && return 0 # nothing read, nothing failed: the end
+  done
+}
+
+# The agent's output goes to output.log (and the pane); exit.json waits for the copy to drain so that
+# the log is complete when the controller reads it.
+copier=""
+if [ "$cap_head" -gt 0 ] && [ "$cap_tail" -gt 0 ]; then
+  exec 4>&1
+  exec 3> >(capped_copy)
+  copier=$!
+elif [ "$mode" = pane ]; then
   exec 3> >(exec tee -a "$log")
-  tee_pid=$!
-  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- &
+  copier=$!
 else
-  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >>"$log" 2>&1 &
+  exec 3>>"$log"
 fi
+env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- 4>&- &
 agent=$!
 wait "$agent"
 code=$?
@@ -83,12 +132,12 @@ agent=""
 signal=""
 [ "$code" -gt 128 ] && signal=$(kill -l "$((code - 128))" 2>/dev/null)
 
-if [ "$mode" = pane ]; then
-  exec 3>&-
-  # A daemon the agent left behind may hold the pipe open: give tee two seconds, no more.
-  ( sleep 2; kill "$tee_pid" 2>/dev/null ) &
+exec 3>&-
+if [ -n "$copier" ]; then
+  # A daemon the agent left behind may hold the pipe open: give the copy two seconds, no more.
+  ( sleep 2; kill "$copier" 2>/dev/null ) &
   guard=$!
-  wait "$tee_pid" 2>/dev/null
+  wait "$copier" 2>/dev/null
   kill "$guard" 2>/dev/null
 fi
 write_exit "$code" "$signal" ""

@@ -68,7 +68,7 @@ describe('writePrivateFile', () => {
 describe('prepareTaskFolder', () => {
   const task = (cwd: string): Task => ({ id: 'bg_0000test', prompt: 'echo hi', cwd, model: null, provider: 'local' }) as unknown as Task;
   const prepare = (tasks: string) =>
-    prepareTaskFolder({ task: task(dir), paths: taskPaths(tasks, 'bg_0000test'), profile: BUILTIN_PROFILES.shell!, clientEnv: { PATH: '/usr/bin' }, dependencies: [] });
+    prepareTaskFolder({ task: task(dir), paths: taskPaths(tasks, 'bg_0000test'), profile: BUILTIN_PROFILES.shell!, clientEnv: { PATH: '/usr/bin' }, dependencies: [], outputLogMaxBytes: 0 });
 
   it('never writes through a symlink planted in the task folder', () => {
     const tasks = join(dir, 'tasks');

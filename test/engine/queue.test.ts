@@ -98,13 +98,19 @@ describe('dependencies', () => {
   it('a dependent starts after its dependency and gets its result', async () => {
     tc = await startTestController();
     const first = await tc.launch(['--agent', 'shell', '--prompt', 'echo first-result-42']);
-    const second = await tc.launch(['--agent', 'shell', '--after', first.id, '--prompt', 'cat "$PANECREW_DEP_1_RESULT"; echo "dep=$PANECREW_DEP_1_ID"']);
+    const second = await tc.launch([
+      '--agent', 'shell', '--after', first.id, '--prompt',
+      'echo "text=$PANECREW_DEP_1_RESULT"; echo "file=$(cat "$PANECREW_DEP_1_RESULT_FILE")"; echo "dep=$PANECREW_DEP_1_ID"',
+    ]);
     const done = await tc.waitFinal(second.id);
     expect(done.state).toBe('completed');
     expect(done.startedAt!).toBeGreaterThanOrEqual((await tc.waitFinal(first.id)).endedAt!);
     const out = await tc.cli(['output', second.id]);
-    expect(out.stdout).toContain('first-result-42');
+    expect(out.stdout).toContain('text=first-result-42');
+    expect(out.stdout).toContain('file=first-result-42');
     expect(out.stdout).toContain(`dep=${first.id}`);
+    const json = JSON.parse((await tc.cli(['output', second.id, '--json'])).stdout as string) as { result: string };
+    expect(json.result).toContain('text=first-result-42');
   });
 
   it('a failed dependency cancels its dependents, naming it, down the chain', async () => {

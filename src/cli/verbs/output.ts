@@ -23,6 +23,9 @@ Options:
   --follow, -f   stream new output as it is written, until the task ends; then say on stderr how
                  it ended (state, exit code, how long it ran, when)
   --json         print {task, output, result} as JSON (not with --follow)
+Output over background_task.outputLogMaxBytes keeps its head and its tail, with one line between
+them: [panecrew: N bytes of output dropped here; …]. Following it, you may have seen part of
+what that line counts.
 Exit codes: 0 printed (with --follow: the task completed), 1 with --follow: the task ended
 otherwise (error, cancelled, interrupt), 4 no such task.`,
   options: { follow: { type: 'boolean', short: 'f' }, json: { type: 'boolean' } },

@@ -1,0 +1,73 @@
+// output.log's cap: runner.sh keeps the first quarter and the last three quarters of a task's output
+// and replaces the middle with one marker line. Readers count in the agent's own bytes ("logical"
+// offsets), so a reader that follows the log by offset goes on where it was after a cut.
+//
+// The cut file is: head (HEAD bytes, as written) · marker line · tail. The marker sits right after
+// the head, which output.cap names; it is read from the same open file as the data, and the file is
+// replaced by rename, so one handle always sees a consistent pair.
+import { readFileSync, rmSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writePrivateFile } from '../core/private-dir.js';
+
+/** "HEAD TAIL\n" in bytes, for the runner and the readers; absent: no cap. */
+export const OUTPUT_CAP_FILE = 'output.cap';
+
+/** Writes the attempt's cap (0: none) before the runner starts. */
+export function writeOutputCap(taskDir: string, maxBytes: number): void {
+  const file = join(taskDir, OUTPUT_CAP_FILE);
+  if (maxBytes <= 0) return rmSync(file, { force: true });
+  const head = Math.floor(maxBytes / 4);
+  writePrivateFile(file, `${head} ${maxBytes - head}\n`);
+}
+
+/** The head's length, or null when the log is not capped. */
+export function readCapHead(taskDir: string): number | null {
+  try {
+    const head = Number(readFileSync(join(taskDir, OUTPUT_CAP_FILE), 'utf8').split(' ')[0]);
+    return Number.isSafeInteger(head) && head > 0 ? head : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where a cut file's parts are: the head's length, the marker line's, and how much it stands for. */
+export interface Cut {
+  head: number;
+  marker: number;
+  dropped: number;
+}
+
+const MARKER = /^\n\[panecrew: (\d+) bytes of output dropped here[^\n\]]*\]\n/;
+const MARKER_MAX = 200;
+
+/** The cut of the open file, or null when it has not been cut (or has no cap: head null). */
+export async function readCut(handle: FileHandle, head: number | null): Promise<Cut | null> {
+  if (head === null) return null;
+  const buf = Buffer.alloc(MARKER_MAX);
+  const { bytesRead } = await handle.read(buf, 0, MARKER_MAX, head);
+  const m = MARKER.exec(buf.subarray(0, bytesRead).toString('latin1'));
+  return m ? { head, marker: m[0].length, dropped: Number(m[1]) } : null;
+}
+
+/** The agent's byte count for a physical size. */
+export function logicalSize(cut: Cut | null, size: number): number {
+  return cut && size >= cut.head + cut.marker ? size - cut.marker + cut.dropped : size;
+}
+
+/**
+ * Where to read for logical offset `at`: a read that starts in the head stops at its end (`until`),
+ * one at a dropped offset starts at the marker, which then says what was dropped.
+ */
+export function physicalRead(cut: Cut | null, at: number): { from: number; until: number } {
+  if (!cut) return { from: at, until: Infinity };
+  if (at < cut.head) return { from: at, until: cut.head };
+  if (at < cut.head + cut.dropped) return { from: cut.head, until: Infinity };
+  return { from: at - cut.dropped + cut.marker, until: Infinity };
+}
+
+/** The logical offset just after physical byte `end` (never inside the marker). */
+export function logicalEnd(cut: Cut | null, end: number): number {
+  if (!cut || end <= cut.head) return end;
+  return Math.max(end, cut.head + cut.marker) - cut.marker + cut.dropped;
+}
