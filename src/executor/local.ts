@@ -1,6 +1,6 @@
 // The local executor: the runner (runner.sh) runs on this machine; one chokidar watcher per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
 import { TaskWatcher } from '../liveness/watcher.js';
@@ -44,8 +44,8 @@ export class LocalExecutor implements Executor {
     });
   }
 
-  command(dir: string, mode: 'pane' | 'headless'): string[] {
-    return ['bash', RUNNER_SCRIPT, dir, mode];
+  command(dir: string, mode: 'pane' | 'headless', token: string): string[] {
+    return ['bash', RUNNER_SCRIPT, dir, mode, token];
   }
 
   observe(taskId: string, dir: string, handlers: ObserveHandlers): Observation {
@@ -80,6 +80,18 @@ export class LocalExecutor implements Executor {
   locate(dir: string): { pid: number } | null {
     const started = readStartedRecord(join(dir, 'started.json'));
     return started ? { pid: started.pid } : null;
+  }
+
+  giveUpStart(dir: string, token: string): number | null {
+    const claim = join(dir, `start.${token}`);
+    try {
+      symlinkSync('given-up', claim);
+      return null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readlinkSync(claim));
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    }
   }
 
   alive(pid: number, dir: string): boolean {
