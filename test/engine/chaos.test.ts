@@ -67,9 +67,11 @@ describe('chaos', () => {
     const serverPid = Number(await tmux.client.run(['display-message', '-p', '#{pid}']));
     process.kill(serverPid, 'SIGKILL');
     const final = await run.allFinal();
-    report(`pane chaos seed ${rng.seed}`, run, final, startedAt);
     // Tasks whose attempt had begun when the server died may end any way but "complete as planned".
     const inServer = (t: ListedTask) => t.attempts.some((a) => a.startedAt <= serverKilledAt && (a.endedAt ?? Infinity) >= serverKilledAt - 50);
+    const hit = final.filter((t) => inServer(t) && t.state === 'error' && t.cause?.kind !== 'exit').length;
+    const unplaced = final.filter((t) => t.cause?.kind === 'start-failed').length;
+    report(`pane chaos seed ${rng.seed} (tmux server SIGKILLed: ${hit} tasks ended with it, ${unplaced} could not start after it)`, run, final, startedAt);
     expect(run.check(final, (t) => inServer(t) || t.cause?.kind === 'start-failed')).toEqual([]);
   }, 120_000);
 });
