@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { chaosSeed, median, seededRng, type Rng } from '../support/chaos.js';
-import { ChaosRun, chaosConfig, listAll, type Victim } from '../support/chaos-run.js';
+import { ChaosRun, chaosConfig } from '../support/chaos-run.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 
@@ -33,12 +33,9 @@ describe('chaos', () => {
     tc = await startTestController(testConfig(chaosConfig));
     const run = new ChaosRun(tc, rng);
     await run.launch(40);
-    for (let kills = 0; kills < 10; ) {
+    for (let kills = 0; kills < 10; kills++) {
       await pause(rng, 150, 700);
-      const victim: Victim = rng.pick(['controller', 'runner', 'agent'] as const);
-      // No running task to hit (or it ended just now): the controller is always there to kill.
-      if (victim === 'controller' || !(await run.killTask(victim))) await run.killController();
-      kills++;
+      await run.killRandom();
     }
     const final = await run.allFinal();
     report(`headless chaos seed ${rng.seed}`, run, final, startedAt);
@@ -54,15 +51,16 @@ describe('chaos', () => {
     tc = await startTestController(testConfig({ ...chaosConfig, tmux: { enabled: true, close_delay_ms: '200ms', command_timeout_ms: '3s' } }));
     const run = new ChaosRun(tc, rng);
     await run.launch(16, { origin: { tmuxSocket: origin.TMUX.split(',')[0], tmuxPane: origin.TMUX_PANE } });
-    // The tmux server goes last, at a moment when tasks run in it: what waits then cannot start.
-    for (let kills = 0; kills < 4; ) {
-      await pause(rng, 150, 700);
-      const victim: Victim = rng.pick(['controller', 'runner', 'agent'] as const);
-      if (victim === 'controller' || !(await run.killTask(victim))) await run.killController();
-      kills++;
+    // Opening a pane takes a few tmux calls: each kill waits for an agent to run, or a controller
+    // killed faster than panes open would keep every task starting. The tmux server goes last, at a
+    // moment when tasks run in it: what waits then cannot start.
+    const agentRuns = () => until(async () => (await run.agentsRunning()).length > 0, 'an agent running in a pane', 30_000);
+    for (let kills = 0; kills < 4; kills++) {
+      await agentRuns();
+      await pause(rng, 0, 300);
+      await run.killRandom();
     }
-    const ctl = tc;
-    await until(async () => (await listAll(ctl)).some((t) => t.state === 'running' && t.paneId), 'a task running in a pane', 20_000);
+    await agentRuns();
     const serverKilledAt = Date.now();
     const serverPid = Number(await tmux.client.run(['display-message', '-p', '#{pid}']));
     process.kill(serverPid, 'SIGKILL');

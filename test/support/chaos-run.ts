@@ -91,13 +91,18 @@ export class ChaosRun {
     this.restarts.push(Date.now() - begun);
   }
 
+  /** Running tasks whose current attempt's agent has counted its start. */
+  async agentsRunning(): Promise<ListedTask[]> {
+    const counts = startCounts(this.starts);
+    return (await listAll(this.tc)).filter((t) => t.state === 'running' && counts.get(t.id) === t.attempts.length);
+  }
+
   /**
    * SIGKILLs the runner or the agent of a random running task whose current attempt's agent has
    * counted its start (so every attempt leaves exactly one line). False when there was none to kill.
    */
   async killTask(victim: 'runner' | 'agent'): Promise<boolean> {
-    const counts = startCounts(this.starts);
-    const running = (await listAll(this.tc)).filter((t) => t.state === 'running' && counts.get(t.id) === t.attempts.length);
+    const running = await this.agentsRunning();
     if (!running.length) return false;
     const { id } = this.rng.pick(running);
     const dir = join(this.tc.home, 'tasks', id);
@@ -109,6 +114,18 @@ export class ChaosRun {
         : killIfStill(pidOf(join(this.pids, id)), `PANECREW_TASK_ID=${id}`, 'environ');
     if (hit) this.killed.set(id, victim);
     return hit;
+  }
+
+  /** One kill of a random kind; a task's runner or agent when one can be hit, else the controller. */
+  async killRandom(): Promise<Victim> {
+    const first = this.rng.pick(['controller', 'runner', 'agent'] as const);
+    if (first !== 'controller') {
+      for (const victim of first === 'runner' ? (['runner', 'agent'] as const) : (['agent', 'runner'] as const)) {
+        if (await this.killTask(victim)) return victim;
+      }
+    }
+    await this.killController();
+    return 'controller';
   }
 
   async allFinal(timeoutMs = 60_000): Promise<ListedTask[]> {
