@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { chaosSeed, median, seededRng, type Rng } from '../support/chaos.js';
 import { ChaosRun, chaosConfig } from '../support/chaos-run.js';
-import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, type TestController } from '../support/controller.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 
 let tc: TestController | undefined;
@@ -35,6 +35,8 @@ describe('chaos', () => {
     await run.launch(40);
     for (let kills = 0; kills < 10; kills++) {
       await pause(rng, 150, 700);
+      // Killing the controller again before it restarts any task would test nothing new.
+      await run.waitForAgent(5_000);
       await run.killRandom();
     }
     const final = await run.allFinal();
@@ -54,7 +56,7 @@ describe('chaos', () => {
     // Opening a pane takes a few tmux calls: each kill waits for an agent to run, or a controller
     // killed faster than panes open would keep every task starting. The tmux server goes last, at a
     // moment when tasks run in it: what waits then cannot start.
-    const agentRuns = () => until(async () => (await run.agentsRunning()).length > 0, 'an agent running in a pane', 30_000);
+    const agentRuns = async () => expect(await run.waitForAgent(30_000), 'an agent running in a pane').toBe(true);
     for (let kills = 0; kills < 4; kills++) {
       await agentRuns();
       await pause(rng, 0, 300);

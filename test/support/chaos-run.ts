@@ -97,6 +97,14 @@ export class ChaosRun {
     return (await listAll(this.tc)).filter((t) => t.state === 'running' && counts.get(t.id) === t.attempts.length);
   }
 
+  /** Waits (up to `ms`) for an agent to run: a controller just restarted takes a moment to start tasks. */
+  async waitForAgent(ms: number): Promise<boolean> {
+    return until(async () => (await this.agentsRunning()).length > 0, 'an agent to run', ms).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /**
    * SIGKILLs the runner or the agent of a random running task whose current attempt's agent has
    * counted its start (so every attempt leaves exactly one line). False when there was none to kill.
