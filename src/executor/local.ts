@@ -24,6 +24,15 @@ function isRunnerOf(pid: number, dir: string): boolean {
   }
 }
 
+/** A start claim's target: the runner's pid, or what recovery wrote ('' when it is no symlink). */
+function readlinkTarget(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
+
 export class LocalExecutor implements Executor {
   private readonly watcher: TaskWatcher;
   private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<'output' | 'events', FileTail> }>();
@@ -88,9 +97,10 @@ export class LocalExecutor implements Executor {
       symlinkSync('given-up', claim);
       return null;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readlinkSync(claim));
-      return Number.isInteger(pid) && pid > 0 ? pid : null;
+      // A folder gone or unwritable: no runner can claim the start either.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+      const pid = Number(/^\d+$/.exec(readlinkTarget(claim))?.[0]);
+      return pid > 0 ? pid : null;
     }
   }
 
