@@ -6,7 +6,7 @@ import type { BackgroundTaskOptions } from '../config/schema.js';
 import { stateOf, type Cause } from '../core/cause.js';
 import { taskPaths, type TaskPaths } from '../core/paths.js';
 import { isFinal, viewOf, type Attempt, type AttemptState, type Progress, type TaskRecord, type Usage } from '../core/task.js';
-import type { Executor, Observation, RunnerRef } from '../executor/executor.js';
+import { startToken, type Executor, type Observation, type RunnerRef } from '../executor/executor.js';
 import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import { exitRecordFromStatus, type ExitRecord } from '../runner/exit-record.js';
@@ -129,7 +129,7 @@ export class AttemptRun {
     }
     this.watch(Date.now());
     try {
-      const hosted = await surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode) });
+      const hosted = await surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode, startToken(current.attempts.at(-1)!)) });
       this.runner = { pid: hosted.pid, child: hosted.child, paneId: hosted.paneId, placement: hosted.placement, placementNote: hosted.note };
     } catch (err) {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});

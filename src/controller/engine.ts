@@ -10,7 +10,7 @@ import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
 import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
 import { recoveryOf } from '../attempt/recover.js';
-import type { Executor } from '../executor/executor.js';
+import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
 import type { Moved } from '../surface/surface.js';
 import { taskFromLaunch } from './launch.js';
@@ -156,8 +156,12 @@ export class Engine {
       const attempt = task.attempts.at(-1);
       if (task.state !== 'running' || !attempt) continue;
       const dir = taskPaths(paths.tasks, task.id).dir;
-      const startedPid = executor.locate(dir)?.pid ?? null;
-      const recovery = recoveryOf(attempt, { exitRecorded: executor.exitRecord(dir) !== undefined, startedPid, alive: (pid) => executor.alive(pid, dir) });
+      const exitRecorded = executor.exitRecord(dir) !== undefined;
+      let startedPid = executor.locate(dir)?.pid ?? null;
+      // A start with no sign of its runner may still be on its way (tmux runs it later): give it up
+      // before requeueing, unless its runner claimed it first.
+      if (attempt.state === 'starting' && attempt.pid == null && startedPid === null && !exitRecorded) startedPid = executor.giveUpStart(dir, startToken(attempt));
+      const recovery = recoveryOf(attempt, { exitRecorded, startedPid, alive: (pid) => executor.alive(pid, dir) });
       if (recovery.kind === 'adopt') {
         this.attempts.set(task.id, AttemptRun.adopt(this.attemptInit(task), recovery.pid, lastActivityOf(dir, attempt.startedAt)));
         log(`re-adopted ${task.id} (pid ${recovery.pid})`);

@@ -27,14 +27,22 @@ export interface RunnerRef {
   child?: ChildProcess;
 }
 
+/** Names one start of one attempt (an attempt's number is reused when a start is given up). */
+export const startToken = (attempt: { n: number; startedAt: number }): string => `${attempt.n}-${attempt.startedAt}`;
+
 export interface Executor {
-  /** argv that runs the runner of the attempt in `dir`; `pane` when a terminal shows it. */
-  command(dir: string, mode: 'pane' | 'headless'): string[];
+  /** argv that runs the runner of the attempt in `dir`; `pane` when a terminal shows it. The runner
+   *  claims `token` (startToken) before it does anything, so that a start can be given up. */
+  command(dir: string, mode: 'pane' | 'headless', token: string): string[];
   observe(taskId: string, dir: string, handlers: ObserveHandlers): Observation;
   /** How the agent ended: undefined while there is no record, null when the record is unreadable. */
   exitRecord(dir: string): ExitRecord | null | undefined;
   /** The runner's own record of its pid, for an attempt started before a restart. */
   locate(dir: string): { pid: number } | null;
+  /** After a restart, for a start with no sign of its runner: takes its claim, so that a runner
+   *  still on its way (tmux may run it later) never runs its agent. Returns the pid of the runner
+   *  that claimed it first, or null when the start is given up. */
+  giveUpStart(dir: string, token: string): number | null;
   /** Whether this runner (not a reused pid) is still alive. */
   alive(pid: number, dir: string): boolean;
   /** Calls `onGone` once when the runner is gone: at once for our own child, by checking otherwise. */

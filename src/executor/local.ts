@@ -1,6 +1,6 @@
 // The local executor: the runner (runner.sh) runs on this machine; one chokidar watcher per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
 import { readCapHead } from '../runner/output-cap.js';
@@ -25,6 +25,15 @@ function isRunnerOf(pid: number, dir: string): boolean {
   }
 }
 
+/** A start claim's target: the runner's pid, or what recovery wrote ('' when it is no symlink). */
+function readlinkTarget(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
+
 export class LocalExecutor implements Executor {
   private readonly watcher: TaskWatcher;
   private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<'output' | 'events', FileTail> }>();
@@ -45,8 +54,8 @@ export class LocalExecutor implements Executor {
     });
   }
 
-  command(dir: string, mode: 'pane' | 'headless'): string[] {
-    return ['bash', RUNNER_SCRIPT, dir, mode];
+  command(dir: string, mode: 'pane' | 'headless', token: string): string[] {
+    return ['bash', RUNNER_SCRIPT, dir, mode, token];
   }
 
   observe(taskId: string, dir: string, handlers: ObserveHandlers): Observation {
@@ -81,6 +90,19 @@ export class LocalExecutor implements Executor {
   locate(dir: string): { pid: number } | null {
     const started = readStartedRecord(join(dir, 'started.json'));
     return started ? { pid: started.pid } : null;
+  }
+
+  giveUpStart(dir: string, token: string): number | null {
+    const claim = join(dir, `start.${token}`);
+    try {
+      symlinkSync('given-up', claim);
+      return null;
+    } catch (err) {
+      // A folder gone or unwritable: no runner can claim the start either.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+      const pid = Number(/^\d+$/.exec(readlinkTarget(claim))?.[0]);
+      return pid > 0 ? pid : null;
+    }
   }
 
   alive(pid: number, dir: string): boolean {

@@ -4,11 +4,12 @@
 # It is bash, not Node, so that a task start costs a couple of milliseconds. It never evaluates task
 # text: the agent's argv and environment are NUL-separated files written by the controller and read
 # here as data (mapfile), then passed as an argv array. Usage:
-#   runner.sh TASK_DIR headless|pane
+#   runner.sh TASK_DIR headless|pane [START_TOKEN]
 # In a pane, the agent's output goes to the pane too; the pane manager shows the outcome afterwards.
 set -u
 dir=$1
 mode=${2:-headless}
+token=${3:-}
 log="$dir/output.log"
 
 # EPOCHREALTIME uses the locale's decimal separator (a comma in de_DE): keep the digits only.
@@ -53,6 +54,14 @@ on_signal() { # signal-name code
 trap 'on_signal HUP 129' HUP
 trap 'on_signal TERM 143' TERM
 trap 'on_signal INT 130' INT
+
+# Claim this start before touching the folder: a symlink to our pid, made atomically. A controller
+# restarted after a crash takes the claim of a start it never saw begin (tmux may run it seconds
+# later) and requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
+if [ -n "$token" ] && ! ln -s "$$" "$dir/start.$token" 2>/dev/null; then
+  echo "panecrew: this start was given up by a restarted controller; the task runs again elsewhere" >&2
+  exit 1
+fi
 
 # The controller writes the whole folder before starting the runner; a part missing means it was not
 # prepared (or was damaged): `env -i` with no command would print the environment and exit 0.

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalExecutor } from '../../src/executor/local.js';
 import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
 import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
 import { until } from '../support/until.js';
@@ -25,10 +26,10 @@ function writeTask(taskDir: string, script: string): void {
   writeFileSync(join(taskDir, 'cwd'), dir);
 }
 
-/** Runs the runner headless to its end; resolves with its own exit status. */
-function runRunner(taskDir: string): Promise<number | null> {
+/** Runs the runner headless to its end (with a start token, if given); resolves with its exit status. */
+function runRunner(taskDir: string, token?: string): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [RUNNER_SCRIPT, taskDir, 'headless'], { stdio: 'ignore' });
+    const child = spawn('bash', [RUNNER_SCRIPT, taskDir, 'headless', ...(token ? [token] : [])], { stdio: 'ignore' });
     child.on('exit', (code) => resolve(code));
   });
 }
@@ -50,6 +51,27 @@ describe('an incomplete task folder fails with the reason', () => {
     writeFileSync(join(task, 'argv.nul'), '');
     expect(await runRunner(task)).toBe(127);
     expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, note: expect.stringContaining('argv.nul') });
+  });
+});
+
+describe('a start claimed by a restarted controller', () => {
+  it('a runner whose start was given up runs nothing and writes nothing in the folder', async () => {
+    const task = join(dir, 'task');
+    writeTask(task, `touch ${join(dir, 'ran')}`);
+    const executor = new LocalExecutor(dir, () => {});
+    try {
+      expect(executor.giveUpStart(task, '1-100')).toBeNull();
+      expect(await runRunner(task, '1-100')).toBe(1);
+      expect(['ran', 'task/started.json', 'task/exit.json', 'task/output.log'].filter((f) => existsSync(join(dir, f)))).toEqual([]);
+      // Another start of the same attempt number is another token: it runs.
+      expect(await runRunner(task, '1-200')).toBe(0);
+      expect(existsSync(join(dir, 'ran'))).toBe(true);
+      // A start its runner claimed first is not given up: its pid comes back, to be adopted.
+      const pid = (JSON.parse(readFileSync(join(task, 'started.json'), 'utf8')) as { pid: number }).pid;
+      expect(executor.giveUpStart(task, '1-200')).toBe(pid);
+    } finally {
+      await executor.close();
+    }
   });
 });
 
