@@ -203,6 +203,11 @@ export class Engine {
     return cancelled;
   }
 
+  /** The pending task waits for a dependency to end (not for a slot). */
+  waitsForDependency(id: string): boolean {
+    return this.waits.get(id)?.kind === 'dependency';
+  }
+
   waitReason(task: TaskRecord): string | null {
     if (task.state !== 'pending') return null;
     const w = this.waits.get(task.id);

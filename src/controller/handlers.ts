@@ -44,7 +44,7 @@ export function createHandlers(deps: HandlerDeps) {
     return existsSync(file) ? readFileSync(file, 'utf8') : null;
   };
 
-  const stats = (): Stats => queueStats([...store.tasks.values()], deps.config.background_task, engine.resources.gate(), deps.startedAt);
+  const stats = (): Stats => queueStats([...store.tasks.values()], deps.config.background_task, engine.resources.gate(), deps.startedAt, (id) => engine.waitsForDependency(id));
 
   const handle = async (req: Request): Promise<unknown> => {
     switch (req.op) {

@@ -6,11 +6,14 @@ import { SlotCounter } from '../scheduler/plan.js';
 import type { Gate } from '../scheduler/plan.js';
 import type { KeyStats, Stats } from './protocol.js';
 
-export function keyStats(tasks: Iterable<TaskRecord>, limits: Config['background_task']): KeyStats[] {
+/** `blocked(id)`: the pending task waits for a dependency, not for a slot of its key: it is not
+ *  counted as queued against the key (it would not start if a slot freed). */
+export function keyStats(tasks: Iterable<TaskRecord>, limits: Config['background_task'], blocked: (id: string) => boolean = () => false): KeyStats[] {
   const slots = new SlotCounter(limits);
   const byKey = new Map<string, KeyStats>();
   for (const t of tasks) {
     if (t.state !== 'running' && t.state !== 'pending') continue;
+    if (t.state === 'pending' && blocked(t.id)) continue;
     let k = byKey.get(t.key);
     if (!k) {
       const { limit, source } = slots.limitFor(t);
@@ -23,7 +26,7 @@ export function keyStats(tasks: Iterable<TaskRecord>, limits: Config['background
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-export function queueStats(tasks: TaskRecord[], options: Config['background_task'], gate: Gate, startedAt: number): Stats {
+export function queueStats(tasks: TaskRecord[], options: Config['background_task'], gate: Gate, startedAt: number, blocked: (id: string) => boolean): Stats {
   return {
     pid: process.pid,
     uptimeMs: Date.now() - startedAt,
@@ -31,7 +34,7 @@ export function queueStats(tasks: TaskRecord[], options: Config['background_task
     pending: tasks.filter((t) => t.state === 'pending').length,
     globalCap: options.maxConcurrentTasks,
     gate: { enabled: options.resourceGate.enabled, open: gate.open, detail: gate.detail },
-    keys: keyStats(tasks, options),
+    keys: keyStats(tasks, options, blocked),
     rssBytes: process.memoryUsage().rss,
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideOutcome } from '../../src/attempt/outcome.js';
 import { recoveryOf } from '../../src/attempt/recover.js';
+import { keyStats } from '../../src/controller/stats.js';
 import { TaskStore } from '../../src/controller/store.js';
 import { describeCause, stateOf } from '../../src/core/cause.js';
 import { Journal } from '../../src/core/journal.js';
@@ -133,5 +134,14 @@ describe('the store', () => {
     expect(() => s.updateAttempt(task.id, 1, { state: 'preparing' })).toThrow(/cannot go from starting to preparing/);
     s.updateAttempt(task.id, 1, { state: 'ended', cause: { kind: 'exit', code: 0 } }, { state: 'completed', cause: { kind: 'exit', code: 0 } });
     expect(s.must(task.id)).toMatchObject({ state: 'completed', attempts: [{ n: 1, state: 'ended' }] });
+  });
+});
+
+describe('queue figures', () => {
+  it('a task waiting for a dependency is not counted as queued against its key', () => {
+    const t = (id: string, state: 'running' | 'pending') => ({ ...newTaskRecord({ id, title: id, agent: 'shell', model: null, key: 'local/shell', provider: 'local', prompt: 'x', cwd: '/' }), state });
+    const tasks = [t('bg_00000010', 'running'), t('bg_00000011', 'pending'), t('bg_00000012', 'pending')];
+    const limits = { defaultConcurrency: 2, providerConcurrency: {}, modelConcurrency: {}, maxConcurrentTasks: 0, classConcurrency: {} } as unknown as Parameters<typeof keyStats>[1];
+    expect(keyStats(tasks, limits, (id) => id === 'bg_00000012')).toEqual([{ key: 'local/shell', running: 1, pending: 1, limit: 2, limitSource: 'defaultConcurrency' }]);
   });
 });
