@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { claudeEnv, runClaude } from '../agents/support.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,35 @@ const succeeds = async (args: string[]) => {
 };
 
 describe('panecrew integrate', () => {
+  it('claude-code says what Claude Code still needs to start unattended in the folder, and when it is ready', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'panecrew-claude-home-'));
+    const project = mkdtempSync(join(tmpdir(), 'panecrew-claude-ready-'));
+    const bin = join(home, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'claude'), '#!/bin/sh\n', { mode: 0o755 });
+    const env = { HOME: home, PATH: `${bin}:/usr/bin:/bin`, ANTHROPIC_API_KEY: 'sk-ant-test-0123456789abcdefghijklmnop' };
+    const run = () => execa(process.execPath, [CLI, 'integrate', 'claude-code', '--dir', project], { reject: false, env, extendEnv: false });
+    try {
+      const before = await run();
+      expect(before.exitCode).toBe(0);
+      expect(before.stdout).toMatch(/✗ first-run setup is not done.*\n +fix: run claude once in a terminal/);
+      expect(before.stdout).toMatch(/✗ .* is not trusted yet.*\n +fix: start claude in .* once and accept/);
+      expect(before.stdout).toMatch(/✗ the ANTHROPIC_API_KEY in this environment is not approved/);
+      const state = {
+        hasCompletedOnboarding: true,
+        customApiKeyResponses: { approved: [env.ANTHROPIC_API_KEY.slice(-20)], rejected: [] },
+        projects: { [realpathSync(project)]: { hasTrustDialogAccepted: true } },
+      };
+      writeFileSync(join(home, '.claude.json'), JSON.stringify(state));
+      const after = await run();
+      expect(after.stdout).not.toContain('✗');
+      expect(after.stdout).toContain('Ready: claude starts there without stopping at a first-run question.');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it('claude-code --write merges the server into .mcp.json and the hook into .claude/settings.json, keeping other entries', async () => {
     const project = join(dir, 'claude-project');
     mkdirSync(join(project, '.claude'), { recursive: true });

@@ -12,7 +12,9 @@ import {
   writeJsonObject,
   type Invocation,
 } from '../../mcp/integrate.js';
-import { defineVerb, EXIT, UsageError } from '../command.js';
+import { claudeReadiness } from '../../mcp/claude-readiness.js';
+import { inert } from '../../render/inert.js';
+import { defineVerb, EXIT, UsageError, type Context } from '../command.js';
 import { SUMMARY } from '../summaries.js';
 
 /** This node and this CLI, by absolute path: the generated configs work without a global install. */
@@ -23,6 +25,14 @@ function invocation(): Invocation {
 
 const show = (value: unknown) => JSON.stringify(value, null, 2);
 
+/** Says what Claude Code still needs before its interface can run in `dir` unattended. */
+function printClaudeReadiness(ctx: Context, dir: string): void {
+  const checks = claudeReadiness(ctx.env, dir);
+  ctx.out(`\nClaude Code in ${inert(dir)}, for an interactive agent in a tmux pane:`);
+  for (const c of checks) ctx.out(`${c.ok ? '✓' : '✗'} ${inert(c.what)}${c.fix ? `\n    fix: ${inert(c.fix)}` : ''}`);
+  if (checks.every((c) => c.ok)) ctx.out('Ready: claude starts there without stopping at a first-run question.');
+}
+
 export default defineVerb({
   name: 'integrate',
   summary: SUMMARY.integrate,
@@ -32,6 +42,8 @@ claude-code   the MCP server in the project's .mcp.json (Claude Code's project s
               UserPromptSubmit hook in .claude/settings.json that tells the main agent when a
               background task it launched has ended (panecrew hook claude-code).
               For every project instead: the printed "claude mcp add --scope user" command.
+              It then says what Claude Code still needs to start in that folder without a person
+              at its first-run screens (setup done, folder trusted, API key approved).
 opencode      the MCP server in the project's opencode.json, under "mcp".
 
 Options:
@@ -75,12 +87,14 @@ Commands use the absolute paths of this node and this panecrew, so no global ins
           ? 'Start claude in that folder and approve the "panecrew" server when asked (or check with: claude mcp list).'
           : 'Start opencode in that folder; the tools appear as panecrew_task, panecrew_background_output, ...',
       );
+      if (client === 'claude-code') printClaudeReadiness(ctx, dir);
       return EXIT.ok;
     }
     for (const f of files) ctx.out(`# ${f.file} (merge into it, or run again with --write)\n${show(f.shown)}\n`);
     if (client === 'claude-code') {
       ctx.out(`# or, for every project (user scope), let Claude Code add it:\n${claudeAddCommand(inv)}\n`);
       ctx.out(`# the hook command alone:\n${hookCommand(inv)}`);
+      printClaudeReadiness(ctx, dir);
     }
     return EXIT.ok;
   },
