@@ -68,6 +68,16 @@ export class Engine {
     return this.deps.config.background_task;
   }
 
+  /** Refuses a launch whose surface could not host it (see Surface.ready), before anything is written. */
+  async ready(spec: LaunchSpec): Promise<void> {
+    const requestedPlacement = spec.placement ?? this.deps.config.defaults.placement;
+    try {
+      await this.deps.surfaces.surfaceFor({ requestedPlacement, placement: null }).ready(requestedPlacement);
+    } catch (err) {
+      throw new RequestError('bad-request', (err as Error).message);
+    }
+  }
+
   launch(spec: LaunchSpec): TaskRecord {
     const { store, config, catalog, paths } = this.deps;
     const task = store.create(taskFromLaunch(spec, catalog, config, store.tasks, paths.tasks));

@@ -51,6 +51,7 @@ export function createHandlers(deps: HandlerDeps) {
       case 'ping':
         return { pid: process.pid, home: paths.home };
       case 'launch': {
+        await engine.ready(req.spec);
         const { id } = engine.launch(req.spec);
         return () => engine.listed(store.get(id)!);
       }

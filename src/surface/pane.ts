@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { formatDuration } from '../core/duration.js';
 import type { Config } from '../config/schema.js';
-import type { Attempt, Task } from '../core/task.js';
+import type { Attempt, RequestedPlacement, Task } from '../core/task.js';
 import { TmuxClient, TmuxError } from '../tmux/client.js';
+import { loadLayout } from '../tmux/layouts.js';
 import { PaneManager, type OpenedPane, type OpenPaneRequest } from '../tmux/pane-manager.js';
 import { headlessSurface } from './headless.js';
 import type { Hosted, HostRequest, Moved, Surface } from './surface.js';
@@ -174,6 +175,16 @@ class PaneSurface implements Surface {
     }
   }
 
+  async ready(requested: RequestedPlacement): Promise<void> {
+    if (requested === 'window') return; // a window of its own has no layout to apply
+    const { layout, layouts_dir } = this.config.tmux;
+    try {
+      await loadLayout(layout, layouts_dir);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}. Fix tmux.layout in your configuration (panecrew config show says where it is set), or launch with --placement headless`);
+    }
+  }
+
   onMoved(listener: (move: Moved) => void): void {
     this.movedListeners.push(listener);
   }
@@ -188,7 +199,7 @@ function tmuxInstalled(): boolean {
 }
 
 export interface Surfaces {
-  surfaceFor(task: Task): Surface;
+  surfaceFor(task: Pick<Task, 'requestedPlacement' | 'placement'>): Surface;
   /** Each surface that exists (headless always, panes when tmux is enabled). */
   all(): Surface[];
   close(): Promise<void>;

@@ -2,7 +2,7 @@
 // headless surface runs it as a detached process), shows the outcome, focuses and closes. It knows
 // nothing of where the agent runs: the executor built the command.
 import type { ChildProcess } from 'node:child_process';
-import type { Attempt, Placement, Task } from '../core/task.js';
+import type { Attempt, Placement, RequestedPlacement, Task } from '../core/task.js';
 
 export interface HostRequest {
   task: Task;
@@ -23,6 +23,9 @@ export interface Hosted {
 
 export interface Surface {
   host(req: HostRequest): Promise<Hosted>;
+  /** Throws, with the fix, when this surface could not host a task launched now (a pane layout
+   *  that does not exist): a launch is refused instead of failing when it starts. */
+  ready(requested: RequestedPlacement): Promise<void>;
   /** The attempt ended (the task ended or was requeued): show the outcome, tidy up. */
   ended(task: Task, attempt: Attempt): void;
   focus(task: Task): Promise<void>;

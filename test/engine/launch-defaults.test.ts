@@ -38,6 +38,15 @@ describe('launch defaults', () => {
     expect(JSON.parse(String(ls.stdout))).toMatchObject({ tasks: [] });
   });
 
+  it('a pane layout that does not exist refuses the launch with the fix; headless still runs', async () => {
+    tc = await startTestController(testConfig({ tmux: { enabled: true, layout: 'no-such-layout' } }));
+    const r = await tc.cli(['launch', '--agent', 'shell', 'echo hi']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/unknown layout "no-such-layout".*Fix tmux\.layout in your configuration.*--placement headless/);
+    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', 'echo hi']);
+    expect((await tc.waitFinal(t.id)).state).toBe('completed');
+  });
+
   it('a quiet shell command outlives a short stale timeout: commands are judged by their exit', async () => {
     tc = await startTestController(testConfig({ background_task: { staleTimeoutMs: '1s' } }));
     const t = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 3; echo done']);
