@@ -80,7 +80,15 @@ export class Engine {
 
   launch(spec: LaunchSpec): TaskRecord {
     const { store, config, catalog, paths } = this.deps;
-    const task = store.create(taskFromLaunch(spec, catalog, config, store.tasks, paths.tasks));
+    let task: TaskRecord;
+    try {
+      task = store.create(taskFromLaunch(spec, catalog, config, store.tasks, paths.tasks));
+    } catch (err) {
+      // The task folder or the journal could not be written: nothing was queued, and the person
+      // needs to know why and what to do, not an errno.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      throw new RequestError('conflict', `the disk holding ${paths.home} is full: the task was not queued. Free some space and launch it again; running tasks go on`);
+    }
     this.schedule();
     return task;
   }

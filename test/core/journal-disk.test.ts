@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, JournalWriteError } from '../../src/core/journal.js';
 import { newTask, type Task } from '../../src/core/task.js';
 import { until } from '../support/until.js';
-import { cannotLoopMount, cannotMount, mountThinDisk, mountTmpfs, type SmallDisk } from './small-disk.js';
+import { cannotLoopMount, cannotMount, mountThinDisk, mountTmpfs, type SmallDisk } from '../support/small-disk.js';
 
 let disk: SmallDisk | undefined;
 afterEach(() => {
