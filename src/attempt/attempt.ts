@@ -81,7 +81,7 @@ export class AttemptRun {
     run.watch(lastActivity);
     if (pid !== null) {
       run.runner = { pid, paneId: attempt.paneId ?? null, placement: attempt.placement ?? null, placementNote: attempt.placementNote ?? null };
-      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => void run.runnerGone());
+      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
       run.cpuSeen = init.executor.cpuTime(pid);
       void run.confirmPane(pid);
     }
@@ -135,7 +135,7 @@ export class AttemptRun {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});
       return;
     }
-    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => void this.runnerGone());
+    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
     // A runner just started has used no CPU: no /proc scan per start (50 starts would be 50 scans).
     this.cpuSeen = 0;
     if (this.stateIs('starting')) {
@@ -215,16 +215,15 @@ export class AttemptRun {
   }
 
   /** The runner's process is gone: its exit record may still be on its way, else it vanished. */
-  private async runnerGone(): Promise<void> {
+  private runnerGone(): void {
     if (this.state === 'ending' || this.state === 'ended') return;
-    const { executor, surface } = this.init;
+    const { executor } = this.init;
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
-    const { pid = null, child, paneId } = this.runner ?? {};
+    const pid = this.runner?.pid ?? null;
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    // The runner exits with the agent's code, so when it could not write its record (a full disk)
-    // its status stands in: our child's exit event, or the dead pane's; killed by a signal, it vanished.
-    const status = child ? child.exitCode : paneId ? await surface.exitStatus(viewOf(this.init.task), paneId).catch(() => null) : null;
-    if (this.state !== 'running' && this.state !== 'starting') return;
+    // Our own child's exit status is the agent's code (the runner exits with it) when the runner
+    // could not write its record (a full disk); a runner killed by a signal has none: it vanished.
+    const status = this.runner?.child?.exitCode;
     if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, this.init.task.attempts.at(-1)!.startedAt, Date.now()));
     void this.end(() => ({ kind: 'vanished', pid, code: null }));
   }

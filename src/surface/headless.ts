@@ -15,9 +15,6 @@ export const headlessSurface: Surface = {
     return { pid: child.pid, placement: 'headless', paneId: null, note: null, child };
   },
   async ready() {},
-  async exitStatus() {
-    return null; // our own child: its exit event carries the status
-  },
   ended() {},
   async focus(task) {
     throw new Error(`task ${task.id} runs headless: there is no pane to focus; read its output with: panecrew output ${task.id} --follow`);

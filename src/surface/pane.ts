@@ -175,10 +175,6 @@ class PaneSurface implements Surface {
     }
   }
 
-  exitStatus(task: Task, paneId: string): Promise<number | null> {
-    return this.manager(task).deadStatus(paneId, task.id);
-  }
-
   async ready(requested: RequestedPlacement): Promise<void> {
     if (requested === 'window') return; // a window of its own has no layout to apply
     const { layout, layouts_dir } = this.config.tmux;

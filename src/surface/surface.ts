@@ -26,8 +26,6 @@ export interface Surface {
   /** Throws, with the fix, when this surface could not host a task launched now (a pane layout
    *  that does not exist): a launch is refused instead of failing when it starts. */
   ready(requested: RequestedPlacement): Promise<void>;
-  /** How the runner it hosts exited, when the surface keeps that (a dead pane does); null otherwise. */
-  exitStatus(task: Task, paneId: string): Promise<number | null>;
   /** The attempt ended (the task ended or was requeued): show the outcome, tidy up. */
   ended(task: Task, attempt: Attempt): void;
   focus(task: Task): Promise<void>;

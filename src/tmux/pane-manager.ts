@@ -88,14 +88,6 @@ export class PaneManager {
     return this.serial(() => focusPane(this.ctx, paneId, taskId));
   }
 
-  /** The exit status of the task's pane process once it died (remain-on-exit keeps the pane), or
-   *  null: still running, killed by a signal, gone, or now another task's pane. */
-  async deadStatus(paneId: string, taskId: string): Promise<number | null> {
-    const f = await this.ctx.client.displayFields(paneId, ['pane_id', 'pane_dead', 'pane_dead_status', OPT.task] as const).catch(() => null);
-    if (!f || f.pane_id !== paneId || f[OPT.task] !== taskId || f.pane_dead !== '1' || !/^\d+$/.test(f.pane_dead_status)) return null;
-    return Number(f.pane_dead_status);
-  }
-
   /** Every pane tagged with a task id on this server, for re-adoption after a controller restart. */
   async listTagged(): Promise<TaggedPane[]> {
     return (await this.listTaggedNow([])).map(({ paneId, taskId, pid, dead, windowId }) => ({ paneId, taskId, pid, dead, windowId }));
