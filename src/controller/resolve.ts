@@ -40,7 +40,7 @@ function lookup<T>(fn: () => T): T {
   }
 }
 
-export function profileOf(catalog: Catalog, agent: string): AgentProfile {
+function profileOf(catalog: Catalog, agent: string): AgentProfile {
   return lookup(() => named('agent', catalog.profiles, agent));
 }
 

@@ -32,7 +32,6 @@ export const CauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('note'), text: z.string() }),
 ]);
 export type Cause = z.infer<typeof CauseSchema>;
-export type CauseKind = Cause['kind'];
 
 /** The task state a cause leaves a task in. `note` (old journals) keeps the state recorded with it. */
 export function stateOf(cause: Cause): TaskState {

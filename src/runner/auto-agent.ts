@@ -6,7 +6,7 @@ import { locateExecutable, unready } from './readiness.js';
 export const AUTO_AGENT = 'auto';
 
 /** Agents tried, in order, for a prompt in words. */
-export const AUTO_AGENT_ORDER = ['claude', 'opencode', 'codex', 'gemini', 'builtin'] as const;
+const AUTO_AGENT_ORDER = ['claude', 'opencode', 'codex', 'gemini', 'builtin'] as const;
 
 /** Commands that are also ordinary English words starting a sentence ("find the bug", "make it pass"):
  *  such a prompt is a command only when it also carries shell syntax. */
@@ -19,7 +19,7 @@ const SHELL_BUILTINS = new Set(['cd', 'export', 'source', '.', 'exec', 'eval', '
 /** Pipes, redirections, variables, options, paths: the marks of a command line, not of prose. */
 const SHELL_SYNTAX = /[|&;<>$`]|(^|\s)--?[A-Za-z]|(^|\s)\.{0,2}\/|=\S/;
 
-export function looksLikeCommand(prompt: string, PATH: string | undefined): boolean {
+function looksLikeCommand(prompt: string, PATH: string | undefined): boolean {
   const line = prompt.trim();
   if (!line || line.includes('\n') || line.length > 2_000) return false;
   const first = line.split(/\s+/)[0]!;

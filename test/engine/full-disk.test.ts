@@ -22,7 +22,7 @@ describe.skipIf(skip !== null)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`
     tc = await startTestController(testConfig(), { PANECREW_HOME: join(disk.dir, 'home') });
     const go = join(tc.dir, 'go');
     const running = await tc.launch(['--agent', 'shell', '--cwd', tc.dir, '--prompt', 'while [ ! -e go ]; do sleep 0.05; done; echo finished']);
-    await until(async () => (await (await tc!.client()).request({ op: 'get', taskId: running.id })).state === 'running', 'the task to run');
+    await until(async () => (await tc!.get(running.id)).state === 'running', 'the task to run');
     disk.fill();
     const refused = await tc.cli(['launch', '--agent', 'shell', 'echo late']);
     expect(refused.exitCode).not.toBe(0);

@@ -3,7 +3,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ListedTask } from '../../src/controller/protocol.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 
 let tc: TestController | undefined;
@@ -14,24 +13,15 @@ afterEach(async () => {
 
 const limit = (n: number) => testConfig({ background_task: { modelConcurrency: { 'local/shell': n } } });
 
-async function get(t: TestController, id: string): Promise<ListedTask> {
-  const c = await t.client();
-  try {
-    return await c.request({ op: 'get', taskId: id });
-  } finally {
-    c.close();
-  }
-}
-
 describe('config reload', () => {
   it('an edited config file reaches the running controller: a raised limit starts the waiting task', async () => {
     tc = await startTestController(limit(1));
     const first = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 30']);
     const second = await tc.launch(['--agent', 'shell', '--prompt', 'sleep 30']);
-    await until(async () => (await get(tc!, second.id)).waiting?.includes('no free slot'), 'the second task to wait for a slot');
+    await until(async () => (await tc!.get(second.id)).waiting?.includes('no free slot'), 'the second task to wait for a slot');
     writeFileSync(join(tc.dir, 'config.yaml'), limit(2));
-    await until(async () => (await get(tc!, second.id)).state === 'running', 'the second task to start after the edit');
-    expect((await get(tc, first.id)).state).toBe('running');
+    await until(async () => (await tc!.get(second.id)).state === 'running', 'the second task to start after the edit');
+    expect((await tc.get(first.id)).state).toBe('running');
     const shown = await tc.cli(['controller', 'reload']);
     expect(shown.exitCode).toBe(0);
     expect(shown.stdout).toContain('nothing changed');

@@ -42,6 +42,8 @@ export interface TestController {
   cli(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Result>;
   client(): Promise<ControllerClient>;
   launch(args: string[]): Promise<ListedTask>;
+  /** The task as the controller lists it now. */
+  get(id: string): Promise<ListedTask>;
   /** Launches through one socket request, without a CLI start: for tests that need tasks queued fast. */
   launchFast(client: ControllerClient, spec: Partial<LaunchSpec> & { prompt: string }): Promise<ListedTask>;
   waitFinal(id: string, timeoutMs?: number): Promise<ListedTask>;
@@ -84,6 +86,14 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
       const r = await tc.cli(['launch', '--json', ...args]);
       if (r.exitCode !== 0) throw new Error(`launch failed (${r.exitCode}): ${r.stderr}`);
       return JSON.parse(r.stdout as string) as ListedTask;
+    },
+    async get(id) {
+      const c = await tc.client();
+      try {
+        return await c.request({ op: 'get', taskId: id });
+      } finally {
+        c.close();
+      }
     },
     launchFast(client, spec) {
       return client.request({ op: 'launch', spec: { agent: 'shell', cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, ...spec } });
