@@ -11,7 +11,8 @@ import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import { exitRecordFromStatus, type ExitRecord } from '../runner/exit-record.js';
 import type { Surface } from '../surface/surface.js';
-import { decideOutcome } from './outcome.js';
+import { conversationOf, type Conversation } from './conversation.js';
+import { decideOutcome, endRecord } from './outcome.js';
 import { Senses } from './senses.js';
 import { prepareWorkspace } from './workspace.js';
 
@@ -19,6 +20,8 @@ import { prepareWorkspace } from './workspace.js';
 export interface AttemptOwner {
   /** Journals a change of this attempt, and of its task in the same entry; returns the task as recorded. */
   record(attempt: Partial<Attempt>, task?: Partial<TaskRecord>): TaskRecord;
+  /** The task as recorded now. */
+  current(): TaskRecord;
   progress(p: { progress: Progress; usage: Usage }): void;
   output(): void;
   /** The attempt is over and recorded: its slot is free. */
@@ -37,6 +40,8 @@ export interface AttemptInit {
   owner: AttemptOwner;
 }
 
+/** How long `send` waits for the agent to confirm it took a follow-up. */
+const SEND_CONFIRM_MS = 10_000;
 /** How soon an end that could not be journaled is tried again. */
 const RECORD_RETRY_MS = 1_000;
 
@@ -53,10 +58,10 @@ export class AttemptRun {
   private stopWatchingRunner: (() => void) | undefined;
   /** The runner wrote its exit record: nothing is left to kill. */
   private exited: ExitRecord | undefined;
-  /** CPU ticks of the agent's processes at the last look, to tell quiet from hung. */
-  private cpuSeen: number | null = null;
   /** The task as recorded when this attempt ended. */
   private endedTask: TaskRecord | undefined;
+  /** An interactive agent's turns, read from its signals; absent in print mode. */
+  private conversation: Conversation | undefined;
 
   private constructor(private readonly init: AttemptInit) {
     const attempt = init.task.attempts.at(-1)!;
@@ -78,11 +83,11 @@ export class AttemptRun {
     const run = new AttemptRun(init);
     const attempt = init.task.attempts.at(-1)!;
     if (run.state === 'starting') run.move('running', { pid });
-    run.watch(lastActivity);
+    if (attempt.interactive) run.converse();
+    run.watch(lastActivity, pid !== null ? init.executor.cpuTime(pid) : null);
     if (pid !== null) {
       run.runner = { pid, paneId: attempt.paneId ?? null, placement: attempt.placement ?? null, placementNote: attempt.placementNote ?? null };
       run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
-      run.cpuSeen = init.executor.cpuTime(pid);
       void run.confirmPane(pid);
     }
     if (init.executor.exitRecord(run.paths.dir) !== undefined) run.exitRecorded();
@@ -96,12 +101,18 @@ export class AttemptRun {
 
   /** Ends the attempt now with `cause` (a cancel): recorded at once, the agent is killed. */
   stop(cause: Cause): void {
-    if (this.state === 'ended') return;
-    this.conclude(cause, {});
+    if (this.state !== 'ended') this.conclude(cause, {});
+  }
+
+  /** Types a follow-up into an interactive agent; true once the agent confirms it took it. */
+  async send(text: string): Promise<boolean> {
+    if (!this.conversation || this.state !== 'running') throw new Error('its agent is not open in a pane');
+    return this.conversation.send(text, SEND_CONFIRM_MS);
   }
 
   /** The controller is stopping: stop watching. The agent runs on and is adopted on the next start. */
   detach(): void {
+    this.conversation?.stop();
     this.senses?.stop();
     this.observation?.close();
     this.stopWatchingRunner?.();
@@ -111,8 +122,9 @@ export class AttemptRun {
 
   private async begin(): Promise<void> {
     const { task, profile, dependencies, executor, surface } = this.init;
+    const interactive = !!profile?.interactive && task.mode !== 'print' && surface.terminal;
     try {
-      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies, outputLogMaxBytes: this.init.options.outputLogMaxBytes });
+      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies, outputLogMaxBytes: this.init.options.outputLogMaxBytes, interactive });
     } catch (err) {
       if (this.state === 'preparing') this.conclude({ kind: 'prepare-failed', message: message(err) }, {});
       return;
@@ -127,21 +139,27 @@ export class AttemptRun {
       this.conclude({ kind: 'prepare-failed', message: `the journal could not record the start: ${message(err)}` }, {});
       return;
     }
-    this.watch(Date.now());
+    // Before the watch, so that no signal is read before there is a conversation to take it.
+    if (interactive) this.converse();
+    // A runner about to start has used no CPU: no /proc scan per start (50 starts would be 50 scans).
+    this.watch(Date.now(), 0);
     try {
       const hosted = await surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode, startToken(current.attempts.at(-1)!)) });
       this.runner = { pid: hosted.pid, child: hosted.child, paneId: hosted.paneId, placement: hosted.placement, placementNote: hosted.note };
+      // No terminal after all (its tmux server was gone): the runner runs the print-mode command.
+      if (!hosted.paneId) {
+        this.conversation?.stop();
+        this.conversation = undefined;
+      }
     } catch (err) {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});
       return;
     }
     this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
-    // A runner just started has used no CPU: no /proc scan per start (50 starts would be 50 scans).
-    this.cpuSeen = 0;
     if (this.stateIs('starting')) {
       const { pid, paneId, placement, placementNote } = this.runner;
       try {
-        this.move('running', { pid, paneId, placement, placementNote });
+        this.move('running', { pid, paneId, placement, placementNote, interactive: !!this.conversation });
       } catch (err) {
         // The agent runs and is watched; only its pid is missing from the journal, and recovery
         // finds it in the runner's own started record.
@@ -154,6 +172,16 @@ export class AttemptRun {
     }
   }
 
+  /** The agent runs interactively: its turns are read from its own signals. */
+  private converse(): void {
+    const { profile, options, owner, surface } = this.init;
+    const deliver = async (text: string) => {
+      if (!this.runner?.paneId) throw new Error('the agent has no pane to type into');
+      await surface.deliver(viewOf(owner.current()), this.runner.paneId, text);
+    };
+    this.conversation = conversationOf({ n: this.n, paths: this.paths, interactive: profile!.interactive!, keepOpenMs: options.keepOpenMs, owner, deliver, close: (cause) => this.stop(cause) });
+  }
+
   private move(state: AttemptState, patch: Partial<Attempt> = {}): TaskRecord {
     const recorded = this.init.owner.record({ ...patch, state });
     this.state = state;
@@ -161,7 +189,7 @@ export class AttemptRun {
   }
 
   /** Starts observing the attempt's folder and the timers that judge its silence. */
-  private watch(lastActivity: number): void {
+  private watch(lastActivity: number, cpuSeen: number | null): void {
     const { task, profile, options, executor, owner } = this.init;
     const started = task.attempts.at(-1)!.startedAt;
     const senses = new Senses({
@@ -173,25 +201,18 @@ export class AttemptRun {
       lastActivity,
       progress: (p) => owner.progress(p),
       output: () => owner.output(),
-      stale: (quietMs) => this.stale(quietMs),
+      cpuTime: () => (this.runner ? executor.cpuTime(this.runner.pid) : null),
+      expectsSilence: () => !!this.conversation?.quiet,
+      stale: (quietMs) => void this.end(() => ({ kind: 'stale', quietMs })),
       timeout: () => void this.end(() => ({ kind: 'timeout', afterMs: task.timeoutMs ?? 0 })),
       idle: () => void this.idle(),
-    });
+    }, cpuSeen);
     this.senses = senses;
     this.observation = executor.observe(this.taskId, this.paths.dir, {
       exit: () => this.exitRecorded(),
       activity: (file) => senses.activity(file),
-      bytes: (file, chunk) => senses.bytes(file, chunk),
+      bytes: (file, chunk) => (file === 'signals' ? this.conversation?.bytes(chunk) : senses.bytes(file, chunk)),
     });
-  }
-
-  /** Quiet for its stale timeout: hung, unless its processes used CPU since the last look. */
-  private stale(quietMs: number): boolean {
-    const cpu = this.runner ? this.init.executor.cpuTime(this.runner.pid) : null;
-    const busy = cpu !== null && this.cpuSeen !== null && cpu > this.cpuSeen;
-    this.cpuSeen = cpu;
-    if (!busy) void this.end(() => ({ kind: 'stale', quietMs }));
-    return busy;
   }
 
   private async idle(): Promise<void> {
@@ -201,12 +222,8 @@ export class AttemptRun {
 
   private exitRecorded(): void {
     const record = this.init.executor.exitRecord(this.paths.dir);
-    if (record === undefined) return;
-    if (record === null) {
-      void this.end(() => ({ kind: 'unreadable-exit', file: `${this.paths.dir}/exit.json` }));
-      return;
-    }
-    this.endWithExit(record);
+    if (record === null) void this.end(() => ({ kind: 'unreadable-exit', file: `${this.paths.dir}/exit.json` }));
+    else if (record !== undefined) this.endWithExit(record);
   }
 
   private endWithExit(exit: ExitRecord): void {
@@ -250,24 +267,10 @@ export class AttemptRun {
   }
 
   /** Records the end (the attempt and its task in one entry), then tears the attempt down. */
-  private conclude(cause: Cause, extra: Partial<TaskRecord>): void {
-    const now = Date.now();
-    const state = stateOf(cause);
-    const exit = this.exited;
-    const attempt: Partial<Attempt> = {
-      state: 'ended',
-      endedAt: exit?.endedAt ?? now,
-      cause,
-      ...(exit ? { exitCode: exit.code, signal: exit.signal } : {}),
-      ...(this.runner ? { pid: this.runner.pid, paneId: this.runner.paneId, placement: this.runner.placement, placementNote: this.runner.placementNote } : {}),
-    };
-    const task: Partial<TaskRecord> = {
-      ...extra,
-      state,
-      cause,
-      endedAt: isFinal(state) ? (exit?.endedAt ?? now) : null,
-      notBefore: cause.kind === 'retry' ? now + cause.delayMs : null,
-    };
+  private conclude(ending: Cause, extra: Partial<TaskRecord>): void {
+    // An interactive agent closed after its turn: the task keeps that turn's outcome.
+    const settled = !!this.conversation && isFinal(this.init.owner.current().state);
+    const { attempt, task } = endRecord({ ending, settled, extra, exit: this.exited, runner: this.runner, now: Date.now() });
     try {
       this.endedTask = this.init.owner.record(attempt, task);
     } catch (err) {
@@ -275,10 +278,11 @@ export class AttemptRun {
       // it is, so keep trying; the agent has ended or is ended below either way.
       this.init.owner.log(`recording the end of ${this.taskId} failed: ${message(err)}; trying again in ${RECORD_RETRY_MS} ms`);
       this.state = 'ending';
-      setTimeout(() => this.state === 'ending' && this.conclude(cause, extra), RECORD_RETRY_MS).unref();
+      setTimeout(() => this.state === 'ending' && this.conclude(ending, extra), RECORD_RETRY_MS).unref();
       return;
     }
     this.state = 'ended';
+    this.conversation?.stop();
     this.senses?.stop();
     this.observation?.close();
     this.stopWatchingRunner?.();

@@ -1,5 +1,7 @@
-// How an attempt ended, decided from the runner's exit record and what the parser saw. Pure.
-import type { Cause } from '../core/cause.js';
+// How an attempt ended, decided from the runner's exit record and what the parser saw, and the
+// journal entry that records it. Pure.
+import { describeCause, stateOf, type Cause } from '../core/cause.js';
+import { isFinal, type Attempt, type TaskRecord } from '../core/task.js';
 import { firstLine as firstLineOf } from '../core/text.js';
 import type { ExitRecord } from '../runner/exit-record.js';
 import type { ParseState } from '../runner/parsers/index.js';
@@ -29,4 +31,36 @@ export function decideOutcome({ attempt, exit, parsed, profile, retry }: Outcome
   if (exit.code === 127 && exit.note) return { kind: 'not-runnable', note: exit.note };
   const detail = firstLine(parsed.errorMessage) ?? parsed.step;
   return { kind: 'exit', code: exit.code, ...(detail ? { detail } : {}), ...(retryable ? { gaveUpAfter: attempt } : {}) };
+}
+
+export interface EndInput {
+  ending: Cause;
+  /** An interactive agent whose turn had already completed the task: only the attempt ends. */
+  settled: boolean;
+  extra: Partial<TaskRecord>;
+  exit: ExitRecord | undefined;
+  runner: Pick<Attempt, 'pid' | 'paneId' | 'placement' | 'placementNote'> | undefined;
+  now: number;
+}
+
+/** The one journal entry that ends an attempt: the attempt's fields and its task's. */
+export function endRecord({ ending, settled, extra, exit, runner, now }: EndInput): { attempt: Partial<Attempt>; task: Partial<TaskRecord> } {
+  const cause: Cause = !settled || ending.kind === 'closed' ? ending : { kind: 'closed', by: describeCause(ending) ?? 'the agent exited' };
+  const state = stateOf(cause);
+  const attempt: Partial<Attempt> = {
+    state: 'ended',
+    endedAt: exit?.endedAt ?? now,
+    cause,
+    ...(exit ? { exitCode: exit.code, signal: exit.signal } : {}),
+    ...(runner ? { pid: runner.pid, paneId: runner.paneId, placement: runner.placement, placementNote: runner.placementNote } : {}),
+  };
+  if (settled) return { attempt, task: {} };
+  const task: Partial<TaskRecord> = {
+    ...extra,
+    state,
+    cause,
+    endedAt: isFinal(state) ? (exit?.endedAt ?? now) : null,
+    notBefore: cause.kind === 'retry' ? now + cause.delayMs : null,
+  };
+  return { attempt, task };
 }

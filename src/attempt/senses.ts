@@ -28,8 +28,13 @@ export interface SensesInit {
   lastActivity: number;
   progress(p: { progress: Progress; usage: Usage }): void;
   output(): void;
-  /** True when the agent shows another sign of life (see MonitorHandlers.stale). */
-  stale(quietMs: number): boolean;
+  /** CPU ticks used so far by the agent's processes (null: unknown): a quiet agent that uses CPU
+   *  (a build, a test run) is alive. */
+  cpuTime(): number | null;
+  /** The agent waits for the person or for a follow-up: silence is expected, not a hang. */
+  expectsSilence(): boolean;
+  /** No sign of life for the stale timeout: the agent looks hung. */
+  stale(quietMs: number): void;
   timeout(): void;
   idle(): void;
 }
@@ -41,17 +46,32 @@ export class Senses {
   private readonly idlePattern: RegExp | null;
   private progressTimer: NodeJS.Timeout | undefined;
   private outputTimer: NodeJS.Timeout | undefined;
+  /** CPU ticks at the last look, to tell quiet from hung. */
+  private cpuSeen: number | null;
 
-  constructor(private readonly init: SensesInit) {
+  /** `cpuSeen`: the CPU ticks used so far (0 for a runner just started: no /proc scan per start). */
+  constructor(private readonly init: SensesInit, cpuSeen: number | null) {
     const { profile } = init;
+    this.cpuSeen = cpuSeen;
     this.parser = createParser(profile?.output ?? 'plain', { cwd: init.cwd });
     this.parsedFile = profile?.events_from === 'events-file' ? 'events' : 'output';
     this.idlePattern = profile?.idle_pattern ? new RegExp(profile.idle_pattern) : null;
     this.monitor = new TaskMonitor(
       { staleMs: init.staleMs ?? 0, stabilityMs: profile?.completion === 'idle' ? init.stabilityMs : null, deadline: init.deadline },
-      { stale: init.stale, timeout: init.timeout, idle: init.idle },
+      { stale: (quietMs) => this.stale(quietMs), timeout: init.timeout, idle: init.idle },
       init.lastActivity,
     );
+  }
+
+  /** Quiet for the stale timeout: hung, unless silence is expected or the agent used CPU since the
+   *  last look (true: alive, the timeout starts again). */
+  private stale(quietMs: number): boolean {
+    if (this.init.expectsSilence()) return true;
+    const cpu = this.init.cpuTime();
+    const busy = cpu !== null && this.cpuSeen !== null && cpu > this.cpuSeen;
+    this.cpuSeen = cpu;
+    if (!busy) this.init.stale(quietMs);
+    return busy;
   }
 
   bytes(file: 'output' | 'events', chunk: Buffer): void {

@@ -8,7 +8,7 @@ import { prepareTaskFolder, type DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 
 /** What a retry moves aside, so that exit.json and the logs mean this attempt. */
-const PER_ATTEMPT = ['exit.json', 'started.json', 'output.log', 'events.jsonl'];
+const PER_ATTEMPT = ['exit.json', 'started.json', 'output.log', 'events.jsonl', 'signals.jsonl'];
 
 export interface WorkspaceInput {
   task: TaskRecord;
@@ -18,9 +18,11 @@ export interface WorkspaceInput {
   profile: AgentProfile | undefined;
   dependencies: DependencyResult[];
   outputLogMaxBytes: number;
+  /** Prepare the agent's interactive start too (the runner uses it in a pane). */
+  interactive: boolean;
 }
 
-export async function prepareWorkspace({ task, n, paths, profile, dependencies, outputLogMaxBytes }: WorkspaceInput): Promise<void> {
+export async function prepareWorkspace({ task, n, paths, profile, dependencies, outputLogMaxBytes, interactive }: WorkspaceInput): Promise<void> {
   if (!profile) throw new Error(`agent profile "${task.agent}" no longer exists in the configuration`);
   if (n > 1) {
     for (const name of PER_ATTEMPT) {
@@ -30,5 +32,5 @@ export async function prepareWorkspace({ task, n, paths, profile, dependencies, 
     rmSync(paths.result, { force: true });
   }
   const clientEnv = JSON.parse(readFileSync(join(paths.dir, 'client-env.json'), 'utf8')) as Record<string, string>;
-  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies, outputLogMaxBytes });
+  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies, outputLogMaxBytes, interactive });
 }

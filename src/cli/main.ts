@@ -15,6 +15,8 @@ const VERBS: Record<VerbName, () => Promise<{ default: Verb }>> = {
   wait: () => import('./verbs/wait.js'),
   cancel: () => import('./verbs/cancel.js'),
   relaunch: () => import('./verbs/relaunch.js'),
+  send: () => import('./verbs/send.js'),
+  close: () => import('./verbs/close.js'),
   focus: () => import('./verbs/focus.js'),
   attach: () => import('./verbs/attach.js'),
   dashboard: () => import('./verbs/dashboard.js'),

@@ -21,6 +21,8 @@ export const BackgroundTaskSchema = z
     priorityAgingMs: DurationSchema.default(10_000),
     staleTimeoutMs: DurationSchema.default(180_000),
     stabilityMs: DurationSchema.default(10_000),
+    /** An interactive agent stays open in its pane this long after its last turn, for a follow-up. */
+    keepOpenMs: DurationSchema.default(30 * 60_000),
     defaultTimeoutMs: DurationSchema.nullable().default(null),
     killGraceMs: DurationSchema.default(5_000),
     retentionMs: DurationSchema.default(7 * 86_400_000),

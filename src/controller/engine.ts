@@ -2,9 +2,9 @@
 // runs each start, and every change goes through the store (journal first).
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cause } from '../core/cause.js';
+import { describeCause, type Cause } from '../core/cause.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
-import { describeWait, isFinal, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
+import { describeWait, isActive, isFinal, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
 import { plan, type Limits } from '../scheduler/plan.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
@@ -46,7 +46,7 @@ export class Engine {
   constructor(private readonly deps: EngineDeps) {
     mkdirSync(deps.paths.tasks, { recursive: true, mode: 0o700 });
     const running = function* () {
-      for (const t of deps.store.tasks.values()) if (t.state === 'running') yield t;
+      for (const t of deps.store.tasks.values()) if (isActive(t.state)) yield t;
     };
     this.resources = new Resources(deps.config.background_task, deps.paths.home, running);
     for (const surface of deps.surfaces.all()) surface.onMoved((move) => this.moved(move));
@@ -56,7 +56,7 @@ export class Engine {
   private moved({ taskId, paneId, placement, note }: Moved): void {
     const task = this.deps.store.get(taskId);
     const attempt = task?.attempts.at(-1);
-    if (task?.state !== 'running' || attempt?.paneId !== paneId || attempt.state === 'ended') return;
+    if (!task || attempt?.paneId !== paneId || attempt.state === 'ended') return;
     try {
       this.deps.store.updateAttempt(taskId, attempt.n, { placement, placementNote: note });
     } catch (err) {
@@ -154,7 +154,13 @@ export class Engine {
       options: config.background_task,
       dependencies: task.after.map((id) => ({ id, title: store.get(id)?.title ?? id, resultFile: taskPaths(paths.tasks, id).result })),
       owner: {
-        record: (attempt, patch) => store.updateAttempt(task.id, n, attempt, patch),
+        record: (attempt, patch) => {
+          const recorded = store.updateAttempt(task.id, n, attempt, patch);
+          // An interactive agent's turn ended (its slot is free) or a follow-up took one again.
+          if (patch?.state) this.schedule();
+          return recorded;
+        },
+        current: () => store.must(task.id),
         progress: (p) => store.setProgress(task.id, p),
         output: () => this.deps.onOutput(task.id),
         done: () => {
@@ -172,7 +178,8 @@ export class Engine {
     const { store, executor, paths, log } = this.deps;
     for (const task of [...store.tasks.values()]) {
       const attempt = task.attempts.at(-1);
-      if (task.state !== 'running' || !attempt) continue;
+      // An interactive agent may be open after its turn (its task completed): it is adopted too.
+      if (!attempt || attempt.state === 'ended' || (!isActive(task.state) && !attempt.interactive)) continue;
       const dir = taskPaths(paths.tasks, task.id).dir;
       const exitRecorded = executor.exitRecord(dir) !== undefined;
       let startedPid = executor.locate(dir)?.pid ?? null;
@@ -190,18 +197,20 @@ export class Engine {
         // The runner led the agent's process group: whatever it left running is ended with it.
         const killedGroup = recovery.pid !== null && executor.kill(recovery.pid, this.deps.config.background_task.killGraceMs);
         const cause: Cause = { kind: 'lost', pid: recovery.pid, killedGroup };
-        store.updateAttempt(task.id, attempt.n, { state: 'ended', endedAt: Date.now(), cause }, { state: 'error', cause, endedAt: Date.now() });
+        // An agent closed after its turn while the controller was down: the task keeps that turn.
+        if (isFinal(task.state)) store.updateAttempt(task.id, attempt.n, { state: 'ended', endedAt: Date.now(), cause: { kind: 'closed', by: describeCause(cause)! } });
+        else store.updateAttempt(task.id, attempt.n, { state: 'ended', endedAt: Date.now(), cause }, { state: 'error', cause, endedAt: Date.now() });
       }
     }
     this.schedule();
     // Panes an earlier controller left (a banner whose close was pending when it stopped): a task id
     // this store does not know may be another controller's on a shared tmux server, so it stays.
-    const isActive = (id: string) => {
+    const inUse = (id: string) => {
       const t = store.get(id);
-      return !t || !isFinal(t.state);
+      return !t || !isFinal(t.state) || viewOf(t).agentOpen;
     };
     const views = [...store.tasks.values()].map(viewOf);
-    for (const surface of this.deps.surfaces.all()) void surface.tidy(isActive, views);
+    for (const surface of this.deps.surfaces.all()) void surface.tidy(inUse, views);
   }
 
   cancel(ids: string[], by = 'cancelled by request'): TaskRecord[] {
@@ -211,7 +220,12 @@ export class Engine {
     const cause: Cause = { kind: 'cancel', by };
     const cancelled: TaskRecord[] = [];
     for (const id of ids) {
-      if (isFinal(store.must(id).state)) continue;
+      const task = store.must(id);
+      if (isFinal(task.state)) {
+        // Its turn is done: cancelling it closes the agent still open in its pane.
+        if (viewOf(task).agentOpen) this.attempts.get(id)?.stop({ kind: 'closed', by });
+        continue;
+      }
       const attempt = this.attempts.get(id);
       if (attempt) attempt.stop(cause);
       else store.update(id, { state: 'cancelled', cause, endedAt: Date.now() });
@@ -219,6 +233,30 @@ export class Engine {
     }
     this.schedule();
     return cancelled;
+  }
+
+  /** Types a follow-up into an interactive agent; resolves whether the agent confirmed it took it. */
+  async send(id: string, text: string): Promise<{ task: TaskRecord; confirmed: boolean }> {
+    const task = this.deps.store.get(id);
+    if (!task) throw new RequestError('not-found', `no task ${id}`);
+    const attempt = this.attempts.get(id);
+    const view = viewOf(task);
+    if (task.state === 'waiting') throw new RequestError('conflict', `${id} is waiting for the person to answer a question in its pane: answer it there first (panecrew focus ${id})`);
+    if (!attempt || !(view.agentOpen || task.state === 'running') || !task.attempts.at(-1)?.interactive) {
+      const why = isFinal(task.state) ? `it ended ${task.state} and its agent is not open (panecrew relaunch ${id} runs it again)` : task.state === 'pending' ? 'it has not started yet' : `it does not run interactively (launch it with --mode interactive)`;
+      throw new RequestError('conflict', `cannot send to ${id}: ${why}`);
+    }
+    const confirmed = await attempt.send(text);
+    return { task: this.deps.store.must(id), confirmed };
+  }
+
+  /** Closes an interactive agent open after its turn; an agent still at work is cancelled. */
+  closeAgent(id: string): TaskRecord {
+    const task = this.deps.store.get(id);
+    if (!task) throw new RequestError('not-found', `no task ${id}`);
+    if (viewOf(task).agentOpen) this.attempts.get(id)?.stop({ kind: 'closed', by: 'closed by request' });
+    else if (!isFinal(task.state)) this.cancel([id], 'closed by request');
+    return this.deps.store.must(id);
   }
 
   /** The pending task waits for a dependency to end (not for a slot). */

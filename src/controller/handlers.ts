@@ -135,6 +135,14 @@ export function createHandlers(deps: HandlerDeps) {
         await deps.surfaces.surfaceFor(task).focus(task);
         return () => engine.listed(store.get(task.id)!);
       }
+      case 'send': {
+        const { task, confirmed } = await engine.send(req.taskId, req.text);
+        return () => ({ task: engine.listed(store.get(task.id)!), confirmed });
+      }
+      case 'close': {
+        const task = engine.closeAgent(must(req.taskId).id);
+        return () => engine.listed(store.get(task.id)!);
+      }
       case 'prune': {
         const cutoff = Date.now() - (req.olderThanMs ?? deps.config.background_task.retentionMs);
         // A task that an active one still waits for stays: its dependent needs its state and result.

@@ -38,6 +38,7 @@ export function taskFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Confi
     priority: spec.priority ?? config.defaults.priority,
     after: spec.after,
     requestedPlacement: spec.placement ?? config.defaults.placement,
+    mode: spec.mode ?? 'auto',
     timeoutMs: spec.timeoutMs ?? config.background_task.defaultTimeoutMs,
     taskClass: spec.taskClass,
     staleTimeoutMs: resolved.staleTimeoutMs,

@@ -4,7 +4,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Journal } from '../core/journal.js';
 import { homePaths, panecrewHome } from '../core/paths.js';
 import { checkHome, UnsafeFolderError } from '../core/private-dir.js';
-import { viewOf } from '../core/task.js';
+import { isActive, viewOf } from '../core/task.js';
 import { recordProblem, upgradeRecord } from '../core/upgrade.js';
 import { LocalExecutor } from '../executor/local.js';
 import { AUTO_AGENT } from '../runner/auto-agent.js';
@@ -101,7 +101,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   });
 
   const activeCount = (origin: string) =>
-    [...store.tasks.values()].filter((t) => (t.state === 'running' || t.state === 'pending') && originKeyOf(t) === origin).length;
+    [...store.tasks.values()].filter((t) => (isActive(t.state) || t.state === 'pending') && originKeyOf(t) === origin).length;
   let notifier = new Notifier(config.notification, { log, activeCountFor: activeCount });
   const reloader = new ConfigReloader({
     load: () => loadConfig({ cwd, env, sets }),

@@ -1,6 +1,6 @@
 // The socket protocol: one JSON object per line each way. Every request is validated here, at the boundary.
 import { z } from 'zod';
-import { REQUESTED_PLACEMENTS, TASK_STATES, TaskIdSchema, type ListedTask, type Task } from '../core/task.js';
+import { REQUESTED_PLACEMENTS, RUN_MODES, TASK_STATES, TaskIdSchema, type ListedTask, type Task } from '../core/task.js';
 import type { ChannelHealth, ChannelReport } from '../notify/notification.js';
 import type { Config } from '../config/schema.js';
 import type { ReloadResult } from './reload.js';
@@ -29,6 +29,8 @@ export const LaunchSpecSchema = z
     priority: z.number().int().min(1).max(10).optional(),
     after: z.array(TaskIdSchema).max(100).default([]),
     placement: z.enum(REQUESTED_PLACEMENTS).optional(),
+    /** interactive: the agent's own TUI in its pane, open after its turn; print: one-shot. */
+    mode: z.enum(RUN_MODES).optional(),
     timeoutMs: z.number().int().positive().nullable().optional(),
     /** No sign of life for this long marks the task interrupt; null: never; absent: its profile's. */
     staleTimeoutMs: z.number().int().positive().nullable().optional(),
@@ -66,6 +68,10 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('cancel'), taskIds: Ids.optional(), all: z.boolean().default(false) }).strict(),
   z.object({ id: z.number(), op: z.literal('relaunch'), taskId: TaskIdSchema }).strict(),
   z.object({ id: z.number(), op: z.literal('focus'), taskId: TaskIdSchema }).strict(),
+  /** A follow-up for an interactive agent, typed into its input. */
+  z.object({ id: z.number(), op: z.literal('send'), taskId: TaskIdSchema, text: z.string().min(1, 'give the text to send').max(65_536).regex(/^[^\0]*$/, 'the text has a NUL character') }).strict(),
+  /** Ends an interactive agent open after its turn (the task keeps its result). */
+  z.object({ id: z.number(), op: z.literal('close'), taskId: TaskIdSchema }).strict(),
   z.object({ id: z.number(), op: z.literal('prune'), olderThanMs: z.number().int().min(0).optional() }).strict(),
   z.object({ id: z.number(), op: z.literal('uncollected'), origin: z.string().optional(), mark: z.boolean().default(true) }).strict(),
   z.object({ id: z.number(), op: z.literal('stats') }).strict(),
@@ -146,6 +152,9 @@ export interface Results {
   cancel: ListedTask[];
   relaunch: ListedTask;
   focus: ListedTask;
+  /** `confirmed`: the agent said it took the text (its prompt-submitted signal) within 10 s. */
+  send: { task: ListedTask; confirmed: boolean };
+  close: ListedTask;
   prune: { removed: string[] };
   uncollected: ListedTask[];
   stats: Stats;

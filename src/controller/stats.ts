@@ -1,7 +1,7 @@
 // What `controller status`, the dashboard and MCP show of the queue: counts, the gate, each key's
 // limit and where it comes from.
 import type { Config } from '../config/schema.js';
-import type { TaskRecord } from '../core/task.js';
+import { isActive, type TaskRecord } from '../core/task.js';
 import { SlotCounter } from '../scheduler/plan.js';
 import type { Gate } from '../scheduler/plan.js';
 import type { KeyStats, Stats } from './protocol.js';
@@ -12,7 +12,7 @@ export function keyStats(tasks: Iterable<TaskRecord>, limits: Config['background
   const slots = new SlotCounter(limits);
   const byKey = new Map<string, KeyStats>();
   for (const t of tasks) {
-    if (t.state !== 'running' && t.state !== 'pending') continue;
+    if (!isActive(t.state) && t.state !== 'pending') continue;
     if (t.state === 'pending' && blocked(t.id)) continue;
     let k = byKey.get(t.key);
     if (!k) {
@@ -20,7 +20,7 @@ export function keyStats(tasks: Iterable<TaskRecord>, limits: Config['background
       k = { key: t.key, running: 0, pending: 0, limit, limitSource: source };
       byKey.set(t.key, k);
     }
-    if (t.state === 'running') k.running++;
+    if (isActive(t.state)) k.running++;
     else k.pending++;
   }
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
@@ -30,7 +30,7 @@ export function queueStats(tasks: TaskRecord[], options: Config['background_task
   return {
     pid: process.pid,
     uptimeMs: Date.now() - startedAt,
-    running: tasks.filter((t) => t.state === 'running').length,
+    running: tasks.filter((t) => isActive(t.state)).length,
     pending: tasks.filter((t) => t.state === 'pending').length,
     globalCap: options.maxConcurrentTasks,
     gate: { enabled: options.resourceGate.enabled, open: gate.open, detail: gate.detail },

@@ -28,6 +28,11 @@ export const CauseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unreadable-exit'), file: z.string() }),
   /** Ending the attempt itself failed (an agent can leave anything in its folder). */
   z.object({ kind: z.literal('internal'), message: z.string() }),
+  /** An interactive agent ended turn `n` and stays open in its pane for a follow-up. */
+  z.object({ kind: z.literal('turn'), n: z.number().int().positive() }),
+  /** An interactive agent, its turn done, was closed (`panecrew close`, its idle time up, or it
+   *  exited by itself): recorded on the attempt; the task keeps its last turn's outcome. */
+  z.object({ kind: z.literal('closed'), by: z.string() }),
   /** A reason written by an older panecrew, kept as it was. */
   z.object({ kind: z.literal('note'), text: z.string() }),
 ]);
@@ -39,6 +44,8 @@ export function stateOf(cause: Cause): TaskState {
     case 'exit':
       return cause.code === 0 ? 'completed' : 'error';
     case 'idle':
+    case 'turn':
+    case 'closed':
       return 'completed';
     case 'retry':
       return 'pending';
@@ -91,6 +98,10 @@ export function describeCause(cause: Cause | null): string | null {
       return `the runner's exit record ${cause.file} is unreadable`;
     case 'internal':
       return `ending the task failed: ${cause.message}`;
+    case 'turn':
+      return cause.n > 1 ? `turn ${cause.n} done` : null;
+    case 'closed':
+      return `the agent was closed: ${cause.by}`;
     case 'note':
       return cause.text;
   }

@@ -47,6 +47,8 @@ export function taskPaths(tasksDir: string, id: string) {
     prompt: join(dir, 'prompt.md'),
     output: join(dir, 'output.log'),
     events: join(dir, 'events.jsonl'),
+    signals: join(dir, 'signals.jsonl'),
+    turns: join(dir, 'turns'),
     exit: join(dir, 'exit.json'),
     result: join(dir, 'result.md'),
   };

@@ -2,8 +2,19 @@
 import { z } from 'zod';
 import { describeCause, type Cause } from './cause.js';
 
-export const TASK_STATES = ['pending', 'running', 'completed', 'error', 'cancelled', 'interrupt'] as const;
+/** `waiting`: an interactive agent asks the person something (a permission prompt); it holds its
+ *  slot like `running`, and goes back to `running` when answered. */
+export const TASK_STATES = ['pending', 'running', 'waiting', 'completed', 'error', 'cancelled', 'interrupt'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
+
+/** A task whose agent works or waits for the person: it holds a slot. */
+export const isActive = (state: TaskState): boolean => state === 'running' || state === 'waiting';
+
+/** How the agent runs: its own TUI in the pane, kept open after a turn (`interactive`), or one-shot
+ *  with its output rendered (`print`). `auto`: interactive when its profile has an interactive
+ *  command and the task has a pane. */
+export const RUN_MODES = ['auto', 'interactive', 'print'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
 
 export const FINAL_STATES: ReadonlySet<TaskState> = new Set(['completed', 'error', 'cancelled', 'interrupt']);
 export const isFinal = (state: TaskState): boolean => FINAL_STATES.has(state);
@@ -58,6 +69,22 @@ export interface Attempt {
   exitCode?: number | null;
   signal?: string | null;
   cause?: Cause;
+  /** The agent runs interactively: its TUI in the pane, open after its turns. */
+  interactive?: boolean;
+  /** The agent's own session id (from its session signal), to resume its conversation. */
+  sessionId?: string | null;
+  /** When the task's prompt was typed into the agent's TUI (so a restart does not type it twice). */
+  promptSentAt?: number | null;
+}
+
+/** One turn of an interactive agent: a prompt and the answer it ended with. */
+export interface Turn {
+  n: number;
+  attempt: number;
+  startedAt: number;
+  endedAt: number | null;
+  /** Where the turn's whole result is: tasks/<id>/turns/<n>.md. */
+  resultPreview: string | null;
 }
 
 /** What the controller stores and journals. Everything about a running is in its attempts. */
@@ -93,6 +120,12 @@ export interface TaskRecord {
   resultPreview: string | null;
   /** Set when a main agent has read this task's ending (MCP background_output, the hook). */
   collectedAt: number | null;
+  /** Asked at launch (absent in records of older versions: auto). */
+  mode?: RunMode;
+  /** What a `waiting` task asks the person. */
+  question?: string | null;
+  /** Turns of an interactive agent, oldest first; the last one's result is the task's result. */
+  turns?: Turn[];
 }
 
 /**
@@ -108,6 +141,8 @@ export interface Task extends TaskRecord {
   startedAt: number | null;
   exitCode: number | null;
   signal: string | null;
+  /** An interactive agent is still open in its pane after its turn: `send` gives it another. */
+  agentOpen: boolean;
 }
 
 /** A task as listed to clients: its view, and why it waits when it is pending. */
@@ -130,6 +165,7 @@ export function viewOf(record: TaskRecord): Task {
     startedAt: a?.startedAt ?? null,
     exitCode: isFinal(record.state) ? (a?.exitCode ?? null) : null,
     signal: isFinal(record.state) ? (a?.signal ?? null) : null,
+    agentOpen: !!a?.interactive && a.state !== 'ended' && isFinal(record.state),
   };
 }
 

@@ -5,8 +5,11 @@ export const TASK_TRANSITIONS: Record<TaskState, readonly TaskState[]> = {
   pending: ['running', 'cancelled', 'error'],
   // running → pending: the attempt ended with a retryable exit (or never started its agent) and the
   // task waits in the queue again.
-  running: ['completed', 'error', 'cancelled', 'interrupt', 'pending'],
-  completed: [],
+  // running ↔ waiting: an interactive agent asks the person something, and is answered.
+  running: ['waiting', 'completed', 'error', 'cancelled', 'interrupt', 'pending'],
+  waiting: ['running', 'completed', 'error', 'cancelled', 'interrupt'],
+  // completed → running: an interactive agent still open in its pane took a follow-up (`send`).
+  completed: ['running'],
   error: [],
   cancelled: [],
   interrupt: [],

@@ -9,6 +9,7 @@ import { cell, type Color, type Segment } from './frame.js';
 export const STATE_COLOR: Record<TaskState, Color> = {
   pending: 'gray',
   running: 'cyan',
+  waiting: 'magenta',
   completed: 'green',
   error: 'red',
   cancelled: 'gray',
@@ -52,6 +53,7 @@ export function progress(t: ListedTask, now: number, width: number): Segment {
     return cell(`${'█'.repeat(full)}${'░'.repeat(bar - full)}${label}`, width, { fg: color });
   }
   if (t.state === 'pending') return cell(t.notBefore !== null && t.notBefore > now ? 'retry wait' : 'queued', width, { fg: 'gray' });
+  if (t.state === 'waiting') return cell('needs you', width, { fg: 'magenta' });
   if (t.state !== 'running') return cell('', width);
   const last = t.progress.lastActivityAt ?? t.startedAt ?? now;
   const quiet = now - last;

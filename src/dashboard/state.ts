@@ -58,7 +58,7 @@ export function initialState(color: boolean): DashboardState {
   };
 }
 
-const GROUP: Record<TaskState, number> = { running: 0, pending: 1, interrupt: 2, error: 2, completed: 2, cancelled: 2 };
+const GROUP: Record<TaskState, number> = { running: 0, waiting: 0, pending: 1, interrupt: 2, error: 2, completed: 2, cancelled: 2 };
 
 /** Running first, then the queue in creation order, then what ended, most recent first. */
 function order(a: ListedTask, b: ListedTask): number {

@@ -1,7 +1,7 @@
 // The view model: dashboard state + terminal size → a frame of text. Pure, so it is tested with plain
 // data; the terminal layer only paints what this returns.
 import type { ListedTask, Stats } from '../controller/protocol.js';
-import { isFinal } from '../core/task.js';
+import { isActive, isFinal } from '../core/task.js';
 import { STATE_SYMBOL } from '../render/format.js';
 import { contentNeeds, layoutColumns, STATE_COLOR } from './columns.js';
 import { box, cell, restyle, row, type Frame, type Line, type Segment, type Style } from './frame.js';
@@ -60,7 +60,7 @@ function header(s: DashboardState, width: number, now: number): Line {
   else if (c.state === 'failed') parts.push({ text: `✗ ${c.error} (q quits)`, style: { fg: 'red', bold: true } });
   else parts.push({ text: `✗ controller unreachable, retrying in ${Math.max(0, Math.ceil((c.retryAt - now) / 1000))}s: ${c.error}`, style: { fg: 'red', bold: true } });
   const counts = { running: 0, pending: 0, ended: 0 };
-  for (const t of s.tasks.values()) counts[t.state === 'running' ? 'running' : t.state === 'pending' ? 'pending' : 'ended']++;
+  for (const t of s.tasks.values()) counts[isActive(t.state) ? 'running' : t.state === 'pending' ? 'pending' : 'ended']++;
   parts.push({ text: `   ${counts.running} running · ${counts.pending} queued · ${counts.ended} ended` });
   return row(parts, width);
 }

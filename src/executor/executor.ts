@@ -6,13 +6,15 @@ import type { ActivityFile } from '../liveness/watcher.js';
 import type { ExitRecord } from '../runner/exit-record.js';
 
 export type { ActivityFile };
+/** The files whose new bytes an observation delivers. */
+export type TailedFile = Exclude<ActivityFile, 'result'>;
 
 export interface ObserveHandlers {
   /** The runner recorded how the agent ended: read it with `exitRecord`. */
   exit(): void;
   /** Something was written (a sign of life), with the new bytes of output/events files. */
   activity(file: ActivityFile): void;
-  bytes(file: 'output' | 'events', chunk: Buffer): void;
+  bytes(file: TailedFile, chunk: Buffer): void;
 }
 
 export interface Observation {

@@ -9,7 +9,7 @@ import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/ex
 import { killGroup, processAlive } from '../runner/kill.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
 import { groupCpuTicks } from '../system/proc.js';
-import type { Executor, ObserveHandlers, Observation, RunnerRef } from './executor.js';
+import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } from './executor.js';
 
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit
  *  event to wait on when they die without writing exit.json (SIGKILL): check those this often. */
@@ -36,7 +36,7 @@ function readlinkTarget(path: string): string {
 
 export class LocalExecutor implements Executor {
   private readonly watcher: TaskWatcher;
-  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<'output' | 'events', FileTail> }>();
+  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<TailedFile, FileTail> }>();
   private readonly orphans = new Map<object, () => void>();
   private goneTimer: NodeJS.Timeout | undefined;
 
@@ -62,12 +62,13 @@ export class LocalExecutor implements Executor {
     const tails = {
       output: new FileTail(join(dir, 'output.log'), (chunk) => handlers.bytes('output', chunk), () => readCapHead(dir)),
       events: new FileTail(join(dir, 'events.jsonl'), (chunk) => handlers.bytes('events', chunk)),
+      signals: new FileTail(join(dir, 'signals.jsonl'), (chunk) => handlers.bytes('signals', chunk)),
     };
     this.observed.set(taskId, { dir, handlers, tails });
     this.watcher.add(taskId);
     // Catch up with anything written before the watcher was in place (and after a restart).
     for (const tail of Object.values(tails)) void tail.read();
-    const position = () => tails.output.position + tails.events.position;
+    const position = () => tails.output.position + tails.events.position + tails.signals.position;
     return {
       drain: async () => {
         const before = position();

@@ -8,14 +8,14 @@ import { EventEmitter } from 'node:events';
 import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
-export type ActivityFile = 'output' | 'events' | 'result';
+export type ActivityFile = 'output' | 'events' | 'signals' | 'result';
 
 export interface WatcherEvents {
   exit: [taskId: string];
   activity: [taskId: string, file: ActivityFile];
 }
 
-const ACTIVITY: Record<string, ActivityFile> = { 'output.log': 'output', 'events.jsonl': 'events', 'result.md': 'result' };
+const ACTIVITY: Record<string, ActivityFile> = { 'output.log': 'output', 'events.jsonl': 'events', 'signals.jsonl': 'signals', 'result.md': 'result' };
 const WATCHED = new Set(['exit.json', ...Object.keys(ACTIVITY)]);
 
 export class TaskWatcher extends EventEmitter<WatcherEvents> {

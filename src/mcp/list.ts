@@ -2,7 +2,7 @@
 // place for every project's tasks), newest activity first, short entries, a limit with a note.
 import { originFromEnv } from '../controller/launch-env.js';
 import type { KeyStats, ListedTask, Stats } from '../controller/protocol.js';
-import { isFinal } from '../core/task.js';
+import { isActive, isFinal } from '../core/task.js';
 import { seconds } from './render.js';
 
 export const DEFAULT_LIST_LIMIT = 20;
@@ -24,7 +24,7 @@ export function ownTasks(tasks: ListedTask[], env: NodeJS.ProcessEnv, cwd: strin
 
 /** Running first, then pending, then the most recently ended. */
 function byRelevance(a: ListedTask, b: ListedTask): number {
-  const rank = (t: ListedTask) => (t.state === 'running' ? 0 : t.state === 'pending' ? 1 : 2);
+  const rank = (t: ListedTask) => (isActive(t.state) ? 0 : t.state === 'pending' ? 1 : 2);
   return rank(a) - rank(b) || (b.endedAt ?? b.createdAt) - (a.endedAt ?? a.createdAt);
 }
 
@@ -32,6 +32,7 @@ function entry(t: ListedTask, now: number): string {
   const title = t.title.length > TITLE_CHARS ? `${t.title.slice(0, TITLE_CHARS - 1)}…` : t.title;
   let detail = '';
   if (t.state === 'pending') detail = ` (${t.waiting ?? 'queued'})`;
+  else if (t.state === 'waiting') detail = ` for you: ${t.question ?? 'the agent asks something'} (panecrew focus ${t.id})`;
   else if (t.state === 'running' && t.startedAt) detail = ` for ${seconds(now - t.startedAt)}`;
   else if (isFinal(t.state) && t.endedAt) detail = ` ${seconds(now - t.endedAt)} ago`;
   return `  ${t.id}: ${t.state}${detail} — ${t.agent} — ${title}`;

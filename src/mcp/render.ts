@@ -51,6 +51,7 @@ export function stateLine(t: ListedTask, now = Date.now()): string {
   const parts = [`${t.id}: ${t.state}`];
   if (t.state === 'pending') parts.push(t.waiting ?? 'queued');
   if (t.state === 'running' && t.startedAt) parts.push(`running for ${seconds(now - t.startedAt)}`);
+  if (t.state === 'waiting') parts.push(`needs the person: ${t.question ?? 'the agent asks something'} (panecrew focus ${t.id})`);
   if (isFinal(t.state) && t.startedAt && t.endedAt) parts.push(`ran ${seconds(t.endedAt - t.startedAt)}`);
   if (t.reason && t.state !== 'completed') parts.push(t.reason);
   return parts.join(' — ');

@@ -29,6 +29,7 @@ export const ALL_DONE_TEXT = 'All background tasks complete.';
 const STATE_WORD: Record<TaskState, string> = {
   pending: 'pending',
   running: 'running',
+  waiting: 'waiting for you',
   completed: 'completed',
   error: 'failed',
   cancelled: 'cancelled',

@@ -10,13 +10,14 @@ import { displayWidth, fit } from './width.js';
 export const STATE_SYMBOL: Record<TaskState, string> = {
   pending: '◌',
   running: '●',
+  waiting: '?',
   completed: '✓',
   error: '✗',
   cancelled: '⊘',
   interrupt: '⚠',
 };
 
-const STATE_COLOR: Record<TaskState, number> = { pending: 90, running: 36, completed: 32, error: 31, cancelled: 90, interrupt: 33 };
+const STATE_COLOR: Record<TaskState, number> = { pending: 90, running: 36, waiting: 35, completed: 32, error: 31, cancelled: 90, interrupt: 33 };
 
 export function paint(text: string, state: TaskState, color: boolean): string {
   return color ? `\u001b[${STATE_COLOR[state]}m${text}\u001b[0m` : text;
@@ -38,7 +39,9 @@ export function tokens(t: ListedTask): string {
 export function detail(t: ListedTask): string {
   if (t.state === 'pending') return inert(t.waiting ?? '');
   if (t.state === 'running') return inert(t.progress.step ?? '');
-  return inert(t.reason ?? t.resultPreview?.split('\n')[0] ?? '');
+  if (t.state === 'waiting') return inert(`needs you: ${t.question ?? 'the agent asks something'}`);
+  const open = t.agentOpen ? ' (agent open: panecrew send)' : '';
+  return inert((t.reason ?? t.resultPreview?.split('\n')[0] ?? '') + open);
 }
 
 /** The fewest cells a shrinkable column is cut to before the other gives way. */

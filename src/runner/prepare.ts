@@ -1,10 +1,12 @@
 // Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
 import type { TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
-import { argvVars, expandArgv } from './argv-template.js';
+import { argvVars, expandArgv, type ArgvVars } from './argv-template.js';
+import { signalAdapter } from './signals/index.js';
 import type { AgentProfile } from './profile-schema.js';
 import { writeOutputCap } from './output-cap.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
@@ -29,11 +31,25 @@ export interface PrepareInput {
   dependencies: DependencyResult[];
   /** output.log's cap (background_task.outputLogMaxBytes); 0: none. */
   outputLogMaxBytes: number;
+  /** Also prepare the agent's interactive start (tty-argv.nul), which the runner uses in a pane. */
+  interactive?: boolean;
 }
 
 const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
 
-export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Omit<PrepareInput, 'outputLogMaxBytes'>): Record<string, string> {
+/** Writes the interactive start (tty-argv.nul, and the files its signal wiring needs), or removes
+ *  one an earlier attempt left; returns the environment the wiring adds. */
+function prepareInteractive({ paths, profile, interactive }: PrepareInput, vars: ArgvVars): Record<string, string> {
+  const ttyArgv = join(paths.dir, 'tty-argv.nul');
+  rmSync(ttyArgv, { force: true });
+  if (!interactive || !profile.interactive) return {};
+  const wiring = signalAdapter(profile.interactive.signals).wire(paths.dir, paths.signals);
+  for (const [name, content] of Object.entries(wiring.files)) writePrivateFile(join(paths.dir, name), content);
+  writePrivateFile(ttyArgv, nul([...expandArgv(profile.interactive.command, vars), ...wiring.argv]));
+  return wiring.env;
+}
+
+export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Omit<PrepareInput, 'outputLogMaxBytes' | 'interactive'>): Record<string, string> {
   const env: Record<string, string> = { ...clientEnv, ...(profile.env ?? {}) };
   env.PANECREW_TASK_ID = task.id;
   env.PANECREW_TASK_DIR = paths.dir;
@@ -76,21 +92,10 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   }
   writePrivateFile(paths.prompt, prompt);
   if (profile.prompt_via === 'stdin') writePrivateFile(join(paths.dir, 'stdin'), prompt);
-  const argv = expandArgv(
-    profile.command,
-    argvVars({
-      prompt,
-      promptFile: paths.prompt,
-      model: task.model,
-      provider: task.provider,
-      cwd: task.cwd,
-      taskId: task.id,
-      taskDir: paths.dir,
-      panecrew: CLI_ENTRY,
-    }),
-  );
+  const vars = argvVars({ prompt, promptFile: paths.prompt, model: task.model, provider: task.provider, cwd: task.cwd, taskId: task.id, taskDir: paths.dir, panecrew: CLI_ENTRY });
+  const argv = expandArgv(profile.command, vars);
   writePrivateFile(paths.argv, nul(argv));
-  const env = taskEnv(input);
+  const env = { ...taskEnv(input), ...prepareInteractive(input, vars) };
   // The client's environment may hold secrets: never in the journal.
   writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
   writePrivateFile(join(paths.dir, 'cwd'), task.cwd);

@@ -8,6 +8,20 @@ import { placeholdersIn, validateArgvTemplate } from './argv-template.js';
 export const PROMPT_VIA = ['argv', 'file', 'stdin'] as const;
 export type PromptVia = (typeof PROMPT_VIA)[number];
 
+/** Where an interactive agent's state comes from: its vendor's hooks (an adapter in runner/signals),
+ *  or `panecrew` (the agent appends AgentSignal lines to $PANECREW_SIGNALS_FILE itself). An agent
+ *  with no signals runs in print mode (`completion: idle` is its stability fallback). */
+export const SIGNAL_SOURCES = ['panecrew'] as const;
+
+/** The agent's own TUI in its pane, kept open after its turns (see RunMode in core/task.ts). */
+const InteractiveSchema = z.strictObject({
+  /** Argv template of the TUI; {prompt} only with `prompt: argv`. */
+  command: z.array(z.string()).min(1, 'give at least the executable, e.g. [claude]'),
+  signals: z.enum(SIGNAL_SOURCES),
+  /** How the first prompt arrives: typed into the TUI once it is ready (kept out of `ps`), or argv. */
+  prompt: z.enum(['paste', 'argv']).default('paste'),
+});
+
 const ExitCode = z.number().int().min(1, 'exit code 0 means success; it cannot mean "rate limited"').max(255);
 
 export const ProfileSchema = z
@@ -40,6 +54,8 @@ export const ProfileSchema = z
     /** How the agent gets the prompt; when absent: argv if the command has {prompt}, file if it has
      *  {prompt_file}, else stdin. */
     prompt_via: z.enum(PROMPT_VIA).optional(),
+    /** How to run the agent interactively (the default where the task has a pane). */
+    interactive: InteractiveSchema.optional(),
   })
   .superRefine((p, ctx) => {
     // An empty command was already reported by .min(1).
@@ -55,6 +71,15 @@ export const ProfileSchema = z
     }
     if (p.events_from === 'events-file' && p.output !== 'panecrew-events') {
       ctx.addIssue({ code: 'custom', path: ['events_from'], message: 'an events file holds panecrew events: set output: panecrew-events, or events_from: output' });
+    }
+    if (p.interactive) {
+      for (const issue of validateArgvTemplate(p.interactive.command)) {
+        ctx.addIssue({ code: 'custom', path: ['interactive', 'command', issue.index], message: issue.message });
+      }
+      const hasPrompt = placeholdersIn(p.interactive.command).has('prompt');
+      if (hasPrompt !== (p.interactive.prompt === 'argv')) {
+        ctx.addIssue({ code: 'custom', path: ['interactive', 'prompt'], message: hasPrompt ? 'the command has {prompt}: set prompt: argv' : 'prompt is argv but the command has no {prompt} element' });
+      }
     }
     const used = placeholdersIn(p.command);
     if (p.prompt_via === 'argv' && !used.has('prompt')) {

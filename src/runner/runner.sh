@@ -133,7 +133,16 @@ elif [ "$mode" = pane ]; then
 else
   exec 3>>"$log"
 fi
-env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- 4>&- &
+# An interactive agent (tty-argv.nul, in a pane) gets the pane's terminal itself: its screen is its
+# TUI, not a log, and its state comes from its own hooks (signals.jsonl). `<&0` keeps the terminal as
+# its stdin: bash gives a background command /dev/null otherwise.
+if [ "$mode" = pane ] && [ -f "$dir/tty-argv.nul" ]; then
+  mapfile -d '' -t argv <"$dir/tty-argv.nul" || fail_start "cannot read tty-argv.nul"
+  [ "${#argv[@]}" -gt 0 ] || fail_start "tty-argv.nul is empty: there is no command to run"
+  env -i -- "${envv[@]}" "${argv[@]}" <&0 3>&- 4>&- &
+else
+  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- 4>&- &
+fi
 agent=$!
 wait "$agent"
 code=$?

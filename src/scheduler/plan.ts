@@ -1,6 +1,6 @@
 // The scheduler is pure: (tasks, limits, gate, now) → which pending tasks start, which are cancelled, why the rest wait.
 import { describeCause, type Cause } from '../core/cause.js';
-import type { TaskRecord as Task, WaitReason } from '../core/task.js';
+import { isActive, type TaskRecord as Task, type WaitReason } from '../core/task.js';
 
 export interface Limits {
   defaultConcurrency: number;
@@ -122,7 +122,7 @@ function dependencyState(task: Task, byId: Map<string, Task>): { failed?: Cause;
     const dep = byId.get(id);
     if (!dep) return { failed: { kind: 'dependency', on: id, state: 'removed', reason: null }, waiting };
     if (dep.state === 'completed') continue;
-    if (dep.state === 'pending' || dep.state === 'running') waiting.push(id);
+    if (dep.state === 'pending' || isActive(dep.state)) waiting.push(id);
     else return { failed: { kind: 'dependency', on: id, state: dep.state, reason: describeCause(dep.cause) }, waiting };
   }
   return { waiting };
@@ -134,7 +134,7 @@ export function plan({ tasks, limits, gate, now }: PlanInput): Plan {
   const slots = new SlotCounter(limits);
   for (const t of tasks) {
     byId.set(t.id, t);
-    if (t.state === 'running') slots.add(t);
+    if (isActive(t.state)) slots.add(t);
     else if (t.state === 'pending') pending.push(t);
   }
   pending.sort(queueOrder(now, limits.priorityAgingMs ?? 0));

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Surface } from './surface.js';
 
 export const headlessSurface: Surface = {
+  terminal: false,
   async host({ command }) {
     const [file, ...args] = command('headless');
     if (!file) throw new Error('the executor built an empty command');
@@ -15,6 +16,9 @@ export const headlessSurface: Surface = {
     return { pid: child.pid, placement: 'headless', paneId: null, note: null, child };
   },
   async ready() {},
+  async deliver(task) {
+    throw new Error(`task ${task.id} runs headless: its agent has no input to type into`);
+  },
   ended() {},
   async focus(task) {
     throw new Error(`task ${task.id} runs headless: there is no pane to focus; read its output with: panecrew output ${task.id} --follow`);

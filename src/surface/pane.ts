@@ -20,6 +20,7 @@ function banner(task: Task, attempt: Attempt): string[] {
 }
 
 class PaneSurface implements Surface {
+  readonly terminal = true;
   private readonly managers = new Map<string, PaneManager>();
   /** Tasks whose pane is on the controller's tmux server because their launching server was gone. */
   private readonly rehomed = new Map<string, string>();
@@ -152,6 +153,10 @@ class PaneSurface implements Surface {
       return { paneId: pane.paneId, pid: pane.pid };
     }
     return null;
+  }
+
+  deliver(task: Task, paneId: string, text: string): Promise<void> {
+    return this.manager(task).deliver(paneId, text);
   }
 
   async focus(task: Task): Promise<void> {

@@ -22,7 +22,11 @@ export interface Hosted {
 }
 
 export interface Surface {
+  /** A task hosted here has a terminal of its own (a pane), which an interactive agent needs. */
+  readonly terminal: boolean;
   host(req: HostRequest): Promise<Hosted>;
+  /** Types text into the input of the agent in `paneId` and submits it. */
+  deliver(task: Task, paneId: string, text: string): Promise<void>;
   /** Throws, with the fix, when this surface could not host a task launched now (a pane layout
    *  that does not exist): a launch is refused instead of failing when it starts. */
   ready(requested: RequestedPlacement): Promise<void>;

@@ -4,6 +4,7 @@
 // All state that must survive a controller restart lives in tmux itself (pane and window options,
 // see OPT), so a new PaneManager picks up where the last one stopped.
 import { TmuxError, type TmuxClient } from './client.js';
+import { deliverText } from './input.js';
 import { bannerPane, killAndTidy, PendingCloses, type FinishOptions } from './closing.js';
 import { focusPane } from './focus.js';
 import type { LayoutSpec, PlanOptions } from './layout-plan.js';
@@ -86,6 +87,11 @@ export class PaneManager {
   /** Shows the pane, bringing an overflow pane beside the main pane first (see focusPane). */
   focus(paneId: string, taskId?: string): Promise<void> {
     return this.serial(() => focusPane(this.ctx, paneId, taskId));
+  }
+
+  /** Types text into the pane's program and submits it. */
+  deliver(paneId: string, text: string): Promise<void> {
+    return deliverText(this.ctx.client, paneId, text);
   }
 
   /** Every pane tagged with a task id on this server, for re-adoption after a controller restart. */

@@ -46,6 +46,9 @@ Options:
   --priority N           1-10, higher starts first (default 5)
   --after ID             wait for task ID to complete first (repeatable)
   --placement P          auto | pane | window | headless (default auto: a pane when in tmux)
+  --mode M               interactive | print | auto (default auto: the agent's own TUI in its pane,
+                         open after its turn for \`panecrew send\`, where its profile has one and the
+                         task has a pane; else one-shot with its output rendered)
   --timeout DUR          end the task as error after DUR (90s, 5m, 2h, 250ms; a bare number is seconds)
   --stale-timeout DUR    mark it interrupt after DUR with no sign of life; none: never
                          (default: its agent profile's, else background_task.staleTimeoutMs)
@@ -67,6 +70,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     priority: { type: 'string' },
     after: { type: 'string', multiple: true },
     placement: { type: 'string' },
+    mode: { type: 'string' },
     timeout: { type: 'string' },
     'stale-timeout': { type: 'string' },
     json: { type: 'boolean' },
@@ -100,6 +104,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       priority: priority ?? config.defaults.priority,
       after: (values.after as string[] | undefined) ?? [],
       placement: (str('placement') as LaunchSpec['placement']) ?? config.defaults.placement,
+      mode: str('mode') as LaunchSpec['mode'],
       timeoutMs,
       staleTimeoutMs,
       env: captureEnv(ctx.env),

@@ -1,0 +1,183 @@
+// The turns of an interactive agent, read from its own signals (signals.jsonl): a prompt starts a
+// turn (the task runs), a question to the person makes it `waiting`, the turn's end completes the
+// task with that turn's result while the agent stays open in its pane for a follow-up (`send`).
+//
+// Signals are counted, not trusted to arrive once: after a controller restart the file is read
+// again from its start, and a turn whose end is already journaled is not recorded twice.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-write.js';
+import type { TaskPaths } from '../core/paths.js';
+import type { AgentSignal } from '../core/signal.js';
+import { isFinal, type Attempt, type Progress, type TaskRecord, type Turn, type Usage } from '../core/task.js';
+import type { Cause } from '../core/cause.js';
+import { formatDuration } from '../core/duration.js';
+import type { AgentProfile } from '../runner/profile-schema.js';
+import { signalAdapter, type SignalAdapter } from '../runner/signals/index.js';
+import type { AttemptOwner } from './attempt.js';
+import { resultPreview } from './senses.js';
+
+export interface ConversationInit {
+  n: number;
+  paths: TaskPaths;
+  adapter: SignalAdapter;
+  /** The first prompt is typed into the TUI once it is ready (else it was in argv). */
+  pastePrompt: boolean;
+  keepOpenMs: number;
+  owner: AttemptOwner;
+  /** Types text into the agent's input and submits it. */
+  deliver(text: string): Promise<void>;
+  /** The turn ended and the agent waited `keepOpenMs` for a follow-up that did not come. */
+  idleTooLong(): void;
+}
+
+const MAX_LINE = 1_048_576;
+
+export class Conversation {
+  private partial = '';
+  private prompts = 0;
+  private turnEnds = 0;
+  private turnStartedAt: number;
+  private progressState: Progress = { toolCalls: 0 };
+  private usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  private keepOpenTimer: NodeJS.Timeout | undefined;
+  private confirmations: Array<(submitted: boolean) => void> = [];
+
+  constructor(private readonly init: ConversationInit) {
+    const task = init.owner.current();
+    this.turnStartedAt = task.attempts.at(-1)!.startedAt;
+    if (isFinal(task.state)) this.armKeepOpen(task.turns?.at(-1)?.endedAt ?? Date.now());
+  }
+
+  /** Turns of this attempt already journaled (a restart reads the signals again from the start). */
+  private get recordedTurns(): number {
+    return (this.init.owner.current().turns ?? []).filter((t) => t.attempt === this.init.n).length;
+  }
+
+  /** Between turns: the agent waits for a follow-up (or for the person), so silence is not a hang. */
+  get quiet(): boolean {
+    const state = this.init.owner.current().state;
+    return state === 'waiting' || isFinal(state);
+  }
+
+  bytes(chunk: Buffer): void {
+    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = lines.pop() ?? '';
+    if (this.partial.length > MAX_LINE) this.partial = '';
+    for (const line of lines) {
+      const signal = line.trim() ? this.init.adapter.read(line) : null;
+      if (signal) this.signal(signal);
+    }
+  }
+
+  private signal(s: AgentSignal): void {
+    const { owner } = this.init;
+    const task = owner.current();
+    const attempt = task.attempts.at(-1)!;
+    switch (s.kind) {
+      case 'session':
+        if (s.sessionId && attempt.sessionId !== s.sessionId) owner.record({ sessionId: s.sessionId });
+        if (this.init.pastePrompt && !attempt.promptSentAt) void this.sendPrompt();
+        return;
+      case 'prompt':
+        this.prompts++;
+        this.turnStartedAt = s.at;
+        for (const confirm of this.confirmations.splice(0)) confirm(true);
+        if (this.prompts > this.recordedTurns && isFinal(task.state)) {
+          clearTimeout(this.keepOpenTimer);
+          owner.record({}, { state: 'running', cause: null, endedAt: null, question: null });
+        }
+        return;
+      case 'waiting':
+        if (this.live && task.state === 'running') owner.record({}, { state: 'waiting', question: s.question ?? null });
+        return;
+      case 'step':
+        this.progressState = { ...this.progressState, step: [s.tool, s.target].filter(Boolean).join(' ') || undefined, toolCalls: this.progressState.toolCalls + 1 };
+        this.answered(task);
+        break;
+      case 'step-done':
+        this.answered(task);
+        break;
+      case 'turn-end':
+        this.turnEnds++;
+        if (this.turnEnds > this.recordedTurns) this.turnEnded(s, task);
+        return;
+      case 'session-end':
+        return;
+    }
+    if (s.inputTokens !== undefined || s.outputTokens !== undefined) {
+      this.usage = { ...this.usage, inputTokens: s.inputTokens ?? this.usage.inputTokens, outputTokens: s.outputTokens ?? this.usage.outputTokens };
+    }
+    if (this.live) owner.progress({ progress: { ...this.progressState, lastActivityAt: s.at }, usage: this.usage });
+  }
+
+  /** The signal belongs to a turn not yet journaled as ended (not one read again after a restart). */
+  private get live(): boolean {
+    return this.turnEnds >= this.recordedTurns;
+  }
+
+  /** The agent goes on after a question: the person answered it. */
+  private answered(task: TaskRecord): void {
+    if (this.live && task.state === 'waiting') this.init.owner.record({}, { state: 'running', question: null });
+  }
+
+  private turnEnded(s: AgentSignal, task: TaskRecord): void {
+    const { owner, paths, n } = this.init;
+    const number = (task.turns?.length ?? 0) + 1;
+    const text = s.result ?? '';
+    mkdirSync(paths.turns, { recursive: true, mode: 0o700 });
+    writeFileAtomic(join(paths.turns, `${number}.md`), text, 0o600);
+    writeFileAtomic(paths.result, text, 0o600);
+    const preview = resultPreview(text);
+    const turn: Turn = { n: number, attempt: n, startedAt: this.turnStartedAt, endedAt: s.at, resultPreview: preview };
+    const usage = { ...task.usage, ...this.usage, ...(s.costUsd !== undefined ? { costUsd: s.costUsd } : {}) };
+    owner.record({}, { state: 'completed', cause: { kind: 'turn', n: number }, endedAt: s.at, question: null, resultPreview: preview, usage, turns: [...(task.turns ?? []), turn] });
+    this.armKeepOpen(s.at);
+  }
+
+  private armKeepOpen(since: number): void {
+    clearTimeout(this.keepOpenTimer);
+    this.keepOpenTimer = setTimeout(() => this.init.idleTooLong(), Math.max(0, since + this.init.keepOpenMs - Date.now()));
+    this.keepOpenTimer.unref();
+  }
+
+  private async sendPrompt(): Promise<void> {
+    const { owner, paths } = this.init;
+    owner.record({ promptSentAt: Date.now() });
+    try {
+      await this.init.deliver(readFileSync(paths.prompt, 'utf8'));
+    } catch (err) {
+      owner.log(`typing the prompt of ${owner.current().id} into its pane failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Types a follow-up into the agent; resolves true once the agent says a prompt was submitted. */
+  async send(text: string, confirmWithinMs: number): Promise<boolean> {
+    const confirmed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), confirmWithinMs);
+      this.confirmations.push((submitted) => {
+        clearTimeout(timer);
+        resolve(submitted);
+      });
+    });
+    await this.init.deliver(text);
+    return confirmed;
+  }
+
+  stop(): void {
+    clearTimeout(this.keepOpenTimer);
+    for (const confirm of this.confirmations.splice(0)) confirm(false);
+  }
+}
+
+/** The conversation of an attempt whose agent runs interactively under `interactive`. */
+export function conversationOf(
+  at: Pick<ConversationInit, 'n' | 'paths' | 'keepOpenMs' | 'owner' | 'deliver'> & { interactive: NonNullable<AgentProfile['interactive']>; close(cause: Cause): void },
+): Conversation {
+  return new Conversation({
+    ...at,
+    adapter: signalAdapter(at.interactive.signals),
+    pastePrompt: at.interactive.prompt === 'paste',
+    idleTooLong: () => at.close({ kind: 'closed', by: `no follow-up came within ${formatDuration(at.keepOpenMs)} of its last turn` }),
+  });
+}
