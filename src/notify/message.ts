@@ -7,7 +7,8 @@ import type { Urgency } from './notification.js';
 export type NotifyItem =
   | { kind: 'ended'; task: Task }
   | { kind: 'progress'; task: Task; percent: number }
-  | { kind: 'started'; task: Task };
+  | { kind: 'started'; task: Task }
+  | { kind: 'waiting'; task: Task };
 
 export interface MessageInput {
   items: NotifyItem[];
@@ -69,6 +70,8 @@ function itemLine(item: NotifyItem): string {
       return `${t.title} — ${item.percent}%${t.progress.step ? ` (${t.progress.step})` : ''}`;
     case 'started':
       return `${t.title} — started (${t.agent})`;
+    case 'waiting':
+      return `${t.id} needs your input: ${t.question ?? 'the agent asks something'}`;
   }
 }
 
@@ -83,6 +86,8 @@ function single(item: NotifyItem): { title: string; lines: string[] } {
       return { title: `${t.title} — ${item.percent}%`, lines: [t.agent + (t.progress.step ? ` · ${t.progress.step}` : '')] };
     case 'started':
       return { title: `${t.title} — started`, lines: [t.agent + (t.model ? ` · ${t.model}` : '')] };
+    case 'waiting':
+      return { title: `${t.id} needs your input`, lines: [`${t.title}: ${t.question ?? 'the agent asks something'}`, `panecrew focus ${t.id}`] };
   }
 }
 
@@ -95,8 +100,10 @@ function batchTitle(items: NotifyItem[]): string {
   const failed = ended.filter((i) => i.task.state === 'error').length;
   const started = items.filter((i) => i.kind === 'started').length;
   const progress = items.filter((i) => i.kind === 'progress').length;
+  const waiting = items.filter((i) => i.kind === 'waiting').length;
   const parts: string[] = [];
   if (ended.length) parts.push(plural(ended.length, 'task finished', 'tasks finished') + (failed ? `, ${failed} failed` : ''));
+  if (waiting) parts.push(plural(waiting, 'task needs your input', 'tasks need your input'));
   if (started) parts.push(`${started} started`);
   if (progress) parts.push(plural(progress, 'progress update', 'progress updates'));
   return parts.join(' · ');
@@ -104,7 +111,8 @@ function batchTitle(items: NotifyItem[]): string {
 
 export function buildMessage({ items, allDone, urgencyOnError }: MessageInput): Message {
   const hasError = items.some((i) => i.kind === 'ended' && i.task.state === 'error');
-  const hasEnding = items.some((i) => i.kind === 'ended');
+  // A question holds an agent up until the person answers: as loud as an ending.
+  const hasEnding = items.some((i) => i.kind === 'ended' || i.kind === 'waiting');
   const urgency: Urgency = hasError ? urgencyOnError : hasEnding || (allDone && items.length === 0) ? 'normal' : 'low';
 
   let title: string;

@@ -19,6 +19,8 @@ const EventsSchema = z
     error: z.boolean().default(true),
     interrupt: z.boolean().default(true),
     cancelled: z.boolean().default(false),
+    /** An interactive agent asks the person something (a permission prompt). */
+    waiting: z.boolean().default(true),
   })
   .strict();
 

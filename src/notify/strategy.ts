@@ -22,8 +22,12 @@ export class TaskClassifier {
     if (isFinal(task.state)) {
       this.milestones.delete(task.id);
       const ended = !previous || !isFinal(previous.state);
-      const notify = ended && strategy !== 'silent' && this.options.events[task.state as EventName];
+      const notify = ended && strategy !== 'silent' && this.options.events[task.state as Exclude<EventName, 'waiting'>];
       return { ended, item: notify ? { kind: 'ended', task } : null };
+    }
+    if (task.state === 'waiting') {
+      const asks = previous?.state !== 'waiting' && strategy !== 'silent' && this.options.events.waiting;
+      return { ended: false, item: asks ? { kind: 'waiting', task } : null };
     }
     if (task.state !== 'running' || strategy === 'silent' || strategy === 'completion') return { ended: false, item: null };
 

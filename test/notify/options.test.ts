@@ -5,7 +5,7 @@ describe('notification options', () => {
   test('an empty section gives every default', () => {
     expect(NotificationOptionsSchema.parse({})).toEqual({
       strategy: 'completion',
-      events: { completed: true, error: true, interrupt: true, cancelled: false },
+      events: { completed: true, error: true, interrupt: true, cancelled: false, waiting: true },
       throttle_ms: 2000,
       batch_window_ms: 1500,
       min_progress_delta: 25,

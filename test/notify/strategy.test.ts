@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { TaskClassifier } from '../../src/notify/strategy.js';
+import { buildMessage } from '../../src/notify/message.js';
 import { NotificationOptionsSchema, type NotificationOptionsInput } from '../../src/notify/options.js';
 import type { Task } from '../../src/core/task.js';
 import { ending, makeTask } from './task-factory.js';
@@ -17,6 +18,18 @@ describe('which changes notify', () => {
     expect(c.classify(done.task, done.previous).item?.kind).toBe('ended');
     const cancelled = ending('cancelled');
     expect(c.classify(cancelled.task, cancelled.previous)).toEqual({ ended: true, item: null });
+  });
+
+  test('an agent asking the person notifies once per question, with the question; silent sends nothing', () => {
+    const running = makeTask();
+    const waiting: Task = { ...running, state: 'waiting', question: 'Allow Bash `npm test`?' };
+    const c = classifier();
+    expect(c.classify(waiting, running).item).toEqual({ kind: 'waiting', task: waiting });
+    expect(c.classify({ ...waiting, progress: { ...waiting.progress, toolCalls: 2 } }, waiting).item).toBeNull();
+    expect(classifier({ strategy: 'silent' }).classify(waiting, running).item).toBeNull();
+    expect(classifier({ events: { waiting: false } }).classify(waiting, running).item).toBeNull();
+    const message = buildMessage({ items: [{ kind: 'waiting', task: waiting }], allDone: false, urgencyOnError: 'critical' });
+    expect(message).toEqual({ title: `${waiting.id} needs your input`, body: `${waiting.title}: Allow Bash \`npm test\`?\npanecrew focus ${waiting.id}`, urgency: 'normal' });
   });
 
   test('an ending seen twice notifies once', () => {
