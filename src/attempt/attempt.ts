@@ -40,8 +40,6 @@ export interface AttemptInit {
   owner: AttemptOwner;
 }
 
-/** How long `send` waits for the agent to confirm it took a follow-up. */
-const SEND_CONFIRM_MS = 10_000;
 /** How soon an end that could not be journaled is tried again. */
 const RECORD_RETRY_MS = 1_000;
 
@@ -90,6 +88,7 @@ export class AttemptRun {
       run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
       void run.confirmPane(pid);
     }
+    run.conversation?.paneKnown();
     if (init.executor.exitRecord(run.paths.dir) !== undefined) run.exitRecorded();
     return run;
   }
@@ -107,7 +106,7 @@ export class AttemptRun {
   /** Types a follow-up into an interactive agent; true once the agent confirms it took it. */
   async send(text: string): Promise<boolean> {
     if (!this.conversation || this.state !== 'running') throw new Error('its agent is not open in a pane');
-    return this.conversation.send(text, SEND_CONFIRM_MS);
+    return this.conversation.send(text);
   }
 
   /** The controller is stopping: stop watching. The agent runs on and is adopted on the next start. */
@@ -151,6 +150,7 @@ export class AttemptRun {
         this.conversation?.stop();
         this.conversation = undefined;
       }
+      this.conversation?.paneKnown();
     } catch (err) {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});
       return;

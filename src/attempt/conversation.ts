@@ -32,6 +32,8 @@ export interface ConversationInit {
 }
 
 const MAX_LINE = 1_048_576;
+/** How long `send` waits for the agent to confirm it took a follow-up. */
+const SEND_CONFIRM_MS = 10_000;
 
 export class Conversation {
   private partial = '';
@@ -42,6 +44,9 @@ export class Conversation {
   private usage: Usage = { inputTokens: 0, outputTokens: 0 };
   private keepOpenTimer: NodeJS.Timeout | undefined;
   private confirmations: Array<(submitted: boolean) => void> = [];
+  /** The prompt is typed once the agent is ready (its session signal) and its pane is known. */
+  private sessionSeen = false;
+  private hosted = false;
 
   constructor(private readonly init: ConversationInit) {
     const task = init.owner.current();
@@ -77,7 +82,8 @@ export class Conversation {
     switch (s.kind) {
       case 'session':
         if (s.sessionId && attempt.sessionId !== s.sessionId) owner.record({ sessionId: s.sessionId });
-        if (this.init.pastePrompt && !attempt.promptSentAt) void this.sendPrompt();
+        this.sessionSeen = true;
+        this.promptWhenReady();
         return;
       case 'prompt':
         this.prompts++;
@@ -141,6 +147,16 @@ export class Conversation {
     this.keepOpenTimer.unref();
   }
 
+  /** The agent's pane is known (it was hosted, or adopted after a restart). */
+  paneKnown(): void {
+    this.hosted = true;
+    this.promptWhenReady();
+  }
+
+  private promptWhenReady(): void {
+    if (this.init.pastePrompt && this.sessionSeen && this.hosted && !this.init.owner.current().attempts.at(-1)!.promptSentAt) void this.sendPrompt();
+  }
+
   private async sendPrompt(): Promise<void> {
     const { owner, paths } = this.init;
     owner.record({ promptSentAt: Date.now() });
@@ -152,9 +168,9 @@ export class Conversation {
   }
 
   /** Types a follow-up into the agent; resolves true once the agent says a prompt was submitted. */
-  async send(text: string, confirmWithinMs: number): Promise<boolean> {
+  async send(text: string): Promise<boolean> {
     const confirmed = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), confirmWithinMs);
+      const timer = setTimeout(() => resolve(false), SEND_CONFIRM_MS);
       this.confirmations.push((submitted) => {
         clearTimeout(timer);
         resolve(submitted);

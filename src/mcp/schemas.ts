@@ -54,6 +54,11 @@ export const CancelInput = {
   all: z.boolean().optional().describe('true: cancel every pending and running task instead of one.'),
 };
 
+export const SendInput = {
+  task_id: taskId,
+  text: z.string().min(1).max(65_536).describe('The follow-up, as the person would type it into the agent.'),
+};
+
 export const ListInput = {
   all: z.boolean().optional().describe("true: every task of every session (other projects' and main agents' too), including those that ended long ago. Default: only the tasks this session launched."),
   limit: z.number().int().min(1).max(500).optional().describe('At most this many tasks (default 20): running first, then pending, then the most recently ended. The answer says how many more there are.'),
@@ -68,5 +73,6 @@ With run_in_background: false it waits and returns the result directly.`,
 For a running task it shows the tail of its output; with block: true it waits until the task ends (up to timeout ms) and returns the result.
 Pass since (the cursor from the previous answer) to get only output written since then.`,
   background_cancel: 'Cancel a pending or running background task (task_id), or every active task (all: true). Its pane and process are stopped.',
+  background_send: `Give an interactive background agent (one still open in its pane after its turn) a follow-up: typed into its input as if the person typed it. The task runs again and its next result replaces the last; collect it with background_output(task_id, block: true). Refused while the agent waits for the person to answer a question in its pane.`,
   background_list: 'List the background tasks this session launched (all: true for every session\'s): id, state, why pending ones wait, agent and title, at most `limit` of them; plus slot usage per concurrency key.',
 } as const;

@@ -7,8 +7,8 @@ import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { ClientError } from '../controller/client.js';
 import { ControllerLink } from './connection.js';
-import { CancelInput, DESCRIPTIONS, ListInput, OutputInput, TaskInput } from './schemas.js';
-import { ArgumentError, cancelTool, listTool, outputTool, taskTool, type ToolContext } from './tools.js';
+import { CancelInput, DESCRIPTIONS, ListInput, OutputInput, SendInput, TaskInput } from './schemas.js';
+import { ArgumentError, cancelTool, listTool, outputTool, sendTool, taskTool, type ToolContext } from './tools.js';
 
 export interface McpOptions {
   env: NodeJS.ProcessEnv;
@@ -76,6 +76,11 @@ export function createMcpServer(opts: McpOptions): { server: McpServer; close():
     'background_cancel',
     { title: 'Cancel background tasks', description: DESCRIPTIONS.background_cancel, inputSchema: CancelInput, annotations: { destructiveHint: true } },
     (args) => answer(() => cancelTool(args, ctx)),
+  );
+  server.registerTool(
+    'background_send',
+    { title: 'Send a follow-up to an interactive background agent', description: DESCRIPTIONS.background_send, inputSchema: SendInput, annotations: { destructiveHint: false } },
+    (args) => answer(() => sendTool(args, ctx)),
   );
   server.registerTool(
     'background_list',

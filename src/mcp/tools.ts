@@ -10,13 +10,14 @@ import type { ControllerLink, WaitOutcome } from './connection.js';
 import { outputSince, outputTail } from './output.js';
 import { DEFAULT_LIST_LIMIT, ownTasks, renderList } from './list.js';
 import { describeTask, placementKnown, whereItRuns } from './render.js';
-import { DEFAULT_BLOCK_MS, DEFAULT_FOREGROUND_MS, type CancelInput, type ListInput, type OutputInput, type TaskInput } from './schemas.js';
+import { DEFAULT_BLOCK_MS, DEFAULT_FOREGROUND_MS, type CancelInput, type ListInput, type OutputInput, type SendInput, type TaskInput } from './schemas.js';
 
 type Args<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
 export type TaskArgs = Args<typeof TaskInput>;
 export type OutputArgs = Args<typeof OutputInput>;
 export type CancelArgs = Args<typeof CancelInput>;
 export type ListArgs = Args<typeof ListInput>;
+export type SendArgs = Args<typeof SendInput>;
 
 /** A mistake in the arguments that zod cannot see (it needs the file system or two fields). */
 export class ArgumentError extends Error {}
@@ -150,6 +151,12 @@ export async function cancelTool(args: CancelArgs, ctx: ToolContext): Promise<st
   const cancelled = await ctx.link.request(args.all ? { op: 'cancel', all: true } : { op: 'cancel', taskIds: [args.task_id!] });
   if (!cancelled.length) return 'no active tasks to cancel';
   return [`cancelled ${cancelled.length} task${cancelled.length === 1 ? '' : 's'}:`, ...cancelled.map((t) => `  ${t.id}: ${t.state} — ${t.title}`)].join('\n');
+}
+
+export async function sendTool(args: SendArgs, ctx: ToolContext): Promise<string> {
+  const { task, confirmed } = await ctx.link.request({ op: 'send', taskId: args.task_id, text: args.text });
+  if (!confirmed) return `typed into ${task.id}'s input, but the agent has not confirmed it yet; check with background_output(${task.id})`;
+  return `sent: ${task.id} is ${task.state} again; collect its next result with background_output(${task.id}, block: true)`;
 }
 
 export async function listTool(args: ListArgs, ctx: ToolContext): Promise<string> {

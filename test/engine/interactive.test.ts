@@ -8,6 +8,7 @@ import type { ListedTask } from '../../src/controller/protocol.js';
 import { processAlive } from '../../src/runner/kill.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
+import { startMcp } from '../mcp/helpers.js';
 
 const AGENT = resolve(import.meta.dirname, '../fixtures/interactive-agent.mjs');
 const CONFIG = testConfig({
@@ -62,6 +63,20 @@ describe('an interactive agent in its pane', () => {
     expect(second.resultPreview).toBe('echo: and a second');
     expect(readFileSync(join(tc.home, 'tasks', t.id, 'turns', '1.md'), 'utf8')).toBe('echo: first question');
     expect(readFileSync(join(tc.home, 'tasks', t.id, 'result.md'), 'utf8')).toBe('echo: and a second');
+
+    // A main agent does the same over MCP.
+    const mcp = await startMcp(tc.env, { cwd: tc.dir });
+    try {
+      const reply = await mcp.call('background_send', { task_id: t.id, text: 'third, from MCP' });
+      expect(reply.isError).toBe(false);
+      expect(reply.text).toContain(`sent: ${t.id} is`);
+      const third = await state(t.id, completedTurn(3), 'the third turn to end');
+      expect(third.resultPreview).toBe('echo: third, from MCP');
+      const refused = await mcp.call('background_send', { task_id: t.id, text: '' });
+      expect(refused.isError).toBe(true);
+    } finally {
+      await mcp.close();
+    }
   });
 
   it('is waiting while it asks the person, and goes on when answered in the pane', async () => {
