@@ -9,10 +9,10 @@ import { isFinal, viewOf, type Attempt, type AttemptState, type Progress, type T
 import { startToken, type Executor, type Observation, type RunnerRef } from '../executor/executor.js';
 import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
-import { exitRecordFromStatus, type ExitRecord } from '../runner/exit-record.js';
+import type { ExitRecord } from '../runner/exit-record.js';
 import type { Surface } from '../surface/surface.js';
 import { conversationOf, type Conversation } from './conversation.js';
-import { decideOutcome, endRecord } from './outcome.js';
+import { decideOutcome, endRecord, goneWithoutRecord } from './outcome.js';
 import { Senses } from './senses.js';
 import { prepareWorkspace } from './workspace.js';
 
@@ -37,6 +37,8 @@ export interface AttemptInit {
   surface: Surface;
   options: BackgroundTaskOptions;
   dependencies: DependencyResult[];
+  /** Reopen the agent's earlier session with a follow-up (`panecrew resume`). */
+  resume?: { sessionId: string; text: string };
   owner: AttemptOwner;
 }
 
@@ -123,7 +125,7 @@ export class AttemptRun {
     const { task, profile, dependencies, executor, surface } = this.init;
     const interactive = !!profile?.interactive && task.mode !== 'print' && surface.terminal;
     try {
-      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies, outputLogMaxBytes: this.init.options.outputLogMaxBytes, interactive });
+      await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies, outputLogMaxBytes: this.init.options.outputLogMaxBytes, interactive, resume: this.init.resume });
     } catch (err) {
       if (this.state === 'preparing') this.conclude({ kind: 'prepare-failed', message: message(err) }, {});
       return;
@@ -238,11 +240,9 @@ export class AttemptRun {
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
     const pid = this.runner?.pid ?? null;
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    // Our own child's exit status is the agent's code (the runner exits with it) when the runner
-    // could not write its record (a full disk); a runner killed by a signal has none: it vanished.
-    const status = this.runner?.child?.exitCode;
-    if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, this.init.task.attempts.at(-1)!.startedAt, Date.now()));
-    void this.end(() => ({ kind: 'vanished', pid, code: null }));
+    const gone = goneWithoutRecord(this.runner?.child?.exitCode, pid, this.init.task.attempts.at(-1)!.startedAt);
+    if ('kind' in gone) void this.end(() => gone);
+    else this.endWithExit(gone);
   }
 
   /**

@@ -3,7 +3,7 @@
 import { describeCause, stateOf, type Cause } from '../core/cause.js';
 import { isFinal, type Attempt, type TaskRecord } from '../core/task.js';
 import { firstLine as firstLineOf } from '../core/text.js';
-import type { ExitRecord } from '../runner/exit-record.js';
+import { exitRecordFromStatus, type ExitRecord } from '../runner/exit-record.js';
 import type { ParseState } from '../runner/parsers/index.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import { backoffDelay, type RetryOptions } from '../scheduler/backoff.js';
@@ -63,4 +63,13 @@ export function endRecord({ ending, settled, extra, exit, runner, now }: EndInpu
     notBefore: cause.kind === 'retry' ? now + cause.delayMs : null,
   };
   return { attempt, task };
+}
+
+/**
+ * The runner is gone without an exit record. Our own child's exit status is the agent's code (the
+ * runner exits with it) when the runner could not write its record (a full disk); a runner killed
+ * by a signal, or not our child, has none: it vanished.
+ */
+export function goneWithoutRecord(status: number | null | undefined, pid: number | null, startedAt: number): ExitRecord | Cause {
+  return typeof status === 'number' ? exitRecordFromStatus(status, startedAt, Date.now()) : { kind: 'vanished', pid, code: null };
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskPaths } from '../core/paths.js';
 import type { TaskRecord } from '../core/task.js';
-import { prepareTaskFolder, type DependencyResult } from '../runner/prepare.js';
+import { prepareTaskFolder, type DependencyResult, type PrepareInput } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 
 /** What a retry moves aside, so that exit.json and the logs mean this attempt. */
@@ -20,9 +20,10 @@ export interface WorkspaceInput {
   outputLogMaxBytes: number;
   /** Prepare the agent's interactive start too (the runner uses it in a pane). */
   interactive: boolean;
+  resume?: PrepareInput['resume'];
 }
 
-export async function prepareWorkspace({ task, n, paths, profile, dependencies, outputLogMaxBytes, interactive }: WorkspaceInput): Promise<void> {
+export async function prepareWorkspace({ task, n, paths, profile, dependencies, outputLogMaxBytes, interactive, resume }: WorkspaceInput): Promise<void> {
   if (!profile) throw new Error(`agent profile "${task.agent}" no longer exists in the configuration`);
   if (n > 1) {
     for (const name of PER_ATTEMPT) {
@@ -32,5 +33,5 @@ export async function prepareWorkspace({ task, n, paths, profile, dependencies, 
     rmSync(paths.result, { force: true });
   }
   const clientEnv = JSON.parse(readFileSync(join(paths.dir, 'client-env.json'), 'utf8')) as Record<string, string>;
-  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies, outputLogMaxBytes, interactive });
+  prepareTaskFolder({ task, paths, profile, clientEnv, dependencies, outputLogMaxBytes, interactive, resume });
 }

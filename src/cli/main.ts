@@ -17,6 +17,7 @@ const VERBS: Record<VerbName, () => Promise<{ default: Verb }>> = {
   relaunch: () => import('./verbs/relaunch.js'),
   send: () => import('./verbs/send.js'),
   close: () => import('./verbs/close.js'),
+  resume: () => import('./verbs/resume.js'),
   focus: () => import('./verbs/focus.js'),
   attach: () => import('./verbs/attach.js'),
   dashboard: () => import('./verbs/dashboard.js'),

@@ -10,6 +10,7 @@ export const SUMMARY = {
   cancel: "Cancel tasks: pending ones leave the queue, running ones have their process tree killed.",
   relaunch: 'Launch a finished task again with the same prompt, agent, model and environment.',
   send: 'Give an interactive agent a follow-up: typed into its input, confirmed by the agent.',
+  resume: "Reopen a closed interactive agent in its own conversation (claude --resume, …) with a follow-up.",
   close: 'Close an interactive agent left open after its turn (the task keeps its result).',
   focus: "Select the task's tmux pane, bringing it in from the overflow window if needed.",
   attach: "Attach this terminal to panecrew's tmux session (where tasks launched outside tmux run).",

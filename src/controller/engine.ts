@@ -250,6 +250,23 @@ export class Engine {
     return { task: this.deps.store.must(id), confirmed };
   }
 
+  /** Reopens a closed interactive agent in its own conversation, with `text` as its next prompt: a
+   *  new attempt of the completed task, started now (the person asked for it, like `send`). */
+  resume(id: string, text: string): TaskRecord {
+    const { store, catalog } = this.deps;
+    const task = store.get(id);
+    if (!task) throw new RequestError('not-found', `no task ${id}`);
+    if (viewOf(task).agentOpen) throw new RequestError('conflict', `${id}'s agent is still open: give it the text with panecrew send ${id}`);
+    if (task.state !== 'completed') throw new RequestError('conflict', `cannot resume ${id}: it is ${task.state}${isFinal(task.state) ? ` (panecrew relaunch ${id} runs it again)` : ''}`);
+    const sessionId = [...task.attempts].reverse().find((a) => a.interactive && a.sessionId)?.sessionId;
+    if (!sessionId) throw new RequestError('conflict', `cannot resume ${id}: its agent never ran interactively, so there is no session to reopen (panecrew relaunch ${id})`);
+    const profile = Object.hasOwn(catalog.profiles, task.agent) ? catalog.profiles[task.agent] : undefined;
+    if (!profile?.interactive?.resume) throw new RequestError('conflict', `cannot resume ${id}: the ${task.agent} profile has no interactive.resume arguments`);
+    const started = store.beginAttempt(id, Date.now());
+    this.attempts.set(id, AttemptRun.start({ ...this.attemptInit(started), resume: { sessionId, text } }));
+    return started;
+  }
+
   /** Closes an interactive agent open after its turn; an agent still at work is cancelled. */
   closeAgent(id: string): TaskRecord {
     const task = this.deps.store.get(id);

@@ -139,6 +139,10 @@ export function createHandlers(deps: HandlerDeps) {
         const { task, confirmed } = await engine.send(req.taskId, req.text);
         return () => ({ task: engine.listed(store.get(task.id)!), confirmed });
       }
+      case 'resume': {
+        const task = engine.resume(req.taskId, req.text);
+        return () => engine.listed(store.get(task.id)!);
+      }
       case 'close': {
         const task = engine.closeAgent(must(req.taskId).id);
         return () => engine.listed(store.get(task.id)!);

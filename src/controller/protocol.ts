@@ -47,6 +47,8 @@ export const LaunchSpecSchema = z
 export type LaunchSpec = z.infer<typeof LaunchSpecSchema>;
 
 const Ids = z.array(TaskIdSchema).min(1).max(10_000);
+/** Text typed into an interactive agent, as the person would type it. */
+const FollowUp = z.string().min(1, 'give the text to send').max(65_536).regex(/^[^\0]*$/, 'the text has a NUL character');
 
 export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('ping') }).strict(),
@@ -69,7 +71,9 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('relaunch'), taskId: TaskIdSchema }).strict(),
   z.object({ id: z.number(), op: z.literal('focus'), taskId: TaskIdSchema }).strict(),
   /** A follow-up for an interactive agent, typed into its input. */
-  z.object({ id: z.number(), op: z.literal('send'), taskId: TaskIdSchema, text: z.string().min(1, 'give the text to send').max(65_536).regex(/^[^\0]*$/, 'the text has a NUL character') }).strict(),
+  z.object({ id: z.number(), op: z.literal('send'), taskId: TaskIdSchema, text: FollowUp }).strict(),
+  /** Reopens a closed interactive agent in its conversation with a follow-up. */
+  z.object({ id: z.number(), op: z.literal('resume'), taskId: TaskIdSchema, text: FollowUp }).strict(),
   /** Ends an interactive agent open after its turn (the task keeps its result). */
   z.object({ id: z.number(), op: z.literal('close'), taskId: TaskIdSchema }).strict(),
   z.object({ id: z.number(), op: z.literal('prune'), olderThanMs: z.number().int().min(0).optional() }).strict(),
@@ -155,6 +159,7 @@ export interface Results {
   /** `confirmed`: the agent said it took the text (its prompt-submitted signal) within 10 s. */
   send: { task: ListedTask; confirmed: boolean };
   close: ListedTask;
+  resume: ListedTask;
   prune: { removed: string[] };
   uncollected: ListedTask[];
   stats: Stats;

@@ -27,8 +27,9 @@ import path from 'node:path';
  * task_dir      absolute path of the task folder (spec.json, output.log, events.jsonl, …)
  * panecrew      absolute path of the panecrew CLI entry script (for the built-in agent)
  * node          process.execPath of the controller, so the built-in agent runs on the same Node
+ * session_id    the agent's own session id, for an interactive profile's `resume` arguments
  */
-export const PLACEHOLDERS = ['prompt', 'prompt_file', 'model', 'model_name', 'provider', 'cwd', 'task_id', 'task_dir', 'panecrew', 'node'] as const;
+export const PLACEHOLDERS = ['prompt', 'prompt_file', 'model', 'model_name', 'provider', 'cwd', 'task_id', 'task_dir', 'panecrew', 'node', 'session_id'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type ArgvVars = Partial<Record<Placeholder, string>>;
 

@@ -33,23 +33,26 @@ export interface PrepareInput {
   outputLogMaxBytes: number;
   /** Also prepare the agent's interactive start (tty-argv.nul), which the runner uses in a pane. */
   interactive?: boolean;
+  /** Reopen this session of the agent (profile `interactive.resume`), with `text` as its prompt. */
+  resume?: { sessionId: string; text: string };
 }
 
 const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
 
 /** Writes the interactive start (tty-argv.nul, and the files its signal wiring needs), or removes
  *  one an earlier attempt left; returns the environment the wiring adds. */
-function prepareInteractive({ paths, profile, interactive }: PrepareInput, vars: ArgvVars): Record<string, string> {
+function prepareInteractive({ paths, profile, interactive, resume }: PrepareInput, vars: ArgvVars): Record<string, string> {
   const ttyArgv = join(paths.dir, 'tty-argv.nul');
   rmSync(ttyArgv, { force: true });
   if (!interactive || !profile.interactive) return {};
   const wiring = signalAdapter(profile.interactive.signals).wire(paths.dir, paths.signals);
   for (const [name, content] of Object.entries(wiring.files)) writePrivateFile(join(paths.dir, name), content);
-  writePrivateFile(ttyArgv, nul([...expandArgv(profile.interactive.command, vars), ...wiring.argv]));
+  const reopen = resume && profile.interactive.resume ? expandArgv(profile.interactive.resume, { ...vars, session_id: resume.sessionId }) : [];
+  writePrivateFile(ttyArgv, nul([...expandArgv(profile.interactive.command, vars), ...reopen, ...wiring.argv]));
   return wiring.env;
 }
 
-export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Omit<PrepareInput, 'outputLogMaxBytes' | 'interactive'>): Record<string, string> {
+export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Pick<PrepareInput, 'task' | 'paths' | 'profile' | 'clientEnv' | 'dependencies'>): Record<string, string> {
   const env: Record<string, string> = { ...clientEnv, ...(profile.env ?? {}) };
   env.PANECREW_TASK_ID = task.id;
   env.PANECREW_TASK_DIR = paths.dir;
@@ -84,7 +87,7 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   const { task, paths, profile, dependencies } = input;
   ensurePrivateDir(dirname(paths.dir), false);
   ensurePrivateDir(paths.dir, false);
-  let prompt = task.prompt;
+  let prompt = input.resume?.text ?? task.prompt;
   // Model agents are told in words where the results are; a command (provider local) gets only the
   // variables, since its prompt is a program that must stay as written.
   if (dependencies.length && profile.provider !== 'local') {

@@ -20,6 +20,8 @@ const InteractiveSchema = z.strictObject({
   signals: z.enum(SIGNAL_SOURCES),
   /** How the first prompt arrives: typed into the TUI once it is ready (kept out of `ps`), or argv. */
   prompt: z.enum(['paste', 'argv']).default('paste'),
+  /** Added to the command to reopen the agent's conversation ({session_id}): `panecrew resume`. */
+  resume: z.array(z.string()).min(1).optional(),
 });
 
 const ExitCode = z.number().int().min(1, 'exit code 0 means success; it cannot mean "rate limited"').max(255);
@@ -73,7 +75,7 @@ export const ProfileSchema = z
       ctx.addIssue({ code: 'custom', path: ['events_from'], message: 'an events file holds panecrew events: set output: panecrew-events, or events_from: output' });
     }
     if (p.interactive) {
-      for (const issue of validateArgvTemplate(p.interactive.command)) {
+      for (const issue of validateArgvTemplate([...p.interactive.command, ...(p.interactive.resume ?? [])])) {
         ctx.addIssue({ code: 'custom', path: ['interactive', 'command', issue.index], message: issue.message });
       }
       const hasPrompt = placeholdersIn(p.interactive.command).has('prompt');

@@ -13,7 +13,7 @@ import { startMcp } from '../mcp/helpers.js';
 const AGENT = resolve(import.meta.dirname, '../fixtures/interactive-agent.mjs');
 const CONFIG = testConfig({
   tmux: { enabled: true, close_delay_ms: '200ms' },
-  agents: { fake: { command: ['node', AGENT, '--print'], provider: 'local', interactive: { command: ['node', AGENT], signals: 'panecrew' } } },
+  agents: { fake: { command: ['node', AGENT, '--print'], provider: 'local', interactive: { command: ['node', AGENT], signals: 'panecrew', resume: ['--resume', '{session_id}'] } } },
 });
 
 let tc: TestController | undefined;
@@ -105,6 +105,16 @@ describe('an interactive agent in its pane', () => {
     expect(after.attempts.at(-1)!.cause).toMatchObject({ kind: 'closed', by: 'closed by request' });
     await until(async () => !processAlive(done.pid!), 'the agent to exit');
     await until(async () => !(await tmux.client.run(['list-panes', '-a', '-F', '#{pane_id}'])).split('\n').includes(done.paneId!), 'its pane to close');
+
+    // resume reopens the same session in a new pane, with the follow-up as its prompt.
+    expect((await tc!.cli(['send', t.id, 'too late'])).exitCode).toBe(3);
+    const resumed = await tc!.cli(['resume', t.id, 'welcome', 'back']);
+    expect(resumed.exitCode).toBe(0);
+    const again = await state(t.id, completedTurn(2), 'the resumed turn to end');
+    expect(again.resultPreview).toBe('echo: welcome back');
+    expect(again.attempts).toHaveLength(2);
+    expect(again.attempts[1]!.sessionId).toBe(done.attempts[0]!.sessionId);
+    expect(again.agentOpen).toBe(true);
   });
 
   it('a controller SIGKILL and restart re-adopts the open agent; nothing is recorded twice', async () => {

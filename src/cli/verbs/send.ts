@@ -12,7 +12,7 @@ replaces the last (each turn's result stays in tasks/<id>/turns/).
 
   --json    print {task, confirmed} as JSON
 
-Exit codes: 0 sent and confirmed, 1 sent but the agent did not confirm it within 10 s,
+Exit codes: 0 sent and confirmed, 1 typed but the agent did not confirm it within ten seconds,
 3 refused (the task is not an open interactive agent, or it waits for the person), 4 no such task.`,
   options: { json: { type: 'boolean' } },
   allowPositionals: true,
