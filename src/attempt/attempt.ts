@@ -87,7 +87,7 @@ export class AttemptRun {
     run.watch(lastActivity, pid !== null ? init.executor.cpuTime(pid) : null);
     if (pid !== null) {
       run.runner = { pid, paneId: attempt.paneId ?? null, placement: attempt.placement ?? null, placementNote: attempt.placementNote ?? null };
-      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
+      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => void run.runnerGone());
       void run.confirmPane(pid);
     }
     if (init.executor.exitRecord(run.paths.dir) !== undefined) run.exitRecorded();
@@ -155,7 +155,7 @@ export class AttemptRun {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});
       return;
     }
-    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
+    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => void this.runnerGone());
     if (this.stateIs('starting')) {
       const { pid, paneId, placement, placementNote } = this.runner;
       try {
@@ -232,15 +232,17 @@ export class AttemptRun {
   }
 
   /** The runner's process is gone: its exit record may still be on its way, else it vanished. */
-  private runnerGone(): void {
+  private async runnerGone(): Promise<void> {
     if (this.state === 'ending' || this.state === 'ended') return;
-    const { executor } = this.init;
+    const { executor, surface } = this.init;
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
-    const pid = this.runner?.pid ?? null;
+    const { pid = null, child, paneId } = this.runner ?? {};
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    // Our own child's exit status is the agent's code (the runner exits with it) when the runner
-    // could not write its record (a full disk); a runner killed by a signal has none: it vanished.
-    const status = this.runner?.child?.exitCode;
+    // The runner exits with the agent's code, so when it could not write its record (a full disk)
+    // its status stands in: our own child's, or the one a pane's runner left on its pane before it
+    // exited. A runner killed by a signal left none: it vanished.
+    const status = child ? child.exitCode : paneId ? await surface.exitLeft(viewOf(this.init.task), paneId).catch(() => null) : null;
+    if (this.stateIs('ending') || this.stateIs('ended')) return;
     if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, this.init.task.attempts.at(-1)!.startedAt, Date.now()));
     void this.end(() => ({ kind: 'vanished', pid, code: null }));
   }
