@@ -238,9 +238,8 @@ export class AttemptRun {
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
     const { pid = null, child, paneId } = this.runner ?? {};
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    // The runner exits with the agent's code, so when it could not write its record (a full disk)
-    // its status stands in: our own child's, or the one a pane's runner left on its pane before it
-    // exited. A runner killed by a signal left none: it vanished.
+    // The runner exits with the agent's code: with no record (a full disk), our child's status or the
+    // one a pane's runner left on its pane stands in; a runner killed by a signal left none: vanished.
     const status = child ? child.exitCode : paneId ? await surface.exitLeft(viewOf(this.init.task), paneId).catch(() => null) : null;
     if (this.stateIs('ending') || this.stateIs('ended')) return;
     if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, this.init.task.attempts.at(-1)!.startedAt, Date.now()));
