@@ -234,15 +234,14 @@ export class AttemptRun {
   /** The runner's process is gone: its exit record may still be on its way, else it vanished. */
   private async runnerGone(): Promise<void> {
     if (this.state === 'ending' || this.state === 'ended') return;
-    const { executor, surface } = this.init;
+    const { executor, surface, task } = this.init;
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
     const { pid = null, child, paneId } = this.runner ?? {};
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    // The runner exits with the agent's code: with no record (a full disk), our child's status or the
-    // one a pane's runner left on its pane stands in; a runner killed by a signal left none: vanished.
-    const status = child ? child.exitCode : paneId ? await surface.exitLeft(viewOf(this.init.task), paneId).catch(() => null) : null;
+    // No record (a full disk): the runner's status (the agent's code), our child's or left on its pane; killed, it vanished.
+    const status = child ? child.exitCode : paneId ? await surface.exitLeft(viewOf(task), paneId).catch(() => null) : null;
     if (this.stateIs('ending') || this.stateIs('ended')) return;
-    if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, this.init.task.attempts.at(-1)!.startedAt, Date.now()));
+    if (typeof status === 'number') return this.endWithExit(exitRecordFromStatus(status, task.attempts.at(-1)!.startedAt, Date.now()));
     void this.end(() => ({ kind: 'vanished', pid, code: null }));
   }
 
