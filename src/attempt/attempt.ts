@@ -64,10 +64,8 @@ export class AttemptRun {
   private conversation: Conversation | undefined;
 
   private constructor(private readonly init: AttemptInit) {
-    const attempt = init.task.attempts.at(-1)!;
     this.taskId = init.task.id;
-    this.n = attempt.n;
-    this.state = attempt.state;
+    ({ n: this.n, state: this.state } = init.task.attempts.at(-1)!);
     this.paths = taskPaths(init.tasksDir, init.task.id);
   }
 
@@ -87,7 +85,7 @@ export class AttemptRun {
     run.watch(lastActivity, pid !== null ? init.executor.cpuTime(pid) : null);
     if (pid !== null) {
       run.runner = { pid, paneId: attempt.paneId ?? null, placement: attempt.placement ?? null, placementNote: attempt.placementNote ?? null };
-      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => run.runnerGone());
+      run.stopWatchingRunner = init.executor.watchGone({ pid }, run.paths.dir, () => void run.runnerGone());
       void run.confirmPane(pid);
     }
     run.conversation?.paneKnown();
@@ -118,8 +116,6 @@ export class AttemptRun {
     this.observation?.close();
     this.stopWatchingRunner?.();
   }
-
-  // ---------------------------------------------------------------------------------------------
 
   private async begin(): Promise<void> {
     const { task, profile, dependencies, executor, surface } = this.init;
@@ -157,7 +153,7 @@ export class AttemptRun {
       if (this.stateIs('starting')) this.conclude({ kind: 'start-failed', message: message(err) }, {});
       return;
     }
-    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => this.runnerGone());
+    this.stopWatchingRunner = executor.watchGone(this.runner, this.paths.dir, () => void this.runnerGone());
     if (this.stateIs('starting')) {
       const { pid, paneId, placement, placementNote } = this.runner;
       try {
@@ -234,13 +230,15 @@ export class AttemptRun {
   }
 
   /** The runner's process is gone: its exit record may still be on its way, else it vanished. */
-  private runnerGone(): void {
+  private async runnerGone(): Promise<void> {
     if (this.state === 'ending' || this.state === 'ended') return;
-    const { executor } = this.init;
+    const { executor, surface, task } = this.init;
     if (executor.exitRecord(this.paths.dir) !== undefined) return this.exitRecorded();
-    const pid = this.runner?.pid ?? null;
+    const { pid = null, child, paneId } = this.runner ?? {};
     if (pid !== null && executor.alive(pid, this.paths.dir)) return;
-    const gone = goneWithoutRecord(this.runner?.child?.exitCode, pid, this.init.task.attempts.at(-1)!.startedAt);
+    const status = child ? child.exitCode : paneId ? await surface.exitLeft(viewOf(task), paneId).catch(() => null) : null;
+    if (this.stateIs('ending') || this.stateIs('ended')) return;
+    const gone = goneWithoutRecord(status, pid, task.attempts.at(-1)!.startedAt);
     if ('kind' in gone) void this.end(() => gone);
     else this.endWithExit(gone);
   }

@@ -66,9 +66,9 @@ export function endRecord({ ending, settled, extra, exit, runner, now }: EndInpu
 }
 
 /**
- * The runner is gone without an exit record. Our own child's exit status is the agent's code (the
- * runner exits with it) when the runner could not write its record (a full disk); a runner killed
- * by a signal, or not our child, has none: it vanished.
+ * The runner is gone without an exit record. Its exit status is the agent's code (the runner exits
+ * with it) when it could not write its record (a full disk): our own child's, or the one a pane's
+ * runner left on its pane; a runner killed by a signal has none: it vanished.
  */
 export function goneWithoutRecord(status: number | null | undefined, pid: number | null, startedAt: number): ExitRecord | Cause {
   return typeof status === 'number' ? exitRecordFromStatus(status, startedAt, Date.now()) : { kind: 'vanished', pid, code: null };

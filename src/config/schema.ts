@@ -62,12 +62,26 @@ export const DefaultsSchema = z
   })
   .strict();
 
+/** A socket deadline: at least a second (a client on a busy machine needs that much), at most a day
+ *  (the sweep timer's interval must stay under Node's 2^31 ms). */
+const SocketDeadline = DurationSchema.refine((ms) => ms >= 1_000 && ms <= 86_400_000, 'a duration from 1s to 24h');
+
+/** What one client may hold of the controller's socket (controller/socket-limits.ts applies it). */
+export const SocketSchema = z
+  .object({
+    max_connections: z.number().int().min(1, 'at least 1 connection').max(65_536, 'at most 65536 connections').default(256),
+    idle_timeout_ms: SocketDeadline.default(10 * 60_000),
+    request_timeout_ms: SocketDeadline.default(30_000),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     background_task: BackgroundTaskSchema.default(BackgroundTaskSchema.parse({})),
     defaults: DefaultsSchema.default(DefaultsSchema.parse({})),
     tmux: TmuxOptionsSchema.default(TmuxOptionsSchema.parse({})),
     notification: NotificationOptionsSchema.default(NotificationOptionsSchema.parse({})),
+    socket: SocketSchema.default(SocketSchema.parse({})),
     agents: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'agent names are lowercase letters, digits, - and _'), ProfileSchema).default({}),
     categories: z.record(z.string(), CategorySchema).default({}),
     subagents: z.record(z.string(), CategorySchema).default({}),
@@ -76,3 +90,4 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type BackgroundTaskOptions = Config['background_task'];
+export type SocketOptions = Config['socket'];

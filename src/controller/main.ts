@@ -16,6 +16,7 @@ import { createHandlers } from './handlers.js';
 import { acquireInstanceLock, type InstanceLock } from './instance.js';
 import { ConfigReloader } from './reload.js';
 import { SocketServer } from './server.js';
+import { socketLimits, type SocketLimits } from './socket-limits.js';
 import { TaskStore } from './store.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
 import type { Catalog } from './resolve.js';
@@ -54,9 +55,11 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   let loaded: LoadedConfig;
   let catalog: Catalog;
+  let limits: SocketLimits;
   try {
     loaded = loadConfig({ cwd, env, sets });
     catalog = buildCatalog(loaded.config);
+    limits = socketLimits(loaded.config.socket, env);
   } catch (err) {
     process.stderr.write(`panecrew: invalid configuration, the controller did not start:\n${(err as Error).message}\n`);
     process.exitCode = 2;
@@ -112,6 +115,8 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       void notifier.close();
       notifier = new Notifier(options, { log, activeCountFor: activeCount });
     },
+    // The environment's overrides were valid at start and still hold.
+    setSocket: (options) => server?.setLimits(socketLimits(options, env)),
     applied: () => engine.schedule(),
     log,
   });
@@ -130,6 +135,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       shutdown: () => void stop(),
     }),
     () => store.synced(),
+    limits,
   );
   store.on('change', (task, previous) => {
     const listed = engine.listed(task);

@@ -1,6 +1,7 @@
 // Configuration edits reach a running controller: on a change of the files it read (watched), on
 // SIGHUP, or on `panecrew controller reload`. What can change live is applied at once — limits and
-// timeouts, notifications, agents and categories, layout options for new panes — and what cannot
+// timeouts, notifications, agents and categories, layout options for new panes, socket limits (for
+// new connections and the next deadline check) — and what cannot
 // (tmux.enabled) is named as needing a restart. A file that does not validate changes nothing.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -31,6 +32,7 @@ export interface ReloaderDeps {
   config: Config;
   catalog: Catalog;
   setNotification(options: Config['notification']): void;
+  setSocket(options: Config['socket']): void;
   applied(): void;
   log(message: string): void;
 }
@@ -67,6 +69,7 @@ export class ConfigReloader {
       apply('background_task', config.background_task, next.background_task);
       apply('tmux (new panes and the next layout)', config.tmux, tmux);
       apply('notification', config.notification, next.notification, () => this.deps.setNotification(config.notification));
+      apply('socket (new connections and the next sweep)', config.socket, next.socket, () => this.deps.setSocket(config.socket));
       for (const key of ['defaults', 'agents', 'categories', 'subagents'] as const) apply(key, config[key], next[key]);
       replaceContents(catalog, nextCatalog);
     } catch (err) {

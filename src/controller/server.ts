@@ -4,7 +4,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Connection, type ConnectionHost, type ReplyThunk } from './connection.js';
 import { formatZodError, RequestError, RequestSchema, type Reply, type Request, type ServerEvent } from './protocol.js';
-import { SMALL_FRAME_BYTES, socketLimitsFromEnv, type SocketLimits } from './socket-limits.js';
+import { SMALL_FRAME_BYTES, type SocketLimits } from './socket-limits.js';
 
 /** A subscriber that cannot keep up is dropped rather than let the controller buffer without bound. */
 const MAX_SUBSCRIBER_BACKLOG = 8 * 1024 * 1024;
@@ -16,15 +16,10 @@ const MAX_SUBSCRIBER_BACKLOG = 8 * 1024 * 1024;
  */
 export type Handler = (request: Request) => unknown | Promise<unknown>;
 
-export interface SocketServerOptions {
-  /** Defaults, then PANECREW_SOCKET_* from the environment, then these. */
-  limits?: Partial<SocketLimits>;
-}
-
 export class SocketServer implements ConnectionHost {
   private readonly server: Server;
   private readonly connections = new Map<Socket, Connection>();
-  readonly limits: SocketLimits;
+  private current: SocketLimits;
   /** Bytes of unfinished requests held across all connections. */
   private frameBytes = 0;
   private sweeper: NodeJS.Timeout | null = null;
@@ -33,10 +28,24 @@ export class SocketServer implements ConnectionHost {
     private readonly handle: Handler,
     /** Resolves once every change so far is on disk (the journal batches its fsyncs). */
     readonly synced: () => Promise<void>,
-    options: SocketServerOptions = {},
+    limits: SocketLimits,
   ) {
-    this.limits = { ...socketLimitsFromEnv(process.env), ...options.limits };
+    this.current = limits;
     this.server = createServer((socket) => this.accept(socket));
+  }
+
+  get limits(): SocketLimits {
+    return this.current;
+  }
+
+  /** New limits (a config reload): the cap holds for the next connection, the deadlines for the
+   *  next sweep, whose interval follows them. Connections over a lowered cap are not closed. */
+  setLimits(limits: SocketLimits): void {
+    this.current = limits;
+    if (this.sweeper) {
+      this.stopSweeping();
+      this.startSweeping();
+    }
   }
 
   listen(path: string): Promise<void> {
@@ -67,7 +76,7 @@ export class SocketServer implements ConnectionHost {
     if (this.connections.size >= this.limits.maxConnections && !this.evictIdlest()) {
       connection.refuse(
         'internal',
-        `the controller has ${this.connections.size} busy connections open, its limit (PANECREW_SOCKET_MAX_CONNECTIONS); close some clients (dashboards, waits) or retry in a moment`,
+        `the controller has ${this.connections.size} busy connections open, its limit (socket.max_connections in the configuration); close some clients (dashboards, waits) or retry in a moment`,
       );
       return;
     }
@@ -76,7 +85,7 @@ export class SocketServer implements ConnectionHost {
       this.connections.delete(socket);
       if (!this.connections.size) this.stopSweeping();
     });
-    this.sweeper ??= setInterval(() => this.sweep(), Math.max(50, Math.min(this.limits.idleMs, this.limits.frameMs) / 4)).unref();
+    this.startSweeping();
   }
 
   /**
@@ -104,6 +113,11 @@ export class SocketServer implements ConnectionHost {
       if (why === 'frame') connection.refuse('bad-request', `the request did not arrive within ${this.limits.frameMs / 1000} s of its first byte; connection closed`);
       else if (why === 'idle') connection.close();
     }
+  }
+
+  /** One timer checks every connection's deadlines, often enough for the shortest of them. */
+  private startSweeping(): void {
+    this.sweeper ??= setInterval(() => this.sweep(), Math.max(50, Math.min(this.limits.idleMs, this.limits.frameMs) / 4)).unref();
   }
 
   private stopSweeping(): void {

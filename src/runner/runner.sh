@@ -21,7 +21,9 @@ ended=0
 # exit.json is the one record of how the agent ended; written once, atomically (tmp + rename). On a
 # full disk the write fails: retry a few seconds with the smallest record (space may come back), then
 # give up. The runner's own exit status is the agent's code either way, for the controller to read
-# when exit.json is missing. Notes are fixed texts, never task text (they are not JSON-escaped).
+# when exit.json is missing: a headless runner is its child; a pane's runner is not, so it also leaves
+# the code on its pane (a tmux option: no disk needed), set before it exits so it is there when the
+# controller sees the runner gone. Notes are fixed texts, never task text (they are not JSON-escaped).
 write_exit() { # code signal note
   [ "$ended" = 1 ] && return
   ended=1
@@ -33,7 +35,10 @@ write_exit() { # code signal note
   until { printf '%s\n' "$record" >"$dir/exit.json.tmp"; } 2>/dev/null && mv -f "$dir/exit.json.tmp" "$dir/exit.json" 2>/dev/null; do
     rm -f "$dir/exit.json.tmp"
     tries=$((tries + 1))
-    [ "$tries" -gt 25 ] && return 1
+    if [ "$tries" -gt 25 ]; then
+      [ "$mode" = pane ] && [ -n "${TMUX_PANE:-}" ] && timeout 5 tmux set-option -p -t "$TMUX_PANE" @panecrew_exit "$1" 2>/dev/null
+      return 1
+    fi
     record=$(printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s}' "$1" "$sig" "$started" "$(now_ms)")
     sleep 0.2
   done

@@ -16,6 +16,9 @@ export const headlessSurface: Surface = {
     return { pid: child.pid, placement: 'headless', paneId: null, note: null, child };
   },
   async ready() {},
+  async exitLeft() {
+    return null; // our own child: its exit event carries the status
+  },
   async deliver(task) {
     throw new Error(`task ${task.id} runs headless: its agent has no input to type into`);
   },

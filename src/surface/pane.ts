@@ -155,6 +155,10 @@ class PaneSurface implements Surface {
     return null;
   }
 
+  exitLeft(task: Task, paneId: string): Promise<number | null> {
+    return this.manager(task).exitLeft(paneId, task.id);
+  }
+
   deliver(task: Task, paneId: string, text: string): Promise<void> {
     return this.manager(task).deliver(paneId, text);
   }

@@ -30,6 +30,9 @@ export interface Surface {
   /** Throws, with the fix, when this surface could not host a task launched now (a pane layout
    *  that does not exist): a launch is refused instead of failing when it starts. */
   ready(requested: RequestedPlacement): Promise<void>;
+  /** The exit status the runner left with this surface when it could not write its exit record
+   *  (a pane keeps it in a pane option); null when there is none. */
+  exitLeft(task: Task, paneId: string): Promise<number | null>;
   /** The attempt ended (the task ended or was requeued): show the outcome, tidy up. */
   ended(task: Task, attempt: Attempt): void;
   focus(task: Task): Promise<void>;

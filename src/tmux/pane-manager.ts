@@ -94,6 +94,17 @@ export class PaneManager {
     return deliverText(this.ctx.client, paneId, text);
   }
 
+  /**
+   * The exit status the task's runner left on its pane when it could not write exit.json (runner.sh
+   * sets it before it exits, so it is there once the runner is gone), or null: none, or the pane is
+   * gone or now another task's.
+   */
+  async exitLeft(paneId: string, taskId: string): Promise<number | null> {
+    const f = await this.ctx.client.displayFields(paneId, ['pane_id', OPT.task, OPT.exit] as const).catch(() => null);
+    if (!f || f.pane_id !== paneId || f[OPT.task] !== taskId || !/^\d{1,3}$/.test(f[OPT.exit])) return null;
+    return Number(f[OPT.exit]);
+  }
+
   /** Every pane tagged with a task id on this server, for re-adoption after a controller restart. */
   async listTagged(): Promise<TaggedPane[]> {
     return (await this.listTaggedNow([])).map(({ paneId, taskId, pid, dead, windowId }) => ({ paneId, taskId, pid, dead, windowId }));

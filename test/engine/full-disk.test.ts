@@ -3,17 +3,21 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
+import { PANES_CONFIG, startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { cannotMount, mountTmpfs, type SmallDisk } from '../support/small-disk.js';
+import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 
 const skip = cannotMount();
 let tc: TestController | undefined;
 let disk: SmallDisk | undefined;
+let tmux: TestTmuxServer | undefined;
 afterEach(async () => {
   await tc?.stop();
+  await tmux?.kill();
   disk?.dispose();
   tc = undefined;
   disk = undefined;
+  tmux = undefined;
 });
 
 describe.skipIf(skip !== null)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
@@ -36,5 +40,33 @@ describe.skipIf(skip !== null)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`
     const after = await tc.launch(['--agent', 'shell', 'echo after']);
     expect((await tc.waitFinal(after.id)).state).toBe('completed');
     expect(existsSync(join(disk.dir, 'home', 'journal.jsonl'))).toBe(true);
+  });
+
+  it('a pane task whose runner could not write its exit record ends with the status the runner left on its pane', async () => {
+    disk = mountTmpfs(2048);
+    tmux = await startTmuxServer({ width: 200, height: 50 });
+    tc = await startTestController(PANES_CONFIG, { PANECREW_HOME: join(disk.dir, 'home') });
+    const env = await paneEnv(tmux);
+    const launch = async (code: number) => {
+      const r = await tc!.cli(['launch', '--json', '--agent', 'shell', '--cwd', tc!.dir, `while [ ! -e go ]; do sleep 0.05; done; exit ${code}`], { env });
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      return JSON.parse(String(r.stdout)) as { id: string };
+    };
+    const ok = await launch(0);
+    const failed = await launch(3);
+    const panes = [(await tc.waitPane(ok.id)).paneId!, (await tc.waitPane(failed.id)).paneId!];
+    disk.fill();
+    writeFileSync(join(tc.dir, 'go'), '');
+    // Each runner gives up on exit.json after its retries and exits with its agent's code.
+    await until(async () => (await Promise.all(panes.map((p) => tmux!.client.display(p, '#{pane_dead}')))).every((d) => d === '1'), 'the runners to exit', 30_000);
+    for (const id of [ok.id, failed.id]) expect(existsSync(join(disk.dir, 'home', 'tasks', id, 'exit.json'))).toBe(false);
+    disk.free();
+    const done = await tc.waitFinal(ok.id, 30_000);
+    expect(done.state, done.reason ?? '').toBe('completed');
+    expect(done.exitCode).toBe(0);
+    const bad = await tc.waitFinal(failed.id, 30_000);
+    expect(bad.state, bad.reason ?? '').toBe('error');
+    expect(bad.reason).toMatch(/exited with code 3/);
+    expect(bad.exitCode).toBe(3);
   });
 });

@@ -1,13 +1,13 @@
 // Hostile and careless clients on the controller's socket: memory stays bounded, connections are
 // capped and reaped, and every other client keeps being answered. Each storm gets a fresh controller
 // so its memory high-water mark (VmHWM) is the storm's own.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_CONFIG, CLI, startTestController, until, type TestController } from '../support/controller.js';
+import { BASE_CONFIG, CLI, startTestController, testConfig, until, type TestController } from '../support/controller.js';
 
 const IDLE_MS = 1500;
 const FRAME_MS = 1500;
@@ -148,9 +148,34 @@ describe('controller socket limits', () => {
     await until(() => subscribers.every((c) => c.lines.length), 'twenty subscribed');
     const over = await open(t.home);
     await until(() => over.closed, 'the connection over the cap closed');
-    expect(over.lines[0]!.error!.message).toMatch(/20 busy connections open, its limit \(PANECREW_SOCKET_MAX_CONNECTIONS\)/);
+    expect(over.lines[0]!.error!.message).toMatch(/20 busy connections open, its limit \(socket.max_connections in the configuration\)/);
     expect(subscribers.some((c) => c.closed)).toBe(false);
     for (const c of subscribers) c.socket.destroy();
+  });
+
+  it('the cap set in the configuration (socket.max_connections) holds, config show says where it came from, and a reload changes it', async () => {
+    const t = await startTestController(testConfig({ socket: { max_connections: 5 } }));
+    tc = t;
+    const shown = await t.cli(['config', 'show']);
+    expect(shown.stdout).toMatch(/socket\.max_connections +5 +# PANECREW_CONFIG/);
+    /** `n` subscribed connections (busy: never closed to make room), and the one over the cap. */
+    const overCap = async (n: number) => {
+      const subscribers = await Promise.all(Array.from({ length: n }, () => open(t.home)));
+      for (const c of subscribers) c.socket.write(`${JSON.stringify({ id: 1, op: 'subscribe' })}\n`);
+      await until(() => subscribers.every((c) => c.lines.length), `${n} subscribed`);
+      const over = await open(t.home);
+      await until(() => over.closed, 'the connection over the cap closed');
+      expect(subscribers.some((c) => c.closed)).toBe(false);
+      for (const c of subscribers) c.socket.destroy();
+      return over.lines[0]!.error!.message;
+    };
+    expect(await overCap(5)).toMatch(/5 busy connections open, its limit \(socket.max_connections/);
+    writeFileSync(join(t.dir, 'config.yaml'), testConfig({ socket: { max_connections: 3 } }));
+    const reload = await t.cli(['controller', 'reload']);
+    expect(reload.exitCode, String(reload.stderr)).toBe(0);
+    // Applied by this reload or by the one the file's change started first: the log says which.
+    expect(readFileSync(join(t.home, 'controller.log'), 'utf8')).toMatch(/config reload \(.*\): applied socket/);
+    expect(await overCap(3)).toMatch(/3 busy connections open, its limit/);
   });
 
   it('slowloris (1 byte per 100 ms on 50 connections): each is closed when its request misses the deadline', async () => {
@@ -192,6 +217,20 @@ describe('controller socket limits', () => {
       expect(r.stderr).toContain('PANECREW_SOCKET_IDLE_MS must be a positive whole number, got "10m"');
     } finally {
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with a socket option out of range, naming the file, the option and the range', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'panecrew-test-'));
+    try {
+      const config = join(dir, 'config.yaml');
+      writeFileSync(config, testConfig({ socket: { max_connections: 0, idle_timeout_ms: '10ms' } }));
+      const r = await execa('node', [CLI, 'controller', 'run'], { env: { PANECREW_HOME: join(dir, 'home'), PANECREW_CONFIG: config, XDG_CONFIG_HOME: dir }, reject: false, timeout: 30_000 });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`${config}:\\d+:\\d+: socket.max_connections: at least 1 connection; found number 0`));
+      expect(r.stderr).toMatch(/socket.idle_timeout_ms: a duration from 1s to 24h/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
