@@ -1,6 +1,7 @@
 // A turn's result when Claude Code's Stop hook did not carry it (`last_assistant_message` is absent
 // in some versions): the last assistant text in the session's transcript. The transcript grows
-// with the whole conversation, so only its tail is read.
+// with the whole conversation, so only its tail is read. Claude Code 2.1.197 writes the turn's last
+// message to the transcript only after the Stop hook has run: read it a moment after `turn-end`.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
