@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentSignal, SignalKind } from '../../src/core/signal.js';
 import { claudeSignal, claudeTuiArgv, SIGNALS_FILE, writeClaudeSettings } from '../../src/runner/signals/claude.js';
 import { claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
-import { deliverText, pendingInput } from '../../src/tmux/input.js';
+import { deliverText, pendingInput, PendingInputError } from '../../src/tmux/input.js';
 import { offersTool, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
 import { startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
 import { BIN, claudeEnv, makeProject, seedClaudeHome, type Project } from './support.js';
@@ -120,8 +120,11 @@ describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code interactive in a 
     await until('an empty input box', async () => !(await pendingInput(tmux.client, pane, 'claude')), SLOW).catch(explain);
     await tmux.client.run(['send-keys', '-t', pane, '-l', 'half typed words']);
     await until('the typed text seen as pending', () => pendingInput(tmux.client, pane, 'claude'), SLOW).catch(explain);
+    // Delivery refuses to mix into it.
+    await expect(deliverText(tmux.client, pane, 'from outside', { box: 'claude', timeoutMs: SLOW })).rejects.toBeInstanceOf(PendingInputError);
     await tmux.client.run(['send-keys', '-t', pane, 'C-u']);
     await until('the box empty again', async () => !(await pendingInput(tmux.client, pane, 'claude')), SLOW).catch(explain);
+    expect(await screen()).not.toContain('from outside');
     expect(signals().filter((s) => s.kind === 'prompt')).toHaveLength(1);
   });
 
