@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
-import { shellQuote } from '../../mcp/integrate.js';
+import { shellQuote } from '../../core/text.js';
 import { toolTarget } from '../parsers/tool-step.js';
 
 export const SIGNALS_FILE = 'signals.jsonl';
