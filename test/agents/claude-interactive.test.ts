@@ -82,8 +82,10 @@ describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code interactive in a 
     expect(session.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     console.log(`TUI start → session signal: ${session.at - startedAt} ms`);
     // The session signal comes before the TUI takes input: deliverText waits for the input box.
+    const t0 = Date.now();
     await deliverText(tmux.client, pane, FIRST_PROMPT, { box: 'claude', timeoutMs: SLOW });
     const prompt = await nth('prompt').catch(explain);
+    console.log(`session signal seen → first prompt delivered: ${Date.now() - t0} ms; → its prompt signal: ${prompt.at - t0} ms`);
     expect(prompt.sessionId).toBe(session.sessionId);
     // The hook fires before the request goes out.
     await until('the prompt at the model', async () => api.requests.some((r) => offersTool(r, 'Bash') && lastUserText(r).includes(FIRST_PROMPT)), SLOW);
@@ -144,5 +146,16 @@ describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code interactive in a 
   it('ends its session on /exit delivered as input', { timeout: 3 * SLOW }, async () => {
     await deliverText(tmux.client, pane, '/exit', { box: 'claude', timeoutMs: SLOW });
     await nth('session-end').catch(explain);
+  });
+
+  it('resumes the same conversation with --resume SESSION, reporting the same session id', { timeout: 3 * SLOW }, async () => {
+    const first = await nth('session');
+    const env = { ...claudeEnv(api.url, project.home), TERM: 'xterm-256color' };
+    const argv = claudeTuiArgv({ settingsFile: join(taskDir, 'claude-settings.json'), resumeSessionId: first.sessionId!, command: join(BIN, 'claude') });
+    pane = await tmux.client.run(['new-window', '-d', '-P', '-F', '#{pane_id}', '-c', project.dir, '--', 'env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv]);
+    const resumed = await nth('session', 2).catch(explain);
+    expect(resumed.sessionId).toBe(first.sessionId);
+    // The earlier turns are on its screen: the conversation is the same.
+    await until('the earlier answer on the resumed screen', async () => (await screen()).includes('Second answer: all good.'), SLOW).catch(explain);
   });
 });
