@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { claudeSettings, claudeSignal, claudeTuiArgv, SIGNAL_HOOK_SCRIPT, SIGNALS_FILE, writeClaudeSettings } from '../../src/runner/signals/claude.js';
+import { claudeSettings, claudeSignal, claudeSignals, claudeTuiArgv, SIGNAL_HOOK_SCRIPT, SIGNALS_FILE, writeClaudeSettings } from '../../src/runner/signals/claude.js';
 import { claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'claude-hooks.jsonl');
@@ -16,7 +16,7 @@ const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
 /** The hook command of `event` from the settings, run as Claude Code runs it: `sh -c`, payload on stdin. */
 function runHook(taskDir: string, event: string, stdin: string) {
-  const entry = claudeSettings(taskDir).hooks[event]![0] as { hooks: Array<{ command: string }> };
+  const entry = claudeSettings(join(taskDir, SIGNALS_FILE)).hooks[event]![0] as { hooks: Array<{ command: string }> };
   return execa('sh', ['-c', entry.hooks[0]!.command], { input: stdin, reject: false });
 }
 
@@ -93,9 +93,15 @@ describe('the turn result from the transcript', () => {
 });
 
 describe('the per-task settings and TUI argv', () => {
-  it('hooks every event into the task folder, matchers where Claude Code needs them, in a private file', () => {
+  it('wires --settings with a file of hooks for every event into the signals file, matchers where Claude Code needs them', () => {
     const taskDir = tempDir('panecrew-settings-');
+    const wiring = claudeSignals.wire(taskDir, join(taskDir, SIGNALS_FILE));
+    expect(wiring.argv).toEqual(['--settings', join(taskDir, 'claude-settings.json')]);
+    expect(wiring.env).toEqual({});
+    expect(Object.keys(wiring.files)).toEqual(['claude-settings.json']);
+    expect(claudeSignals.read('{"hook":"Stop","at":3,"payload":{}}')).toEqual({ kind: 'turn-end', at: 3 });
     const file = writeClaudeSettings(taskDir);
+    expect(readFileSync(file, 'utf8')).toBe(wiring.files['claude-settings.json']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const settings = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof claudeSettings>;
     expect(Object.keys(settings)).toEqual(['hooks']);
@@ -144,7 +150,7 @@ describe('signal-hook.sh, run through the settings command as Claude Code runs i
 
   it('keeps long lines whole when many hooks write at once', async () => {
     const taskDir = tempDir('panecrew-hook-');
-    const entry = claudeSettings(taskDir).hooks.PostToolUse![0] as { hooks: Array<{ command: string }> };
+    const entry = claudeSettings(join(taskDir, SIGNALS_FILE)).hooks.PostToolUse![0] as { hooks: Array<{ command: string }> };
     const n = 48;
     for (let i = 0; i < n; i++) writeFileSync(join(taskDir, `in${i}`), JSON.stringify({ i, tool_response: String(i % 10).repeat(50_000) }));
     // All at once from one shell, as Claude Code runs the hooks of parallel tool calls.

@@ -14,7 +14,7 @@
 //  - Nothing fires when the person answers; the step's PostToolUse (or PostToolUseFailure when it
 //    is refused or fails) is the next signal.
 //  - Stop carries `last_assistant_message`: the turn's result.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -44,25 +44,36 @@ const HOOKS: ReadonlyArray<{ event: string; matcher?: string }> = [
 /** A hook that hangs (a stuck disk) must not hold the agent for Claude Code's default 600 s. */
 const HOOK_TIMEOUT_S = 10;
 
-/** The `--settings` JSON for one task: every hook appends to `<taskDir>/signals.jsonl`. */
-export function claudeSettings(taskDir: string, hookScript = SIGNAL_HOOK_SCRIPT): { hooks: Record<string, unknown[]> } {
-  const file = join(taskDir, SIGNALS_FILE);
+/** The `--settings` JSON for one task: every hook appends to `signalsFile` (the task's signals.jsonl). */
+export function claudeSettings(signalsFile: string, hookScript = SIGNAL_HOOK_SCRIPT): { hooks: Record<string, unknown[]> } {
   const hooks: Record<string, unknown[]> = {};
   for (const { event, matcher } of HOOKS) {
     // A command string is unavoidable here (Claude Code runs it with a shell): it holds only our
     // script path, the event name and the task folder's path, each quoted; no user text.
-    const command = [hookScript, event, file].map(shellQuote).join(' ');
+    const command = [hookScript, event, signalsFile].map(shellQuote).join(' ');
     hooks[event] = [{ ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command, timeout: HOOK_TIMEOUT_S }] }];
   }
   return { hooks };
 }
 
-/** Writes `<taskDir>/claude-settings.json` and returns its path, for `--settings`. */
-export function writeClaudeSettings(taskDir: string, hookScript = SIGNAL_HOOK_SCRIPT): string {
-  const file = join(taskDir, CLAUDE_SETTINGS_FILE);
-  writeFileSync(file, `${JSON.stringify(claudeSettings(taskDir, hookScript), null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return file;
+/**
+ * The signal adapter of Claude Code (the shape of SignalAdapter in signals/index.ts): `wire` gives
+ * what a task's start gains (`--settings <taskDir>/claude-settings.json` and that file's content),
+ * `read` turns one signals.jsonl line into a signal.
+ */
+export const claudeSignals = {
+  wire(taskDir: string, signalsFile: string): { argv: string[]; env: Record<string, string>; files: Record<string, string> } {
+    const settings = `${JSON.stringify(claudeSettings(signalsFile), null, 2)}\n`;
+    return { argv: ['--settings', join(taskDir, CLAUDE_SETTINGS_FILE)], env: {}, files: { [CLAUDE_SETTINGS_FILE]: settings } };
+  },
+  read: (line: string): AgentSignal | null => claudeSignal(line),
+};
+
+/** Writes what `wire` gives into `taskDir` (private: it names our paths), for a start without the core. */
+export function writeClaudeSettings(taskDir: string): string {
+  const { files } = claudeSignals.wire(taskDir, join(taskDir, SIGNALS_FILE));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(taskDir, name), content, { mode: 0o600 });
+  return join(taskDir, CLAUDE_SETTINGS_FILE);
 }
 
 export interface ClaudeTuiOptions {
@@ -76,7 +87,7 @@ export interface ClaudeTuiOptions {
 
 /**
  * The argv of Claude Code's interactive TUI for a task. No prompt: it is delivered as input once
- * the `session` signal arrives (deliverText), so it never shows in `ps`.
+ * the `session` signal arrives (deliverText with box `claude`), so it never shows in `ps`.
  */
 export function claudeTuiArgv(o: ClaudeTuiOptions): string[] {
   return [
