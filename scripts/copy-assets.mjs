@@ -1,4 +1,6 @@
-// tsc does not copy non-TS files; the runner script ships next to the compiled runner code.
+// tsc does not copy non-TS files; the runner's scripts ship next to the compiled runner code.
 import { copyFileSync, chmodSync } from 'node:fs';
-copyFileSync('src/runner/runner.sh', 'dist/runner/runner.sh');
-chmodSync('dist/runner/runner.sh', 0o755);
+for (const script of ['runner.sh', 'signal-hook.sh']) {
+  copyFileSync(`src/runner/${script}`, `dist/runner/${script}`);
+  chmodSync(`dist/runner/${script}`, 0o755);
+}

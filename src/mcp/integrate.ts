@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { shellQuote } from '../core/text.js';
 
 export const SERVER_NAME = 'panecrew';
 
@@ -19,11 +20,6 @@ export interface Invocation {
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** POSIX shell quoting, for the one place a command is a string: Claude Code hook commands. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export function claudeServerEntry(inv: Invocation): Json {
   return { type: 'stdio', command: inv.node, args: [inv.cli, 'mcp'], env: {} };

@@ -107,14 +107,23 @@ export class TmuxClient {
     return this.runAll([args]);
   }
 
+  /** Runs one tmux command with `input` on its stdin (`load-buffer -`): text that is never an argument. */
+  runWithInput(args: string[], input: string): Promise<string> {
+    return this.invoke(args.map(tmuxArg), input);
+  }
+
   /**
    * Runs several commands in one tmux invocation (one process start instead of many), separated by
    * tmux's own `;`; they run in order and stop at the first that fails. Resolves with what they printed.
    */
   async runAll(commands: string[][]): Promise<string> {
-    const args = commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg)));
+    return this.invoke(commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg))));
+  }
+
+  private async invoke(args: string[], input?: string): Promise<string> {
     const full = [...this.serverArgs(), ...args];
-    const child = execa(this.bin, full, { reject: false, stdin: 'ignore', stripFinalNewline: true, env: this.env });
+    const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
+    const child = execa(this.bin, full, { reject: false, ...stdin, stripFinalNewline: true, env: this.env });
     let timedOut = false;
     // Not execa's `timeout`: the tmux client hands its stdout to the server, so after the client is
     // killed a stopped server still holds the pipe open and execa would wait for it to close.

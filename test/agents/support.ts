@@ -60,6 +60,19 @@ export function claudeEnv(url: string, home: string): Record<string, string> {
   };
 }
 
+/**
+ * What Claude Code's interactive TUI needs in $HOME to start without a first-run question (which
+ * would try the internet and exit): onboarding done, the test key approved, the project trusted.
+ */
+export function seedClaudeHome(project: Project, key: string = claudeEnv('', '').ANTHROPIC_API_KEY!): void {
+  const state = {
+    hasCompletedOnboarding: true,
+    customApiKeyResponses: { approved: [key.slice(-20)], rejected: [] },
+    projects: { [project.dir]: { hasTrustDialogAccepted: true } },
+  };
+  writeFileSync(join(project.home, '.claude.json'), JSON.stringify(state));
+}
+
 /** Runs the real Claude Code once, offline: no stdin (it would wait 3 s for piped input), no retries. */
 export function runClaude(args: string[], cwd: string, env: Record<string, string | undefined>) {
   return execa(join(BIN, 'claude'), args, { cwd, stdin: 'ignore', reject: false, timeout: 120_000, extendEnv: false, env });

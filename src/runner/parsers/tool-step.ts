@@ -47,27 +47,31 @@ function firstString(input: unknown, keys: string[]): string | undefined {
 export function describeToolCall(name: string, input: unknown, cwd: string | undefined): string {
   const display = TOOLS[name.toLowerCase()];
   if (!display) return oneLine(name, STEP_MAX);
+  const shown = toolTarget(name, input, cwd);
+  return shown === undefined ? display.label : oneLine(`${display.label} ${shown}`, STEP_MAX);
+}
+
+/** What a tool call works on, shortened for a status line ("src/auth.ts", "'jwt'", "npm test"); undefined when unknown. */
+export function toolTarget(name: string, input: unknown, cwd: string | undefined): string | undefined {
+  const display = TOOLS[name.toLowerCase()];
+  if (!display) return undefined;
   const arg = firstString(input, display.keys);
-  if (arg === undefined) return display.label;
-  let shown: string;
+  if (arg === undefined) return undefined;
   switch (display.shape) {
     case 'path':
-      shown = shortPath(oneLine(arg, 1000), cwd);
-      break;
-    case 'quoted':
-      shown = `'${oneLine(arg, 58)}'`;
+      return shortPath(oneLine(arg, 1000), cwd);
+    case 'quoted': {
+      let shown = `'${oneLine(arg, 58)}'`;
       if (display.label === 'Grep') {
         const where = firstString(input, ['path']);
         if (where !== undefined) shown += ` in ${shortPath(where, cwd, 40)}`;
       }
-      break;
+      return shown;
+    }
     case 'command':
       // The first line says what runs; a heredoc body after it does not.
-      shown = oneLine(arg.trim().split('\n')[0] ?? '', 60);
-      break;
+      return oneLine(arg.trim().split('\n')[0] ?? '', 60);
     case 'text':
-      shown = oneLine(arg, 60);
-      break;
+      return oneLine(arg, 60);
   }
-  return oneLine(`${display.label} ${shown}`, STEP_MAX);
 }

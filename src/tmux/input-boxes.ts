@@ -1,0 +1,32 @@
+// How to read an agent TUI's input box off its screen, one small rule per vendor, named by the
+// profile: the text the person has typed there ('' when empty), or null when no input box shows
+// (a dialog covers it, or the TUI is not up). Screens are `capture-pane -p` text, no styles.
+
+export type InputBoxReader = (screen: string) => string | null;
+
+const RULE = /^─{8,}$/;
+
+/**
+ * Claude Code 2.1: the input sits between two full-width rules, its first line starting with `❯`
+ * (an empty box is `❯` and a no-break space); a multi-line input continues on the lines under it.
+ * The last such box on the screen is the live one.
+ */
+function claudeInputBox(screen: string): string | null {
+  const lines = screen.split('\n').map((l) => l.trimEnd());
+  for (let i = lines.length - 1; i > 0; i--) {
+    const first = /^❯(.*)$/.exec(lines[i]!);
+    if (!first || !RULE.test(lines[i - 1]!.trim())) continue;
+    const typed = [first[1]!];
+    for (let j = i + 1; j < lines.length && !RULE.test(lines[j]!.trim()); j++) typed.push(lines[j]!);
+    // Without a closing rule this was not the box (scrolled text that happens to start with ❯).
+    if (i + typed.length >= lines.length) continue;
+    return typed.join('\n').trim();
+  }
+  return null;
+}
+
+export const INPUT_BOXES = {
+  claude: claudeInputBox,
+} as const satisfies Record<string, InputBoxReader>;
+
+export type InputBoxName = keyof typeof INPUT_BOXES;
