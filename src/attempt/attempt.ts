@@ -11,7 +11,7 @@ import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import type { ExitRecord } from '../runner/exit-record.js';
 import type { Surface } from '../surface/surface.js';
-import { conversationOf, type Conversation } from './conversation.js';
+import { conversationOf, type Conversation, type SendOutcome } from './conversation.js';
 import { decideOutcome, endRecord, goneWithoutRecord } from './outcome.js';
 import { Senses } from './senses.js';
 import { prepareWorkspace } from './workspace.js';
@@ -104,7 +104,7 @@ export class AttemptRun {
   }
 
   /** Types a follow-up into an interactive agent; true once the agent confirms it took it. */
-  async send(text: string): Promise<boolean> {
+  async send(text: string): Promise<SendOutcome> {
     if (!this.conversation || this.state !== 'running') throw new Error('its agent is not open in a pane');
     return this.conversation.send(text);
   }
@@ -175,7 +175,7 @@ export class AttemptRun {
     const { profile, options, owner, surface } = this.init;
     const deliver = async (text: string) => {
       if (!this.runner?.paneId) throw new Error('the agent has no pane to type into');
-      await surface.deliver(viewOf(owner.current()), this.runner.paneId, text);
+      await surface.deliver(viewOf(owner.current()), this.runner.paneId, text, profile!.interactive!.input_box);
     };
     this.conversation = conversationOf({ n: this.n, paths: this.paths, interactive: profile!.interactive!, keepOpenMs: options.keepOpenMs, owner, deliver, close: (cause) => this.stop(cause) });
   }

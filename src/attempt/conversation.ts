@@ -13,6 +13,7 @@ import { isFinal, type Attempt, type Progress, type TaskRecord, type Turn, type 
 import type { Cause } from '../core/cause.js';
 import { formatDuration } from '../core/duration.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
+import { PendingInputError } from '../tmux/input.js';
 import { signalAdapter, type SignalAdapter } from '../runner/signals/index.js';
 import type { AttemptOwner } from './attempt.js';
 import { resultPreview } from './senses.js';
@@ -34,6 +35,11 @@ export interface ConversationInit {
 const MAX_LINE = 1_048_576;
 /** How long `send` waits for the agent to confirm it took a follow-up. */
 const SEND_CONFIRM_MS = 10_000;
+/** A follow-up held back by the person's half-typed input is tried this often, for this long. */
+const QUEUE_RETRY_MS = 1_000;
+const QUEUED_FOR_MS = 10 * 60_000;
+
+export type SendOutcome = 'confirmed' | 'unconfirmed' | 'queued';
 
 export class Conversation {
   private partial = '';
@@ -47,6 +53,8 @@ export class Conversation {
   /** The prompt is typed once the agent is ready (its session signal) and its pane is known. */
   private sessionSeen = false;
   private hosted = false;
+  /** A follow-up waiting for the person's half-typed input to be sent or cleared. */
+  private queued: NodeJS.Timeout | undefined;
 
   constructor(private readonly init: ConversationInit) {
     const task = init.owner.current();
@@ -93,6 +101,8 @@ export class Conversation {
           clearTimeout(this.keepOpenTimer);
           owner.record({}, { state: 'running', cause: null, endedAt: null, question: null });
         }
+        // A question refused sends no signal of its own (Claude Code): the next prompt answers it.
+        else this.answered(task);
         return;
       case 'waiting':
         if (this.live && task.state === 'running') owner.record({}, { state: 'waiting', question: s.question ?? null });
@@ -167,8 +177,12 @@ export class Conversation {
     }
   }
 
-  /** Types a follow-up into the agent; resolves true once the agent says a prompt was submitted. */
-  async send(text: string): Promise<boolean> {
+  /**
+   * Types a follow-up into the agent: `confirmed` once the agent says a prompt was submitted; `queued`
+   * when the person has half-typed text in its input, which it never mixes into: it is typed once
+   * that text is sent or cleared.
+   */
+  async send(text: string): Promise<SendOutcome> {
     const confirmed = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), SEND_CONFIRM_MS);
       this.confirmations.push((submitted) => {
@@ -176,11 +190,28 @@ export class Conversation {
         resolve(submitted);
       });
     });
-    await this.init.deliver(text);
-    return confirmed;
+    try {
+      await this.init.deliver(text);
+    } catch (err) {
+      if (!(err instanceof PendingInputError)) throw err;
+      this.queue(text, Date.now() + QUEUED_FOR_MS);
+      return 'queued';
+    }
+    return (await confirmed) ? 'confirmed' : 'unconfirmed';
+  }
+
+  private queue(text: string, until: number): void {
+    this.queued = setTimeout(() => {
+      this.queued = undefined;
+      this.init.deliver(text).catch((err: unknown) => {
+        if (err instanceof PendingInputError && Date.now() < until) return this.queue(text, until);
+        this.init.owner.log(`a follow-up for ${this.init.owner.current().id} was not typed: ${(err as Error).message}`);
+      });
+    }, QUEUE_RETRY_MS);
   }
 
   stop(): void {
+    clearTimeout(this.queued);
     clearTimeout(this.keepOpenTimer);
     for (const confirm of this.confirmations.splice(0)) confirm(false);
   }

@@ -9,6 +9,7 @@ import { plan, type Limits } from '../scheduler/plan.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
 import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
+import type { SendOutcome } from '../attempt/conversation.js';
 import { recoveryOf } from '../attempt/recover.js';
 import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
@@ -236,7 +237,7 @@ export class Engine {
   }
 
   /** Types a follow-up into an interactive agent; resolves whether the agent confirmed it took it. */
-  async send(id: string, text: string): Promise<{ task: TaskRecord; confirmed: boolean }> {
+  async send(id: string, text: string): Promise<{ task: TaskRecord; outcome: SendOutcome }> {
     const task = this.deps.store.get(id);
     if (!task) throw new RequestError('not-found', `no task ${id}`);
     const attempt = this.attempts.get(id);
@@ -246,8 +247,8 @@ export class Engine {
       const why = isFinal(task.state) ? `it ended ${task.state} and its agent is not open (panecrew relaunch ${id} runs it again)` : task.state === 'pending' ? 'it has not started yet' : `it does not run interactively (launch it with --mode interactive)`;
       throw new RequestError('conflict', `cannot send to ${id}: ${why}`);
     }
-    const confirmed = await attempt.send(text);
-    return { task: this.deps.store.must(id), confirmed };
+    const outcome = await attempt.send(text);
+    return { task: this.deps.store.must(id), outcome };
   }
 
   /** Reopens a closed interactive agent in its own conversation, with `text` as its next prompt: a

@@ -136,8 +136,8 @@ export function createHandlers(deps: HandlerDeps) {
         return () => engine.listed(store.get(task.id)!);
       }
       case 'send': {
-        const { task, confirmed } = await engine.send(req.taskId, req.text);
-        return () => ({ task: engine.listed(store.get(task.id)!), confirmed });
+        const { task, outcome } = await engine.send(req.taskId, req.text);
+        return () => ({ task: engine.listed(store.get(task.id)!), outcome });
       }
       case 'resume': {
         const task = engine.resume(req.taskId, req.text);

@@ -156,8 +156,9 @@ export interface Results {
   cancel: ListedTask[];
   relaunch: ListedTask;
   focus: ListedTask;
-  /** `confirmed`: the agent said it took the text (its prompt-submitted signal) within 10 s. */
-  send: { task: ListedTask; confirmed: boolean };
+  /** `confirmed`: the agent said it took the text (its prompt-submitted signal) within 10 s;
+   *  `queued`: the person has half-typed text in its input, and the text waits until that is gone. */
+  send: { task: ListedTask; outcome: 'confirmed' | 'unconfirmed' | 'queued' };
   close: ListedTask;
   resume: ListedTask;
   prune: { removed: string[] };

@@ -154,8 +154,9 @@ export async function cancelTool(args: CancelArgs, ctx: ToolContext): Promise<st
 }
 
 export async function sendTool(args: SendArgs, ctx: ToolContext): Promise<string> {
-  const { task, confirmed } = await ctx.link.request({ op: 'send', taskId: args.task_id, text: args.text });
-  if (!confirmed) return `typed into ${task.id}'s input, but the agent has not confirmed it yet; check with background_output(${task.id})`;
+  const { task, outcome } = await ctx.link.request({ op: 'send', taskId: args.task_id, text: args.text });
+  if (outcome === 'queued') return `the person is typing in ${task.id}'s input: your text waits and is typed once theirs is sent or cleared`;
+  if (outcome === 'unconfirmed') return `typed into ${task.id}'s input, but the agent has not confirmed it yet; check with background_output(${task.id})`;
   return `sent: ${task.id} is ${task.state} again; collect its next result with background_output(${task.id}, block: true)`;
 }
 

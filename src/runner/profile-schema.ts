@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DurationSchema } from '../core/duration.js';
 import { OUTPUT_FORMATS } from './parsers/types.js';
 import { placeholdersIn, validateArgvTemplate } from './argv-template.js';
+import { INPUT_BOXES, type InputBoxName } from '../tmux/input-boxes.js';
 
 export const PROMPT_VIA = ['argv', 'file', 'stdin'] as const;
 export type PromptVia = (typeof PROMPT_VIA)[number];
@@ -11,7 +12,7 @@ export type PromptVia = (typeof PROMPT_VIA)[number];
 /** Where an interactive agent's state comes from: its vendor's hooks (an adapter in runner/signals),
  *  or `panecrew` (the agent appends AgentSignal lines to $PANECREW_SIGNALS_FILE itself). An agent
  *  with no signals runs in print mode (`completion: idle` is its stability fallback). */
-export const SIGNAL_SOURCES = ['panecrew'] as const;
+export const SIGNAL_SOURCES = ['claude', 'panecrew'] as const;
 
 /** The agent's own TUI in its pane, kept open after its turns (see RunMode in core/task.ts). */
 const InteractiveSchema = z.strictObject({
@@ -22,6 +23,9 @@ const InteractiveSchema = z.strictObject({
   prompt: z.enum(['paste', 'argv']).default('paste'),
   /** Added to the command to reopen the agent's conversation ({session_id}): `panecrew resume`. */
   resume: z.array(z.string()).min(1).optional(),
+  /** How to read the TUI's input box off its screen (tmux/input-boxes.ts): text is typed only once
+   *  the box shows, never into what the person has half-typed there. */
+  input_box: z.enum(Object.keys(INPUT_BOXES) as [InputBoxName, ...InputBoxName[]]).optional(),
 });
 
 const ExitCode = z.number().int().min(1, 'exit code 0 means success; it cannot mean "rate limited"').max(255);

@@ -38,9 +38,10 @@ export const AGENT_NAME_RE = /^[a-z][a-z0-9_-]*$/;
 
 const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
   claude: {
-    description: 'Claude Code, one-shot (-p) with stream-json events',
+    description: 'Claude Code: its TUI in the pane, state from its hooks; one-shot (-p, stream-json) elsewhere',
     command: ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--model', '?{model_name}'],
     output: 'claude-stream-json',
+    interactive: { command: ['claude', '--model', '?{model_name}'], signals: 'claude', resume: ['--resume', '{session_id}'], input_box: 'claude' },
     provider: 'anthropic',
     install: 'npm install -g @anthropic-ai/claude-code',
   },

@@ -6,6 +6,7 @@ import { formatDuration } from '../core/duration.js';
 import type { Config } from '../config/schema.js';
 import type { Attempt, RequestedPlacement, Task } from '../core/task.js';
 import { TmuxClient, TmuxError } from '../tmux/client.js';
+import type { InputBoxName } from '../tmux/input-boxes.js';
 import { loadLayout } from '../tmux/layouts.js';
 import { PaneManager, type OpenedPane, type OpenPaneRequest } from '../tmux/pane-manager.js';
 import { headlessSurface } from './headless.js';
@@ -159,8 +160,8 @@ class PaneSurface implements Surface {
     return this.manager(task).exitLeft(paneId, task.id);
   }
 
-  deliver(task: Task, paneId: string, text: string): Promise<void> {
-    return this.manager(task).deliver(paneId, text);
+  deliver(task: Task, paneId: string, text: string, box?: InputBoxName): Promise<void> {
+    return this.manager(task).deliver(paneId, text, box);
   }
 
   async focus(task: Task): Promise<void> {

@@ -3,6 +3,7 @@
 // nothing of where the agent runs: the executor built the command.
 import type { ChildProcess } from 'node:child_process';
 import type { Attempt, Placement, RequestedPlacement, Task } from '../core/task.js';
+import type { InputBoxName } from '../tmux/input-boxes.js';
 
 export interface HostRequest {
   task: Task;
@@ -25,8 +26,9 @@ export interface Surface {
   /** A task hosted here has a terminal of its own (a pane), which an interactive agent needs. */
   readonly terminal: boolean;
   host(req: HostRequest): Promise<Hosted>;
-  /** Types text into the input of the agent in `paneId` and submits it. */
-  deliver(task: Task, paneId: string, text: string): Promise<void>;
+  /** Types text into the input of the agent in `paneId` and submits it; with `box`, once its input
+   *  box shows, and never into text the person has typed there (PendingInputError). */
+  deliver(task: Task, paneId: string, text: string, box?: InputBoxName): Promise<void>;
   /** Throws, with the fix, when this surface could not host a task launched now (a pane layout
    *  that does not exist): a launch is refused instead of failing when it starts. */
   ready(requested: RequestedPlacement): Promise<void>;

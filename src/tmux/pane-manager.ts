@@ -5,6 +5,7 @@
 // see OPT), so a new PaneManager picks up where the last one stopped.
 import { TmuxError, type TmuxClient } from './client.js';
 import { deliverText } from './input.js';
+import type { InputBoxName } from './input-boxes.js';
 import { bannerPane, killAndTidy, PendingCloses, type FinishOptions } from './closing.js';
 import { focusPane } from './focus.js';
 import type { LayoutSpec, PlanOptions } from './layout-plan.js';
@@ -90,8 +91,8 @@ export class PaneManager {
   }
 
   /** Types text into the pane's program and submits it. */
-  deliver(paneId: string, text: string): Promise<void> {
-    return deliverText(this.ctx.client, paneId, text);
+  deliver(paneId: string, text: string, box?: InputBoxName): Promise<void> {
+    return deliverText(this.ctx.client, paneId, text, { box });
   }
 
   /**

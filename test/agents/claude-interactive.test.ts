@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentSignal, SignalKind } from '../../src/core/signal.js';
-import { claudeSignal, claudeTuiArgv, SIGNALS_FILE, writeClaudeSettings } from '../../src/runner/signals/claude.js';
+import { claudeSignal, SIGNALS_FILE } from '../../src/runner/signals/claude.js';
 import { claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
 import { deliverText, pendingInput, PendingInputError } from '../../src/tmux/input.js';
 import { offersTool, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
 import { startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
-import { BIN, claudeEnv, makeProject, seedClaudeHome, type Project } from './support.js';
+import { BIN, claudeEnv, claudeTuiArgv, makeProject, seedClaudeHome, writeClaudeSettings, type Project } from './support.js';
 
 // A redirect makes it a write, which needs permission (a bare echo is allowed without asking).
 const COMMAND = 'echo tui-step-ran > step.txt && cat step.txt';

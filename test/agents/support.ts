@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { isFinal } from '../../src/core/task.js';
+import { CLAUDE_SETTINGS_FILE, claudeSignals, SIGNALS_FILE } from '../../src/runner/signals/claude.js';
 import { offersTool, toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
 import type { TestController } from '../support/controller.js';
 
@@ -159,4 +160,16 @@ export async function resultOf(tc: TestController, taskId: string): Promise<stri
   } finally {
     c.close();
   }
+}
+
+/** Writes what the Claude adapter's `wire` gives into `taskDir`, for a start without the controller. */
+export function writeClaudeSettings(taskDir: string): string {
+  const { files } = claudeSignals.wire(taskDir, join(taskDir, SIGNALS_FILE));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(taskDir, name), content, { mode: 0o600 });
+  return join(taskDir, CLAUDE_SETTINGS_FILE);
+}
+
+/** Claude Code's TUI as the claude profile's interactive command starts it, without the controller. */
+export function claudeTuiArgv(o: { settingsFile: string; resumeSessionId?: string; command?: string }): string[] {
+  return [o.command ?? 'claude', '--settings', o.settingsFile, ...(o.resumeSessionId ? ['--resume', o.resumeSessionId] : [])];
 }

@@ -58,7 +58,7 @@ describe('an interactive agent in its pane', () => {
 
     const sent = await tc.cli(['send', t.id, 'and', 'a', 'second', '--json']);
     expect(sent.exitCode).toBe(0);
-    expect(JSON.parse(String(sent.stdout)).confirmed).toBe(true);
+    expect(JSON.parse(String(sent.stdout)).outcome).toBe('confirmed');
     const second = await state(t.id, completedTurn(2), 'the second turn to end');
     expect(second.resultPreview).toBe('echo: and a second');
     expect(readFileSync(join(tc.home, 'tasks', t.id, 'turns', '1.md'), 'utf8')).toBe('echo: first question');

@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { claudeSettings, claudeSignal, claudeSignals, claudeTuiArgv, SIGNAL_HOOK_SCRIPT, SIGNALS_FILE, writeClaudeSettings } from '../../src/runner/signals/claude.js';
+import { claudeSettings, claudeSignal, claudeSignals, SIGNAL_HOOK_SCRIPT, SIGNALS_FILE } from '../../src/runner/signals/claude.js';
+import { taskPaths } from '../../src/core/paths.js';
+import type { TaskRecord } from '../../src/core/task.js';
+import { prepareTaskFolder } from '../../src/runner/prepare.js';
+import { BUILTIN_PROFILES } from '../../src/runner/profiles.js';
+import { writeClaudeSettings } from '../agents/support.js';
 import { claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'claude-hooks.jsonl');
@@ -110,9 +115,19 @@ describe('the per-task settings and TUI argv', () => {
     expect(settings.hooks.Stop).toEqual([{ hooks: [expect.objectContaining({ type: 'command' })] }]);
   });
 
-  it('starts the TUI without the prompt in argv', () => {
-    expect(claudeTuiArgv({ settingsFile: '/t/claude-settings.json' })).toEqual(['claude', '--settings', '/t/claude-settings.json']);
-    expect(claudeTuiArgv({ settingsFile: '/t/s.json', model: 'sonnet', resumeSessionId: 'abc', command: '/bin/claude' })).toEqual(['/bin/claude', '--settings', '/t/s.json', '--model', 'sonnet', '--resume', 'abc']);
+  it('the claude profile starts the TUI with its settings and without the prompt in argv; resume reopens the session', () => {
+    const tasks = mkdtempSync(join(tmpdir(), 'panecrew-claude-argv-'));
+    const paths = taskPaths(tasks, 'bg_0000argv');
+    const task = { id: 'bg_0000argv', prompt: 'a secret plan', cwd: tasks, model: 'anthropic/claude-sonnet-4-5', provider: 'anthropic' } as unknown as TaskRecord;
+    const ttyArgv = (resume?: { sessionId: string; text: string }) => {
+      prepareTaskFolder({ task, paths, profile: BUILTIN_PROFILES.claude!, clientEnv: {}, dependencies: [], outputLogMaxBytes: 0, interactive: true, resume });
+      return readFileSync(join(paths.dir, 'tty-argv.nul'), 'utf8').split('\0').slice(0, -1);
+    };
+    const settings = join(paths.dir, 'claude-settings.json');
+    expect(ttyArgv()).toEqual(['claude', '--model', 'claude-sonnet-4-5', '--settings', settings]);
+    expect(JSON.parse(readFileSync(settings, 'utf8'))).toEqual(claudeSettings(paths.signals));
+    expect(ttyArgv({ sessionId: 'abc-123', text: 'go on' })).toEqual(['claude', '--model', 'claude-sonnet-4-5', '--resume', 'abc-123', '--settings', settings]);
+    expect(readFileSync(paths.prompt, 'utf8')).toBe('go on');
   });
 });
 

@@ -14,7 +14,6 @@
 //  - Nothing fires when the person answers; the step's PostToolUse (or PostToolUseFailure when it
 //    is refused or fails) is the next signal.
 //  - Stop carries `last_assistant_message`: the turn's result.
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -68,36 +67,6 @@ export const claudeSignals = {
   },
   read: (line: string): AgentSignal | null => claudeSignal(line),
 };
-
-/** Writes what `wire` gives into `taskDir` (private: it names our paths), for a start without the core. */
-export function writeClaudeSettings(taskDir: string): string {
-  const { files } = claudeSignals.wire(taskDir, join(taskDir, SIGNALS_FILE));
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(taskDir, name), content, { mode: 0o600 });
-  return join(taskDir, CLAUDE_SETTINGS_FILE);
-}
-
-export interface ClaudeTuiOptions {
-  settingsFile: string;
-  model?: string;
-  /** Reopen this conversation (`panecrew resume`) instead of starting a new one. */
-  resumeSessionId?: string;
-  /** The executable (default `claude`, looked up on PATH). */
-  command?: string;
-}
-
-/**
- * The argv of Claude Code's interactive TUI for a task. No prompt: it is delivered as input once
- * the `session` signal arrives (deliverText with box `claude`), so it never shows in `ps`.
- */
-export function claudeTuiArgv(o: ClaudeTuiOptions): string[] {
-  return [
-    o.command ?? 'claude',
-    '--settings',
-    o.settingsFile,
-    ...(o.model ? ['--model', o.model] : []),
-    ...(o.resumeSessionId ? ['--resume', o.resumeSessionId] : []),
-  ];
-}
 
 // Each field is read leniently (a wrong type is as good as absent): one odd field must not cost
 // the whole signal.

@@ -2,6 +2,7 @@
 // append its signals to <task>/signals.jsonl, and how a line of that file reads as an AgentSignal.
 import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
 import type { SIGNAL_SOURCES } from '../profile-schema.js';
+import { claudeSignals } from './claude.js';
 
 /** What a task's start gains so that the agent's hooks write to its signals file. */
 export interface SignalWiring {
@@ -35,7 +36,7 @@ const panecrew: SignalAdapter = {
   },
 };
 
-const ADAPTERS: Record<(typeof SIGNAL_SOURCES)[number], SignalAdapter> = { panecrew };
+const ADAPTERS: Record<(typeof SIGNAL_SOURCES)[number], SignalAdapter> = { claude: claudeSignals, panecrew };
 
 export function signalAdapter(source: (typeof SIGNAL_SOURCES)[number]): SignalAdapter {
   return ADAPTERS[source];
