@@ -35,9 +35,12 @@ export interface ConversationInit {
 const MAX_LINE = 1_048_576;
 /** How long `send` waits for the agent to confirm it took a follow-up. */
 const SEND_CONFIRM_MS = 10_000;
-/** A follow-up held back by the person's half-typed input is tried this often, for this long. */
+/** Text the agent cannot take yet (half-typed input, a dialog) is tried this often, for this long. */
 const QUEUE_RETRY_MS = 1_000;
 const QUEUED_FOR_MS = 10 * 60_000;
+
+/** An interactive agent that has said nothing this long after its start probably shows a dialog. */
+const SILENT_START_MS = 15_000;
 
 export type SendOutcome = 'confirmed' | 'unconfirmed' | 'queued';
 
@@ -53,8 +56,9 @@ export class Conversation {
   /** The prompt is typed once the agent is ready (its session signal) and its pane is known. */
   private sessionSeen = false;
   private hosted = false;
-  /** A follow-up waiting for the person's half-typed input to be sent or cleared. */
-  private queued: NodeJS.Timeout | undefined;
+  /** Text waiting until the agent can take it (the person's half-typed input, a dialog). */
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private silentStart: NodeJS.Timeout | undefined;
 
   constructor(private readonly init: ConversationInit) {
     const task = init.owner.current();
@@ -91,6 +95,8 @@ export class Conversation {
       case 'session':
         if (s.sessionId && attempt.sessionId !== s.sessionId) owner.record({ sessionId: s.sessionId });
         this.sessionSeen = true;
+        clearTimeout(this.silentStart);
+        if (this.prompts === 0 && this.recordedTurns === 0) this.answered(owner.current());
         this.promptWhenReady();
         return;
       case 'prompt':
@@ -157,24 +163,33 @@ export class Conversation {
     this.keepOpenTimer.unref();
   }
 
-  /** The agent's pane is known (it was hosted, or adopted after a restart). */
+  /** The agent's pane is known (it was hosted, or adopted after a restart). A TUI that shows a
+   *  dialog before its session starts (a folder to trust: Claude Code runs no hook before that)
+   *  says nothing: after a while the task is `waiting` for the person to look. */
   paneKnown(): void {
     this.hosted = true;
     this.promptWhenReady();
+    this.silentStart = setTimeout(() => {
+      const task = this.init.owner.current();
+      if (this.sessionSeen || task.state !== 'running') return;
+      this.init.owner.record({}, { state: 'waiting', question: `no sign from it since it started: it may show a dialog in its pane (a folder to trust, a login); answer it there (panecrew focus ${task.id})` });
+    }, SILENT_START_MS);
   }
 
   private promptWhenReady(): void {
-    if (this.init.pastePrompt && this.sessionSeen && this.hosted && !this.init.owner.current().attempts.at(-1)!.promptSentAt) void this.sendPrompt();
+    if (this.init.pastePrompt && this.sessionSeen && this.hosted && !this.init.owner.current().attempts.at(-1)!.promptSentAt) this.sendPrompt();
   }
 
-  private async sendPrompt(): Promise<void> {
+  /** Types the task's prompt once the TUI takes input. A dialog it shows first (a folder to trust,
+   *  a login) keeps its input box away: the task is `waiting` for the person until it is answered. */
+  private sendPrompt(): void {
     const { owner, paths } = this.init;
     owner.record({ promptSentAt: Date.now() });
-    try {
-      await this.init.deliver(readFileSync(paths.prompt, 'utf8'));
-    } catch (err) {
-      owner.log(`typing the prompt of ${owner.current().id} into its pane failed: ${(err as Error).message}`);
-    }
+    const id = owner.current().id;
+    this.typeWhenPossible(readFileSync(paths.prompt, 'utf8'), Date.now() + QUEUED_FOR_MS, (err) => {
+      if (err instanceof PendingInputError || owner.current().state !== 'running' || this.prompts > 0) return;
+      owner.record({}, { state: 'waiting', question: `it shows something before it takes its prompt (a dialog to answer?): answer it in its pane (panecrew focus ${id})` });
+    });
   }
 
   /**
@@ -194,24 +209,33 @@ export class Conversation {
       await this.init.deliver(text);
     } catch (err) {
       if (!(err instanceof PendingInputError)) throw err;
-      this.queue(text, Date.now() + QUEUED_FOR_MS);
+      this.retryLater(text, Date.now() + QUEUED_FOR_MS, () => {});
       return 'queued';
     }
     return (await confirmed) ? 'confirmed' : 'unconfirmed';
   }
 
-  private queue(text: string, until: number): void {
-    this.queued = setTimeout(() => {
-      this.queued = undefined;
-      this.init.deliver(text).catch((err: unknown) => {
-        if (err instanceof PendingInputError && Date.now() < until) return this.queue(text, until);
-        this.init.owner.log(`a follow-up for ${this.init.owner.current().id} was not typed: ${(err as Error).message}`);
-      });
+  /** Types `text`; while the agent cannot take it, `blocked` hears why and it is tried again. */
+  private typeWhenPossible(text: string, until: number, blocked: (err: Error) => void): void {
+    this.init.deliver(text).catch((err: Error) => {
+      if (Date.now() > until) return this.init.owner.log(`text for ${this.init.owner.current().id} was not typed: ${err.message}`);
+      blocked(err);
+      this.retryLater(text, until, blocked);
+    });
+  }
+
+  private retryLater(text: string, until: number, blocked: (err: Error) => void): void {
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      this.typeWhenPossible(text, until, blocked);
     }, QUEUE_RETRY_MS);
+    this.retries.add(timer);
   }
 
   stop(): void {
-    clearTimeout(this.queued);
+    clearTimeout(this.silentStart);
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
     clearTimeout(this.keepOpenTimer);
     for (const confirm of this.confirmations.splice(0)) confirm(false);
   }

@@ -3,7 +3,7 @@
 // task `waiting`, keys in the pane answer it, the turn completes the task with its result while the
 // agent stays open, `send` starts a second turn, a controller SIGKILL + restart re-adopts it, and
 // `close` ends it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
@@ -85,6 +85,24 @@ describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code live in its pane,
     const second = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 2, 'the second turn to end');
     expect(second.resultPreview).toBe('Second answer: summarised.');
     expect(readFileSync(join(tc.home, 'tasks', id, 'turns', '1.md'), 'utf8')).toBe('First answer: live-step-ran');
+  });
+
+  it('is waiting while Claude Code asks to trust a new folder before it takes its prompt; answered, the prompt goes in', { timeout: 3 * SLOW }, async () => {
+    const other = makeProject('panecrew-claude-untrusted-');
+    seedClaudeHome(other);
+    const state = JSON.parse(readFileSync(join(other.home, '.claude.json'), 'utf8')) as { projects: Record<string, unknown> };
+    state.projects = {};
+    writeFileSync(join(other.home, '.claude.json'), JSON.stringify(state));
+    const env = { ...claudeEnv(api.url, other.home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };
+    const t = await launchWith(tc, ['--agent', 'claude', '--cwd', other.dir, '--prompt', `${SECOND} the new folder`], env);
+    const task = (want: (x: ListedTask) => boolean, what: string) => until(async () => ((x) => (want(x) ? x : undefined))(await tc.get(t.id)), what, SLOW);
+    const asks = await task((x) => x.state === 'waiting', 'the dialog to be seen');
+    expect(asks.question).toContain('it may show a dialog in its pane');
+    await until(async () => /trust/i.test(await tmux.client.run(['capture-pane', '-p', '-t', asks.paneId!])), 'the trust dialog', SLOW);
+    await tmux.client.run(['send-keys', '-t', asks.paneId!, 'Enter']);
+    const done = await task((x) => x.state === 'completed', 'the turn after the dialog');
+    expect(done.resultPreview).toBe('Second answer: summarised.');
+    await tc.cli(['close', t.id]);
   });
 
   it('is re-adopted, still open, after a controller SIGKILL, and close ends it', { timeout: 3 * SLOW }, async () => {
