@@ -13,7 +13,8 @@ import { recoveryOf } from '../attempt/recover.js';
 import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
 import type { Moved } from '../surface/surface.js';
-import { taskFromLaunch } from './launch.js';
+import { keepClientEnv, taskFromLaunch } from './launch.js';
+import { recordsFromBatch, type Batch } from './batch.js';
 import { RequestError, type LaunchSpec, type ListedTask } from './protocol.js';
 import { Resources } from './resources.js';
 import type { Catalog } from './resolve.js';
@@ -69,7 +70,7 @@ export class Engine {
   }
 
   /** Refuses a launch whose surface could not host it (see Surface.ready), before anything is written. */
-  async ready(spec: LaunchSpec): Promise<void> {
+  async ready(spec: Pick<LaunchSpec, 'placement'>): Promise<void> {
     const requestedPlacement = spec.placement ?? this.deps.config.defaults.placement;
     try {
       await this.deps.surfaces.surfaceFor({ requestedPlacement, placement: null }).ready(requestedPlacement);
@@ -91,6 +92,22 @@ export class Engine {
     }
     this.schedule();
     return task;
+  }
+
+  /** Many tasks, all checked first, then written in one journal entry (all or nothing). */
+  launchBatch(batch: Batch): TaskRecord[] {
+    const { store, config, catalog, paths } = this.deps;
+    const records = recordsFromBatch(batch, catalog, config, store.tasks);
+    const env = batch.env;
+    try {
+      for (const task of records) keepClientEnv(paths.tasks, task.id, env);
+      store.createMany(records);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      throw new RequestError('conflict', `the disk holding ${paths.home} is full: no task of the batch was queued. Free some space and submit it again`);
+    }
+    this.schedule();
+    return records;
   }
 
   /** Plans on the next turn of the event loop, so a burst of changes costs one pass. */

@@ -17,6 +17,7 @@ import { acquireInstanceLock, type InstanceLock } from './instance.js';
 import { ConfigReloader } from './reload.js';
 import { SocketServer } from './server.js';
 import { TaskStore } from './store.js';
+import { keepPlanArtifacts } from './plan-artifacts.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
 import type { Catalog } from './resolve.js';
 
@@ -137,6 +138,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
     notifier.onTaskChange(listed, previous && viewOf(previous));
   });
   store.on('removed', (ids) => server?.broadcast({ event: 'removed', ids }));
+  keepPlanArtifacts(store, paths.tasks, log);
 
   let stopping = false;
   async function stop(): Promise<void> {

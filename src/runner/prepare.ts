@@ -10,6 +10,7 @@ import { signalAdapter } from './signals/index.js';
 import type { AgentProfile } from './profile-schema.js';
 import { writeOutputCap } from './output-cap.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
+import { substituteResults } from './result-templates.js';
 
 /** The runner script, next to this module in src/ and in dist/. */
 export const RUNNER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'runner.sh');
@@ -59,6 +60,10 @@ export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Pick<
   env.PANECREW_EVENTS_FILE = paths.events;
   env.PANECREW_RESULT_FILE = paths.result;
   if (task.model) env.PANECREW_MODEL = task.model;
+  if (task.plan) {
+    env.PANECREW_PLAN_ID = task.plan.id;
+    env.PANECREW_PLAN_DIR = task.plan.artifacts;
+  }
   if (!dependencies.length) return env;
   // A dependent task gets what it waited for: each result's text (bounded: see TASK_VARIABLES) and file.
   const n = dependencies.length;
@@ -88,6 +93,10 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   ensurePrivateDir(dirname(paths.dir), false);
   ensurePrivateDir(paths.dir, false);
   let prompt = input.resume?.text ?? task.prompt;
+  if (task.plan && !input.resume) {
+    const fileOf = (id: string) => dependencies.find((d) => d.id === id)?.resultFile ?? join(dirname(paths.dir), id, 'result.md');
+    prompt = substituteResults(prompt, task.plan.refs, fileOf, profile.provider === 'local');
+  }
   // Model agents are told in words where the results are; a command (provider local) gets only the
   // variables, since its prompt is a program that must stay as written.
   if (dependencies.length && profile.provider !== 'local') {
