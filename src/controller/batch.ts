@@ -3,7 +3,9 @@
 import type { Config } from '../config/schema.js';
 import { newTaskId } from '../core/ids.js';
 import type { TaskRecord } from '../core/task.js';
-import { recordFromLaunch } from './launch.js';
+import type { HomePaths } from '../core/paths.js';
+import { keepClientEnv, recordFromLaunch } from './launch.js';
+import type { TaskStore } from './store.js';
 import { RequestError, type BatchItem, type LaunchSpec } from './protocol.js';
 import type { Catalog } from './resolve.js';
 
@@ -14,6 +16,21 @@ export interface Batch {
 }
 
 const ID = /^bg_[0-9a-z]{8}$/;
+
+/** Checks every task of the batch, then writes them in one journal entry and calls `created`;
+ *  nothing is written when one is bad. */
+export function createBatch(batch: Batch, { store, catalog, config, paths }: { store: TaskStore; catalog: Catalog; config: Config; paths: HomePaths }, created: () => void): TaskRecord[] {
+  const records = recordsFromBatch(batch, catalog, config, store.tasks);
+  try {
+    for (const task of records) keepClientEnv(paths.tasks, task.id, batch.env);
+    store.createMany(records);
+    created();
+    return records;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+    throw new RequestError('conflict', `the disk holding ${paths.home} is full: no task of the batch was queued. Free some space and submit it again`);
+  }
+}
 
 /** The batch's records, in its order; throws a RequestError naming the task (nothing written). */
 export function recordsFromBatch(batch: Batch, catalog: Catalog, config: Config, existing: Map<string, TaskRecord>): TaskRecord[] {
@@ -48,7 +65,7 @@ export function recordsFromBatch(batch: Batch, catalog: Catalog, config: Config,
       throw err;
     }
     if (!plan) return record;
-    const refs = Object.fromEntries(Object.entries(plan.refs).map(([name, target]) => [name, resolve(item, i, target)]));
+    const refs = Object.fromEntries(Object.entries(plan.refs).map(([name, targets]) => [name, targets.map((t) => resolve(item, i, t))]));
     return { ...record, plan: { ...plan, refs } };
   });
 }

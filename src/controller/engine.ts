@@ -13,8 +13,8 @@ import { recoveryOf } from '../attempt/recover.js';
 import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
 import type { Moved } from '../surface/surface.js';
-import { keepClientEnv, taskFromLaunch } from './launch.js';
-import { recordsFromBatch, type Batch } from './batch.js';
+import { taskFromLaunch } from './launch.js';
+import { createBatch, type Batch } from './batch.js';
 import { RequestError, type LaunchSpec, type ListedTask } from './protocol.js';
 import { Resources } from './resources.js';
 import type { Catalog } from './resolve.js';
@@ -94,20 +94,8 @@ export class Engine {
     return task;
   }
 
-  /** Many tasks, all checked first, then written in one journal entry (all or nothing). */
   launchBatch(batch: Batch): TaskRecord[] {
-    const { store, config, catalog, paths } = this.deps;
-    const records = recordsFromBatch(batch, catalog, config, store.tasks);
-    const env = batch.env;
-    try {
-      for (const task of records) keepClientEnv(paths.tasks, task.id, env);
-      store.createMany(records);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-      throw new RequestError('conflict', `the disk holding ${paths.home} is full: no task of the batch was queued. Free some space and submit it again`);
-    }
-    this.schedule();
-    return records;
+    return createBatch(batch, this.deps, () => this.schedule());
   }
 
   /** Plans on the next turn of the event loop, so a burst of changes costs one pass. */

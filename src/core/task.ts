@@ -38,8 +38,8 @@ export const PlanRefSchema = z
     node: z.string().min(1).max(200),
     /** The plan's shared folder ($PANECREW_PLAN_DIR); results are copied there as NODE.md. */
     artifacts: z.string().startsWith('/'),
-    /** Template names (`{{ tasks.NAME.result }}`) → the dependency's task id. */
-    refs: z.record(z.string(), z.string()).default({}),
+    /** Template names (`{{ tasks.NAME.result }}`) → the dependencies' task ids (a fan-out: several). */
+    refs: z.record(z.string(), z.array(z.string()).max(1000)).default({}),
   })
   .strict();
 export type PlanRef = z.infer<typeof PlanRefSchema>;
