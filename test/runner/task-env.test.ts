@@ -30,7 +30,8 @@ function fullEnv(results: string[]): Record<string, string> {
     writeFileSync(resultFile, text);
     return { id: `bg_0000000${i + 1}`, title: `dep ${i + 1}`, resultFile };
   });
-  const task = { id: 'bg_12345678', model: 'anthropic/claude-haiku-4-5' } as TaskRecord;
+  const plan = { id: 'pl_12345678', name: 'p', node: 'n', artifacts: join(dir, 'plan'), refs: {} };
+  const task = { id: 'bg_12345678', model: 'anthropic/claude-haiku-4-5', plan } as TaskRecord;
   return taskEnv({ task, paths: taskPaths(dir, task.id), profile: BUILTIN_PROFILES.shell!, clientEnv: {}, dependencies });
 }
 
