@@ -2,6 +2,9 @@
 // (all or nothing), and find a plan's tasks again by its id.
 import { join } from 'node:path';
 import type { ControllerClient } from '../controller/client.js';
+
+/** What submitting needs of a connection: the CLI's client or the MCP server's link. */
+type Requester = Pick<ControllerClient, 'request'>;
 import type { LaunchSpec } from '../controller/protocol.js';
 import { newPlanId } from '../core/ids.js';
 import { panecrewHome } from '../core/paths.js';
@@ -33,7 +36,7 @@ export function artifactsDir(env: NodeJS.ProcessEnv, planId: string): string {
   return join(panecrewHome(env), 'plans', planId);
 }
 
-export async function submitPlan(client: ControllerClient, opts: SubmitOptions): Promise<Submitted> {
+export async function submitPlan(client: Requester, opts: SubmitOptions): Promise<Submitted> {
   const id = newPlanId();
   const artifacts = artifactsDir(opts.env, id);
   const items = expandPlan(opts.located, { file: opts.file, planId: id, artifacts, set: opts.set, agent: opts.agent });
@@ -42,7 +45,7 @@ export async function submitPlan(client: ControllerClient, opts: SubmitOptions):
 }
 
 /** Every task of the plan (each retry adds some), oldest first; a PlanError when there is none. */
-export async function planTasks(client: ControllerClient, planId: string): Promise<ListedTask[]> {
+export async function planTasks(client: Requester, planId: string): Promise<ListedTask[]> {
   const tasks = (await client.request({ op: 'list', all: true })).filter((t) => t.plan?.id === planId);
   if (!tasks.length) throw new PlanNotFound(`no plan ${planId}; list plans with: panecrew plan ls`);
   return tasks;
@@ -51,7 +54,7 @@ export async function planTasks(client: ControllerClient, planId: string): Promi
 export class PlanNotFound extends PlanError {}
 
 /** Re-runs what failed (and, given the file again, what changed); the new tasks, or none. */
-export async function retryPlan(client: ControllerClient, planId: string, opts: Omit<SubmitOptions, 'located'> & { located?: Located }): Promise<ListedTask[]> {
+export async function retryPlan(client: Requester, planId: string, opts: Omit<SubmitOptions, 'located'> & { located?: Located }): Promise<ListedTask[]> {
   const tasks = await planTasks(client, planId);
   const first = tasks[0]!.plan!;
   const fromFile = opts.located ? expandPlan(opts.located, { file: opts.file, planId, artifacts: first.artifacts, set: opts.set, agent: opts.agent }) : undefined;
