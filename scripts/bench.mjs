@@ -11,6 +11,7 @@ import { benchCompletion } from './bench/completion.mjs';
 import { benchFootprint } from './bench/footprint.mjs';
 import { benchLaunch } from './bench/launch.mjs';
 import { benchPanes } from './bench/panes.mjs';
+import { benchPlans } from './bench/plans.mjs';
 import { benchReplay } from './bench/replay.mjs';
 import { benchSleepers } from './bench/sleepers.mjs';
 import { benchStorms } from './bench/storms.mjs';
@@ -27,6 +28,7 @@ const SECTIONS = {
   panes: ['7. tmux panes: first output and relayout', benchPanes],
   storms: ['8. controller memory under connection storms', benchStorms],
   batch: ['9. batch submission (launch --batch) vs task-spooler client calls', benchBatch],
+  plans: ['10. plans: 100-task submission, 3-phase sleep plan vs ideal', benchPlans],
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, tasks: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -101,6 +103,11 @@ if (r.throughput) {
 if (r.batch) {
   const b = r.batch;
   row(`${b.count} tasks in one launch --batch (submission)`, fmtMs(b.batch.median), b.tsp ? `${b.count} × ${b.tsp.binary}: ${fmtMs(b.tsp.median)}; panecrew/tsp = ${b.tsp.ratio}; ${target(b.tsp.ratio <= 1.5, 'within 1.5× task-spooler')}` : 'task-spooler not installed');
+}
+if (r.plans) {
+  const p = r.plans;
+  row('plan run of a 100-task plan (CLI, submission)', fmtMs(p.submit100.median), '');
+  row('3-phase plan of sleeps: plan run → plan wait exit', fmtMs(p.sleepWall.median), `ideal ${fmtMs(p.idealMs)} (sum of the phases' longest); overhead ${fmtMs(p.sleepWall.median - p.idealMs)}`);
 }
 if (r.footprint) {
   const f = r.footprint;
