@@ -144,6 +144,32 @@ tasks:
     expect((await tc.cli(['plan', 'retry', id])).stdout).toContain('nothing to run again');
   });
 
+  it('retry with the edited file re-runs the changed task and what waits on it; show draws the phases', async () => {
+    tc = await startTestController();
+    const yaml = (word: string) => `
+name: edited
+defaults: { agent: shell }
+tasks:
+  base: { prompt: echo base }
+  words: { prompt: echo ${word}, after: [base] }
+  end: { prompt: "echo end {{ tasks.words.result }}", after: [words] }
+  side: { prompt: echo side, after: [base] }
+`;
+    const id = await runPlan(tc, yaml('first'));
+    expect((await waitPlan(tc, id)).code).toBe(0);
+    const file = join(tc.dir, 'plan.yaml');
+    writeFileSync(file, yaml('second'));
+    const retry = await tc.cli(['plan', 'retry', id, file, '--json']);
+    expect(retry.stderr).toBe('');
+    expect(JSON.parse(retry.stdout as string).map((t: { plan: { node: string } }) => t.plan.node).sort()).toEqual(['end', 'words']);
+    const { code, view } = await waitPlan(tc, id);
+    expect(code).toBe(0);
+    expect(byNode(view).get('end')!.resultPreview).toContain('end second');
+    const shown = (await tc.cli(['plan', 'show', id])).stdout as string;
+    expect(shown).toMatch(/phase 1\/3 +1\/1 done\n +base /);
+    expect(shown).toMatch(/phase 3\/3 +1\/1 done\n +end +bg_\w+ +✓ completed .*← words\n +end second/);
+  });
+
   it('refuses bad plan files with file:line:column, and queues nothing', async () => {
     tc = await startTestController();
     const file = join(tc.dir, 'plan.yaml');
