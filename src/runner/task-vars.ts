@@ -12,6 +12,7 @@ export const TASK_VARIABLES: ReadonlyArray<readonly [string, string]> = [
   ['PANECREW_MODEL', "the task's model (`provider/name`), when it has one"],
   ['PANECREW_PLAN_ID', "the plan's id (`pl_…`), for a task of a plan (`panecrew plan run`)"],
   ['PANECREW_PLAN_DIR', "the plan's artifacts folder, shared by its tasks; each task's result is copied there as NAME.md when it ends"],
+  ['PANECREW_TEMPLATE_n', 'for a command (the `shell` agent) of a plan: the text of the n-th `{{ tasks.NAME.result }}` of its prompt, which panecrew replaced by `"${PANECREW_TEMPLATE_n}"` so that no result is run as code'],
   ['PANECREW_DEP_COUNT', 'how many tasks this one waited for with `--after` (set only then, as are the next five)'],
   ['PANECREW_DEP_n_ID', 'the id of the n-th of them'],
   ['PANECREW_DEP_n_RESULT', 'its result text: at most 64 KB (less each beyond 4 dependencies: 256 KB in all), cut at a line when it can be, with a closing `[panecrew: result cut …]` line naming the file when cut'],

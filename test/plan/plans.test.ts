@@ -69,6 +69,27 @@ tasks:
     expect(ls).toMatchObject([{ id, name: 'feature', state: 'completed', tasks: 4 }]);
   });
 
+  it("a result reaches a command's prompt as text, never as shell code", async () => {
+    tc = await startTestController();
+    const id = await runPlan(tc, `
+name: hostile
+defaults: { agent: shell }
+tasks:
+  evil:
+    prompt: printf '%s\\n' "it's \\$(touch \\"\\$PANECREW_PLAN_DIR/pwned\\") \\\`touch x\\\` \\"q\\""
+  reader:
+    after: [evil]
+    prompt: 'echo "quoted: {{ tasks.evil.result }}"; echo bare: {{ tasks.evil.result }}'
+`);
+    const { code, view } = await waitPlan(tc, id);
+    const evil = byNode(view).get('evil')!;
+    expect(evil.resultPreview).toContain('$(touch');
+    expect(code).toBe(0);
+    const text = 'it\'s $(touch "$PANECREW_PLAN_DIR/pwned") `touch x` "q"';
+    expect(readFileSync(join(view.artifacts, 'reader.md'), 'utf8')).toContain(`quoted: ${text}\nbare: ${text}`);
+    expect(existsSync(join(view.artifacts, 'pwned'))).toBe(false);
+  });
+
   it('holds the key limit across a phase', async () => {
     tc = await startTestController(testConfig({ background_task: { defaultConcurrency: 1 } }));
     const id = await runPlan(tc, `
