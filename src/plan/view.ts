@@ -1,5 +1,6 @@
 // A plan as people see it, built from its tasks (a plan is the tasks carrying its id): each node's
 // latest task (a retry adds newer ones), the phases (tasks that can run together) and its state.
+import { phaseOf } from '../core/phases.js';
 import { isFinal, type ListedTask, type TaskState } from '../core/task.js';
 import { elapsed, paint, STATE_SYMBOL } from '../render/format.js';
 import { inert } from '../render/inert.js';
@@ -41,19 +42,9 @@ export function viewOfPlan(tasks: ListedTask[]): PlanView {
   const latest = latestByNode(tasks);
   const nodeOfId = new Map(tasks.map((t) => [t.id, t.plan!.node]));
   const nodes = [...latest.entries()].map(([node, task]): PlanNode => ({ node, task, after: task.after.map((id) => nodeOfId.get(id) ?? id) }));
-  const depth = new Map<string, number>();
-  const byName = new Map(nodes.map((n) => [n.node, n]));
-  const depthOf = (n: PlanNode, seen: Set<string>): number => {
-    const known = depth.get(n.node);
-    if (known !== undefined) return known;
-    seen.add(n.node);
-    const deps = n.after.map((a) => byName.get(a)).filter((d): d is PlanNode => d !== undefined && !seen.has(d.node));
-    const d = deps.length ? 1 + Math.max(...deps.map((x) => depthOf(x, seen))) : 0;
-    depth.set(n.node, d);
-    return d;
-  };
+  const phase = phaseOf(nodes);
   const phases: PlanNode[][] = [];
-  for (const n of nodes) (phases[depthOf(n, new Set())] ??= []).push(n);
+  for (const n of nodes) (phases[phase.get(n.node)!] ??= []).push(n);
   const counts: Partial<Record<TaskState, number>> = {};
   for (const n of nodes) counts[n.task.state] = (counts[n.task.state] ?? 0) + 1;
   const first = tasks[0]!.plan!;
