@@ -6,10 +6,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchBatch } from './bench/batch.mjs';
 import { benchCompletion } from './bench/completion.mjs';
 import { benchFootprint } from './bench/footprint.mjs';
 import { benchLaunch } from './bench/launch.mjs';
 import { benchPanes } from './bench/panes.mjs';
+import { benchPlans } from './bench/plans.mjs';
 import { benchReplay } from './bench/replay.mjs';
 import { benchSleepers } from './bench/sleepers.mjs';
 import { benchStorms } from './bench/storms.mjs';
@@ -25,6 +27,8 @@ const SECTIONS = {
   replay: ['6. journal replay of 10,000 tasks', benchReplay],
   panes: ['7. tmux panes: first output and relayout', benchPanes],
   storms: ['8. controller memory under connection storms', benchStorms],
+  batch: ['9. batch submission (launch --batch) vs task-spooler client calls', benchBatch],
+  plans: ['10. plans: 100-task submission, 3-phase sleep plan vs ideal', benchPlans],
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, tasks: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -32,7 +36,7 @@ if (values.help) {
   console.log(`usage: node scripts/bench.mjs [--quick] [--only ${Object.keys(SECTIONS).join(',')}]
   --quick  fewer repetitions and smaller loads (about a minute)
   --only   run only these sections
-  --tasks N  no-op tasks in section 4 (default 500; 200 with --quick)
+  --tasks N  no-op tasks in sections 4 and 9 (default 500; 200 with --quick)
 Results: a table on stdout and .bench/results.json.`);
   process.exit(0);
 }
@@ -95,6 +99,15 @@ if (r.throughput) {
   if (t.cli) row(`  panecrew CLI (${t.cli.count} tasks, one launch each)`, fmtMs(t.cli.ms), `${t.cli.perTaskMs} ms/task → ${fmtMs(t.cli.extrapolatedMs)} for ${t.count} (extrapolated)`);
   if (t.tsp) row(`  task-spooler (${t.tsp.binary})`, fmtMs(t.tsp.median), `panecrew/tsp = ${t.tsp.ratio}; ${target(t.tsp.ratio <= 1, 'no slower than task-spooler')}`);
   if (t.parallel) row('  GNU parallel -j8', fmtMs(t.parallel.median), `panecrew/parallel = ${t.parallel.ratio}`);
+}
+if (r.batch) {
+  const b = r.batch;
+  row(`${b.count} tasks in one launch --batch (submission)`, fmtMs(b.batch.median), b.tsp ? `${b.count} × ${b.tsp.binary}: ${fmtMs(b.tsp.median)}; panecrew/tsp = ${b.tsp.ratio}; ${target(b.tsp.ratio <= 1.5, 'within 1.5× task-spooler')}` : 'task-spooler not installed');
+}
+if (r.plans) {
+  const p = r.plans;
+  row('plan run of a 100-task plan (CLI, submission)', fmtMs(p.submit100.median), '');
+  row('3-phase plan of sleeps: plan run → plan wait exit', fmtMs(p.sleepWall.median), `ideal ${fmtMs(p.idealMs)} (sum of the phases' longest); overhead ${fmtMs(p.sleepWall.median - p.idealMs)}`);
 }
 if (r.footprint) {
   const f = r.footprint;

@@ -9,6 +9,7 @@ import { inert } from '../render/inert.js';
 
 const VERBS: Record<VerbName, () => Promise<{ default: Verb }>> = {
   launch: () => import('./verbs/launch.js'),
+  plan: () => import('./verbs/plan.js'),
   ls: () => import('./verbs/ls.js'),
   status: () => import('./verbs/status.js'),
   output: () => import('./verbs/output.js'),

@@ -3,6 +3,7 @@
 // in the client, zod and more); each verb's --help reads its own line from here too.
 export const SUMMARY = {
   launch: 'Queue a background task and print its id.',
+  plan: 'Run a plan file (a graph of tasks in phases) and show, wait for, cancel or retry it.',
   ls: 'List tasks: what runs, what waits and why, what ended in the last hour.',
   status: "Show one task's state, progress and result preview.",
   output: "Print a task's output (output.log); with --follow, keep printing until it ends.",

@@ -15,6 +15,7 @@ import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
 import type { Moved } from '../surface/surface.js';
 import { taskFromLaunch } from './launch.js';
+import { createBatch, type Batch } from './batch.js';
 import { RequestError, type LaunchSpec, type ListedTask } from './protocol.js';
 import { Resources } from './resources.js';
 import type { Catalog } from './resolve.js';
@@ -70,7 +71,7 @@ export class Engine {
   }
 
   /** Refuses a launch whose surface could not host it (see Surface.ready), before anything is written. */
-  async ready(spec: LaunchSpec): Promise<void> {
+  async ready(spec: Pick<LaunchSpec, 'placement'>): Promise<void> {
     const requestedPlacement = spec.placement ?? this.deps.config.defaults.placement;
     try {
       await this.deps.surfaces.surfaceFor({ requestedPlacement, placement: null }).ready(requestedPlacement);
@@ -92,6 +93,10 @@ export class Engine {
     }
     this.schedule();
     return task;
+  }
+
+  launchBatch(batch: Batch): TaskRecord[] {
+    return createBatch(batch, this.deps, () => this.schedule());
   }
 
   /** Plans on the next turn of the event loop, so a burst of changes costs one pass. */

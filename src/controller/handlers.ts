@@ -55,6 +55,12 @@ export function createHandlers(deps: HandlerDeps) {
         const { id } = engine.launch(req.spec);
         return () => engine.listed(store.get(id)!);
       }
+      case 'launch-batch': {
+        const placements = new Set(req.tasks.map((t) => t.placement));
+        for (const placement of placements) await engine.ready({ placement });
+        const ids = engine.launchBatch(req).map((t) => t.id);
+        return () => ids.map((id) => engine.listed(store.get(id)!));
+      }
       case 'list': {
         const since = Date.now() - RECENT_MS;
         return () => [...store.tasks.values()]

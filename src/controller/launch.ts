@@ -20,12 +20,18 @@ function isDirectory(path: string): boolean {
 
 /** The new task's record; throws a RequestError (nothing written) when the launch cannot be run. */
 export function taskFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Config, existing: Map<string, TaskRecord>, tasksDir: string): TaskRecord {
+  const task = recordFromLaunch(spec, catalog, config, existing);
+  keepClientEnv(tasksDir, task.id, spec.env);
+  return task;
+}
+
+/** The record alone, checked, nothing written: a batch checks every task before writing any. */
+export function recordFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Config, existing: Map<string, Pick<TaskRecord, 'id' | 'after'>>, id = newTaskId()): TaskRecord {
   const resolved = resolveLaunch(spec, catalog);
   if (!isDirectory(spec.cwd)) throw new RequestError('bad-request', `cwd ${spec.cwd} is not a directory`);
-  const id = newTaskId();
   const problem = checkDependencies({ id, after: spec.after }, existing);
   if (problem) throw new RequestError('bad-request', problem);
-  const task = newTaskRecord({
+  return newTaskRecord({
     id,
     title: spec.title ?? spec.prompt.split('\n')[0]!.slice(0, 80),
     agent: resolved.agent,
@@ -44,9 +50,11 @@ export function taskFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Confi
     staleTimeoutMs: resolved.staleTimeoutMs,
     origin: spec.origin,
   });
-  // The client's environment is captured at launch (as pueue does) and kept beside the task, 0600.
+}
+
+/** The client's environment is captured at launch (as pueue does) and kept beside the task, 0600. */
+export function keepClientEnv(tasksDir: string, id: string, env: Record<string, string>): void {
   const dir = taskPaths(tasksDir, id).dir;
   ensurePrivateDir(dir, false);
-  writePrivateFile(join(dir, 'client-env.json'), JSON.stringify(spec.env));
-  return task;
+  writePrivateFile(join(dir, 'client-env.json'), JSON.stringify(env));
 }

@@ -18,6 +18,8 @@ import { ConfigReloader } from './reload.js';
 import { SocketServer } from './server.js';
 import { socketLimits, type SocketLimits } from './socket-limits.js';
 import { TaskStore } from './store.js';
+import { keepPlanArtifacts } from './plan-artifacts.js';
+import { notifyPlanPhases } from './plan-phases.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
 import type { Catalog } from './resolve.js';
 
@@ -143,6 +145,8 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
     notifier.onTaskChange(listed, previous && viewOf(previous));
   });
   store.on('removed', (ids) => server?.broadcast({ event: 'removed', ids }));
+  keepPlanArtifacts(store, paths.tasks, log);
+  notifyPlanPhases(store, () => notifier);
 
   let stopping = false;
   async function stop(): Promise<void> {

@@ -1,6 +1,6 @@
 // The socket protocol: one JSON object per line each way. Every request is validated here, at the boundary.
 import { z } from 'zod';
-import { REQUESTED_PLACEMENTS, RUN_MODES, TASK_STATES, TaskIdSchema, type ListedTask, type Task } from '../core/task.js';
+import { PlanRefSchema, REQUESTED_PLACEMENTS, RUN_MODES, TASK_STATES, TaskIdSchema, type ListedTask, type Task } from '../core/task.js';
 import type { ChannelHealth, ChannelReport } from '../notify/notification.js';
 import type { Config } from '../config/schema.js';
 import type { ReloadResult } from './reload.js';
@@ -46,6 +46,16 @@ export const LaunchSpecSchema = z
   .strict();
 export type LaunchSpec = z.infer<typeof LaunchSpecSchema>;
 
+/** A name a batch gives one of its tasks, so that others of the batch can wait for it. */
+const BatchRef = z.string().min(1).max(200).regex(/^[^\s\0]+$/, 'a batch ref has no spaces');
+/** One task of a batch: a launch spec (environment and origin are the batch's), `after` naming
+ *  existing task ids or refs of the same batch. */
+export const BatchItemSchema = LaunchSpecSchema.omit({ env: true, origin: true, after: true })
+  .extend({ ref: BatchRef.optional(), after: z.array(z.union([TaskIdSchema, BatchRef])).max(1_000).default([]), plan: PlanRefSchema.optional() })
+  .strict();
+export type BatchItem = z.infer<typeof BatchItemSchema>;
+export const MAX_BATCH_TASKS = 10_000;
+
 const Ids = z.array(TaskIdSchema).min(1).max(10_000);
 /** Text typed into an interactive agent, as the person would type it. */
 const FollowUp = z.string().min(1, 'give the text to send').max(65_536).regex(/^[^\0]*$/, 'the text has a NUL character');
@@ -53,6 +63,8 @@ const FollowUp = z.string().min(1, 'give the text to send').max(65_536).regex(/^
 export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('ping') }).strict(),
   z.object({ id: z.number(), op: z.literal('launch'), spec: LaunchSpecSchema }).strict(),
+  /** Many tasks, all or nothing, in one journal entry. */
+  z.object({ id: z.number(), op: z.literal('launch-batch'), tasks: z.array(BatchItemSchema).min(1, 'the batch is empty').max(MAX_BATCH_TASKS), env: EnvSchema.default({}), origin: LaunchSpecSchema.shape.origin }).strict(),
   z.object({ id: z.number(), op: z.literal('list'), all: z.boolean().default(false) }).strict(),
   z.object({ id: z.number(), op: z.literal('get'), taskId: TaskIdSchema }).strict(),
   z
@@ -149,6 +161,7 @@ export interface OutputChunk {
 export interface Results {
   ping: { pid: number; home: string };
   launch: ListedTask;
+  'launch-batch': ListedTask[];
   list: ListedTask[];
   get: ListedTask;
   output: OutputChunk;

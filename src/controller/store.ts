@@ -43,6 +43,15 @@ export class TaskStore extends EventEmitter<StoreEvents> {
     return task;
   }
 
+  /** Creates many tasks in one journal entry: after a crash, all of them exist or none does. */
+  createMany(tasks: TaskRecord[]): TaskRecord[] {
+    this.journal.append({ type: 'created-batch', tasks });
+    for (const task of tasks) this.tasks.set(task.id, task);
+    for (const task of tasks) this.emit('change', task, undefined);
+    this.maybeCompact();
+    return tasks;
+  }
+
   /** Applies a patch. A state change must be legal from the current state, else it throws. */
   update(id: string, patch: Partial<TaskRecord>): TaskRecord {
     const previous = this.must(id);

@@ -4,8 +4,16 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** `bg_` + 8 base36 characters: ~41 bits, ample for one user's tasks. */
 export function newTaskId(): string {
-  const bytes = randomBytes(8);
-  let id = 'bg_';
-  for (const b of bytes) id += ALPHABET[b % 36];
+  return newId('bg_');
+}
+
+/** `pl_` + 8 base36 characters: a plan (a group of tasks submitted from one plan file). */
+export function newPlanId(): string {
+  return newId('pl_');
+}
+
+function newId(prefix: string): string {
+  let id = prefix;
+  for (const b of randomBytes(8)) id += ALPHABET[b % 36];
   return id;
 }

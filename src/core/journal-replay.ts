@@ -26,6 +26,9 @@ export function applyEntry(tasks: Map<string, TaskRecord>, entry: JournalEntry):
     case 'created':
       tasks.set(entry.task.id, entry.task);
       break;
+    case 'created-batch':
+      for (const task of entry.tasks) tasks.set(task.id, task);
+      break;
     case 'updated': {
       const task = tasks.get(entry.id);
       if (task) tasks.set(entry.id, { ...task, ...entry.patch });

@@ -9,6 +9,8 @@ const Seq = z.number().int().nonnegative();
 
 export const JournalEntrySchema = z.discriminatedUnion('type', [
   z.looseObject({ seq: Seq, at: z.number(), type: z.literal('created'), task: LooseTask }),
+  /** A batch of tasks created all or nothing: one line, so a torn write loses the whole batch. */
+  z.looseObject({ seq: Seq, at: z.number(), type: z.literal('created-batch'), tasks: z.array(LooseTask).min(1) }),
   z.looseObject({ seq: Seq, at: z.number(), type: z.literal('updated'), id: TaskIdSchema, patch: z.looseObject({}) }),
   z.looseObject({ seq: Seq, at: z.number(), type: z.literal('removed'), ids: z.array(TaskIdSchema) }),
 ]);
@@ -17,6 +19,7 @@ export const SnapshotSchema = z.looseObject({ seq: Seq, tasks: z.array(z.unknown
 
 export type JournalEntry = { seq: number; at: number } & (
   | { type: 'created'; task: TaskRecord }
+  | { type: 'created-batch'; tasks: TaskRecord[] }
   | { type: 'updated'; id: string; patch: Partial<TaskRecord> }
   | { type: 'removed'; ids: string[] }
 );

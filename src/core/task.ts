@@ -27,6 +27,23 @@ export type Placement = 'pane' | 'overflow' | 'window' | 'headless';
 
 export const TaskIdSchema = z.string().regex(/^bg_[0-9a-z]{8}$/, 'a task id looks like bg_ followed by 8 lowercase letters or digits');
 
+export const PlanIdSchema = z.string().regex(/^pl_[0-9a-z]{8}$/, 'a plan id looks like pl_ followed by 8 lowercase letters or digits');
+
+/** The plan a task belongs to (`panecrew plan run`): the plan is the group of tasks carrying its id. */
+export const PlanRefSchema = z
+  .object({
+    id: PlanIdSchema,
+    name: z.string().min(1).max(200),
+    /** The task's name in the plan file (a fanned-out task: `name[i]`). */
+    node: z.string().min(1).max(200),
+    /** The plan's shared folder ($PANECREW_PLAN_DIR); results are copied there as NODE.md. */
+    artifacts: z.string().startsWith('/'),
+    /** Template names (`{{ tasks.NAME.result }}`) → the dependencies' task ids (a fan-out: several). */
+    refs: z.record(z.string(), z.array(z.string()).max(1000)).default({}),
+  })
+  .strict();
+export type PlanRef = z.infer<typeof PlanRefSchema>;
+
 /** Where the launch came from: the tmux server and pane of the launching process, if any. */
 export interface Origin {
   /** Path of the tmux server socket (first field of $TMUX). */
@@ -126,6 +143,8 @@ export interface TaskRecord {
   question?: string | null;
   /** Turns of an interactive agent, oldest first; the last one's result is the task's result. */
   turns?: Turn[];
+  /** Set on the tasks of a plan. */
+  plan?: PlanRef;
 }
 
 /**

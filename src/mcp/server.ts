@@ -1,4 +1,4 @@
-// The MCP server: four tools over the controller, served on stdio. Every failure becomes a tool
+// The MCP server: its tools over the controller, served on stdio. Every failure becomes a tool
 // error (isError) with a readable text; nothing a client sends can bring the server down.
 import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -8,6 +8,8 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import { ClientError } from '../controller/client.js';
 import { ControllerLink } from './connection.js';
 import { CancelInput, DESCRIPTIONS, ListInput, OutputInput, SendInput, TaskInput } from './schemas.js';
+import { PLAN_DESCRIPTIONS, PlanInput, PlanStatusInput, planStatusTool, planTool } from './plan-tools.js';
+import { PlanError } from '../plan/load.js';
 import { ArgumentError, cancelTool, listTool, outputTool, sendTool, taskTool, type ToolContext } from './tools.js';
 
 export interface McpOptions {
@@ -34,7 +36,7 @@ function errorText(err: unknown): string {
     if (err.code === 'bad-request') return `invalid request: ${err.message}`;
     return err.message;
   }
-  if (err instanceof ArgumentError) return `invalid arguments: ${err.message}`;
+  if (err instanceof ArgumentError || err instanceof PlanError) return `invalid arguments: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -86,6 +88,12 @@ export function createMcpServer(opts: McpOptions): { server: McpServer; close():
     'background_list',
     { title: 'List background tasks', description: DESCRIPTIONS.background_list, inputSchema: ListInput, annotations: { readOnlyHint: true } },
     (args) => answer(() => listTool(args, ctx)),
+  );
+  server.registerTool('plan', { title: 'Submit a plan of background tasks', description: PLAN_DESCRIPTIONS.plan, inputSchema: PlanInput }, (args) => answer(() => planTool(args, ctx)));
+  server.registerTool(
+    'plan_status',
+    { title: "A plan's phases and results", description: PLAN_DESCRIPTIONS.plan_status, inputSchema: PlanStatusInput, annotations: { readOnlyHint: true } },
+    (args, extra) => answer(() => planStatusTool(args, ctx, extra.signal)),
   );
   return { server, close: () => link.close() };
 }

@@ -8,7 +8,9 @@ export type NotifyItem =
   | { kind: 'ended'; task: Task }
   | { kind: 'progress'; task: Task; percent: number }
   | { kind: 'started'; task: Task }
-  | { kind: 'waiting'; task: Task };
+  | { kind: 'waiting'; task: Task }
+  /** Every task of a plan's phase completed; `task` is the one that ended last. */
+  | { kind: 'phase'; task: Task; plan: string; phase: number; of: number; names: string[] };
 
 export interface MessageInput {
   items: NotifyItem[];
@@ -72,7 +74,13 @@ function itemLine(item: NotifyItem): string {
       return `${t.title} — started (${t.agent})`;
     case 'waiting':
       return `${t.id} needs your input: ${t.question ?? 'the agent asks something'}`;
+    case 'phase':
+      return phaseText(item);
   }
+}
+
+function phaseText(item: Extract<NotifyItem, { kind: 'phase' }>): string {
+  return `${item.plan}: phase ${item.phase} of ${item.of} done: ${item.names.join(', ')}`;
 }
 
 function single(item: NotifyItem): { title: string; lines: string[] } {
@@ -88,6 +96,8 @@ function single(item: NotifyItem): { title: string; lines: string[] } {
       return { title: `${t.title} — started`, lines: [t.agent + (t.model ? ` · ${t.model}` : '')] };
     case 'waiting':
       return { title: `${t.id} needs your input`, lines: [`${t.title}: ${t.question ?? 'the agent asks something'}`, `panecrew focus ${t.id}`] };
+    case 'phase':
+      return { title: phaseText(item), lines: [item.phase === item.of ? 'the plan is complete' : `phase ${item.phase + 1} starts`, `panecrew plan show ${t.plan?.id ?? ''}`] };
   }
 }
 
@@ -101,7 +111,9 @@ function batchTitle(items: NotifyItem[]): string {
   const started = items.filter((i) => i.kind === 'started').length;
   const progress = items.filter((i) => i.kind === 'progress').length;
   const waiting = items.filter((i) => i.kind === 'waiting').length;
+  const phases = items.filter((i) => i.kind === 'phase').length;
   const parts: string[] = [];
+  if (phases) parts.push(plural(phases, 'plan phase done', 'plan phases done'));
   if (ended.length) parts.push(plural(ended.length, 'task finished', 'tasks finished') + (failed ? `, ${failed} failed` : ''));
   if (waiting) parts.push(plural(waiting, 'task needs your input', 'tasks need your input'));
   if (started) parts.push(`${started} started`);
@@ -112,7 +124,7 @@ function batchTitle(items: NotifyItem[]): string {
 export function buildMessage({ items, allDone, urgencyOnError }: MessageInput): Message {
   const hasError = items.some((i) => i.kind === 'ended' && i.task.state === 'error');
   // A question holds an agent up until the person answers: as loud as an ending.
-  const hasEnding = items.some((i) => i.kind === 'ended' || i.kind === 'waiting');
+  const hasEnding = items.some((i) => i.kind === 'ended' || i.kind === 'waiting' || i.kind === 'phase');
   const urgency: Urgency = hasError ? urgencyOnError : hasEnding || (allDone && items.length === 0) ? 'normal' : 'low';
 
   let title: string;

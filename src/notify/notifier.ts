@@ -80,6 +80,13 @@ export class Notifier {
     }
   }
 
+  /** A plan's phase completed (the controller knows plans): delivered like an ending. */
+  onPlanPhase(item: Extract<NotifyItem, { kind: 'phase' }>): void {
+    if (this.closed || this.options.strategy === 'silent') return;
+    this.enqueue(item);
+    this.schedule();
+  }
+
   /** Sends one notification through every channel and says what happened to it. */
   async test(origin?: Origin): Promise<ChannelReport[]> {
     const n: Notification = {

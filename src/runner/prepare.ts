@@ -10,6 +10,7 @@ import { signalAdapter } from './signals/index.js';
 import type { AgentProfile } from './profile-schema.js';
 import { writeOutputCap } from './output-cap.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
+import { substituteResults, templateEnv, type Templates } from './result-templates.js';
 
 /** The runner script, next to this module in src/ and in dist/. */
 export const RUNNER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'runner.sh');
@@ -52,6 +53,10 @@ function prepareInteractive({ paths, profile, interactive, resume }: PrepareInpu
   return wiring.env;
 }
 
+function templatesOf(refs: Record<string, string[]>, paths: TaskPaths, dependencies: DependencyResult[]): Templates {
+  return { refs, resultFileOf: (id) => dependencies.find((d) => d.id === id)?.resultFile ?? join(dirname(paths.dir), id, 'result.md') };
+}
+
 export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Pick<PrepareInput, 'task' | 'paths' | 'profile' | 'clientEnv' | 'dependencies'>): Record<string, string> {
   const env: Record<string, string> = { ...clientEnv, ...(profile.env ?? {}) };
   env.PANECREW_TASK_ID = task.id;
@@ -59,6 +64,11 @@ export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Pick<
   env.PANECREW_EVENTS_FILE = paths.events;
   env.PANECREW_RESULT_FILE = paths.result;
   if (task.model) env.PANECREW_MODEL = task.model;
+  if (task.plan) {
+    env.PANECREW_PLAN_ID = task.plan.id;
+    env.PANECREW_PLAN_DIR = task.plan.artifacts;
+    if (profile.provider === 'local') Object.assign(env, templateEnv(task.prompt, templatesOf(task.plan.refs, paths, dependencies)));
+  }
   if (!dependencies.length) return env;
   // A dependent task gets what it waited for: each result's text (bounded: see TASK_VARIABLES) and file.
   const n = dependencies.length;
@@ -88,6 +98,7 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   ensurePrivateDir(dirname(paths.dir), false);
   ensurePrivateDir(paths.dir, false);
   let prompt = input.resume?.text ?? task.prompt;
+  if (task.plan && !input.resume) prompt = substituteResults(prompt, templatesOf(task.plan.refs, paths, dependencies), profile.provider === 'local');
   // Model agents are told in words where the results are; a command (provider local) gets only the
   // variables, since its prompt is a program that must stay as written.
   if (dependencies.length && profile.provider !== 'local') {

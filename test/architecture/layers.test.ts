@@ -15,6 +15,7 @@ export const LAYERS: string[][] = [
   ['executor', 'surface'],
   ['attempt'],
   ['controller'],
+  ['plan'],
   ['mcp', 'dashboard', 'demo'],
   ['cli'],
 ];

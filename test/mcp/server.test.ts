@@ -25,9 +25,9 @@ const get = async (id: string): Promise<ListedTask> => {
 };
 
 describe('panecrew mcp', () => {
-  it('offers the five tools, each with a described input schema', async () => {
+  it('offers the seven tools, each with a described input schema', async () => {
     const { tools } = await mcp.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['background_cancel', 'background_list', 'background_output', 'background_send', 'task']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['background_cancel', 'background_list', 'background_output', 'background_send', 'plan', 'plan_status', 'task']);
     const task = tools.find((t) => t.name === 'task')!;
     expect(task.inputSchema.required).toEqual(['prompt']);
     expect(Object.keys(task.inputSchema.properties ?? {})).toEqual(
@@ -210,7 +210,7 @@ describe('panecrew mcp without a controller', () => {
         expect(r.isError).toBe(true);
         expect(r.text).toContain('the panecrew controller is not available');
       }
-      expect((await session.client.listTools()).tools).toHaveLength(5);
+      expect((await session.client.listTools()).tools).toHaveLength(7);
     } finally {
       await session.close();
       rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,8 @@ function fullEnv(results: string[]): Record<string, string> {
     writeFileSync(resultFile, text);
     return { id: `bg_0000000${i + 1}`, title: `dep ${i + 1}`, resultFile };
   });
-  const task = { id: 'bg_12345678', model: 'anthropic/claude-haiku-4-5' } as TaskRecord;
+  const plan = { id: 'pl_12345678', name: 'p', node: 'n', artifacts: join(dir, 'plan'), refs: { a: ['bg_00000001'] } };
+  const task = { id: 'bg_12345678', model: 'anthropic/claude-haiku-4-5', plan, prompt: 'echo {{ tasks.a.result }}' } as unknown as TaskRecord;
   return taskEnv({ task, paths: taskPaths(dir, task.id), profile: BUILTIN_PROFILES.shell!, clientEnv: {}, dependencies });
 }
 
@@ -40,7 +41,7 @@ describe('task variables', () => {
   });
 
   it('every variable a task gets is in the table, and every row is set', () => {
-    const set = Object.keys(fullEnv(['one\n', 'two\n'])).map((k) => k.replace(/^PANECREW_DEP_\d+_/, 'PANECREW_DEP_n_')).sort();
+    const set = Object.keys(fullEnv(['one\n', 'two\n'])).map((k) => k.replace(/^PANECREW_DEP_\d+_/, 'PANECREW_DEP_n_').replace(/^PANECREW_TEMPLATE_\d+$/, 'PANECREW_TEMPLATE_n')).sort();
     expect([...new Set(set)]).toEqual(TASK_VARIABLES.map(([name]) => name).sort());
   });
 

@@ -7,6 +7,7 @@ import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } fro
 import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
 import { inert } from '../../render/inert.js';
+import { parseBatchLines } from '../batch-lines.js';
 
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
@@ -53,6 +54,12 @@ Options:
   --stale-timeout DUR    mark it interrupt after DUR with no sign of life; none: never
                          (default: its agent profile's, else background_task.staleTimeoutMs)
   --json                 print the task as JSON instead of its id
+  --batch FILE|-         launch many tasks in one request, all or nothing: one JSON object per line
+                         with the fields a launch takes (or what \`launch --json\` printed): prompt,
+                         agent, category, model, key, title, cwd, priority, placement, mode,
+                         timeoutMs, ...; "ref" names a task so that another line's "after" can
+                         name it. Prints the ids, one per line (--json: the tasks). Other options
+                         are not used with --batch.
 
 The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments or config,
 3 controller unreachable or refused.`,
@@ -74,9 +81,11 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     timeout: { type: 'string' },
     'stale-timeout': { type: 'string' },
     json: { type: 'boolean' },
+    batch: { type: 'string' },
   },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
+    if (typeof values.batch === 'string') return launchBatch(values.batch, Boolean(values.json), positionals, ctx);
     const prompt = readPrompt(values, positionals, ctx);
     const str = (k: string) => values[k] as string | undefined;
     const duration = (name: string): number | undefined => (str(name) === undefined ? undefined : durationOption(`--${name}`, str(name)!));
@@ -116,3 +125,22 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     return EXIT.ok;
   },
 });
+
+async function launchBatch(file: string, json: boolean, positionals: string[], ctx: Context): Promise<number> {
+  if (positionals.length) throw new UsageError('--batch reads the prompts from its file: give no other prompt');
+  const path = file === '-' ? '-' : resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--batch ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const { config, warnings } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
+  const defaults = { cwd: ctx.cwd, agent: config.defaults.agent, priority: config.defaults.priority, placement: config.defaults.placement };
+  const tasks = parseBatchLines(text, path === '-' ? 'standard input' : path, defaults);
+  const launched = await withClient(ctx, (c) => c.request({ op: 'launch-batch', tasks, env: captureEnv(ctx.env), origin: originFromEnv(ctx.env) }));
+  if (json) printJson(ctx, launched);
+  else ctx.out(launched.map((t) => t.id).join('\n'));
+  return EXIT.ok;
+}
