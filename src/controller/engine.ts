@@ -9,7 +9,6 @@ import { plan, type Limits } from '../scheduler/plan.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
 import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
-import type { SendOutcome } from '../attempt/conversation.js';
 import { recoveryOf } from '../attempt/recover.js';
 import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';
@@ -19,6 +18,7 @@ import { createBatch, type Batch } from './batch.js';
 import { RequestError, type LaunchSpec, type ListedTask } from './protocol.js';
 import { Resources } from './resources.js';
 import type { Catalog } from './resolve.js';
+import type { AgentProfile } from '../runner/profile-schema.js';
 import type { TaskStore } from './store.js';
 
 const GATE_RECHECK_MS = 2_000;
@@ -143,18 +143,20 @@ export class Engine {
     }
   }
 
-  private start(task: TaskRecord): void {
+  /** Starts the task's next attempt now (the plan chose it, or the person asked: `resume`). */
+  start(task: TaskRecord, resume?: AttemptInit['resume']): TaskRecord {
     const started = this.deps.store.beginAttempt(task.id, Date.now());
-    this.attempts.set(task.id, AttemptRun.start(this.attemptInit(started)));
+    this.attempts.set(task.id, AttemptRun.start({ ...this.attemptInit(started), resume }));
+    return started;
   }
 
   private attemptInit(task: TaskRecord): AttemptInit {
-    const { store, config, catalog, paths, executor, surfaces } = this.deps;
+    const { store, config, paths, executor, surfaces } = this.deps;
     const n = task.attempts.at(-1)!.n;
     return {
       task,
       tasksDir: paths.tasks,
-      profile: Object.hasOwn(catalog.profiles, task.agent) ? catalog.profiles[task.agent] : undefined,
+      profile: this.profileOf(task.agent),
       executor,
       surface: surfaces.surfaceFor(viewOf(task)),
       options: config.background_task,
@@ -241,45 +243,15 @@ export class Engine {
     return cancelled;
   }
 
-  /** Types a follow-up into an interactive agent; resolves whether the agent confirmed it took it. */
-  async send(id: string, text: string): Promise<{ task: TaskRecord; outcome: SendOutcome }> {
-    const task = this.deps.store.get(id);
-    if (!task) throw new RequestError('not-found', `no task ${id}`);
-    const attempt = this.attempts.get(id);
-    const view = viewOf(task);
-    if (task.state === 'waiting') throw new RequestError('conflict', `${id} is waiting for the person to answer a question in its pane: answer it there first (panecrew focus ${id})`);
-    if (!attempt || !(view.agentOpen || task.state === 'running') || !task.attempts.at(-1)?.interactive) {
-      const why = isFinal(task.state) ? `it ended ${task.state} and its agent is not open (panecrew relaunch ${id} runs it again)` : task.state === 'pending' ? 'it has not started yet' : `it does not run interactively (launch it with --mode interactive)`;
-      throw new RequestError('conflict', `cannot send to ${id}: ${why}`);
-    }
-    const outcome = await attempt.send(text);
-    return { task: this.deps.store.must(id), outcome };
+  /** The profile of an agent, as the configuration says now (it may have been reloaded). */
+  profileOf(agent: string): AgentProfile | undefined {
+    const { profiles } = this.deps.catalog;
+    return Object.hasOwn(profiles, agent) ? profiles[agent] : undefined;
   }
 
-  /** Reopens a closed interactive agent in its own conversation, with `text` as its next prompt: a
-   *  new attempt of the completed task, started now (the person asked for it, like `send`). */
-  resume(id: string, text: string): TaskRecord {
-    const { store, catalog } = this.deps;
-    const task = store.get(id);
-    if (!task) throw new RequestError('not-found', `no task ${id}`);
-    if (viewOf(task).agentOpen) throw new RequestError('conflict', `${id}'s agent is still open: give it the text with panecrew send ${id}`);
-    if (task.state !== 'completed') throw new RequestError('conflict', `cannot resume ${id}: it is ${task.state}${isFinal(task.state) ? ` (panecrew relaunch ${id} runs it again)` : ''}`);
-    const sessionId = [...task.attempts].reverse().find((a) => a.interactive && a.sessionId)?.sessionId;
-    if (!sessionId) throw new RequestError('conflict', `cannot resume ${id}: its agent never ran interactively, so there is no session to reopen (panecrew relaunch ${id})`);
-    const profile = Object.hasOwn(catalog.profiles, task.agent) ? catalog.profiles[task.agent] : undefined;
-    if (!profile?.interactive?.resume) throw new RequestError('conflict', `cannot resume ${id}: the ${task.agent} profile has no interactive.resume arguments`);
-    const started = store.beginAttempt(id, Date.now());
-    this.attempts.set(id, AttemptRun.start({ ...this.attemptInit(started), resume: { sessionId, text } }));
-    return started;
-  }
-
-  /** Closes an interactive agent open after its turn; an agent still at work is cancelled. */
-  closeAgent(id: string): TaskRecord {
-    const task = this.deps.store.get(id);
-    if (!task) throw new RequestError('not-found', `no task ${id}`);
-    if (viewOf(task).agentOpen) this.attempts.get(id)?.stop({ kind: 'closed', by: 'closed by request' });
-    else if (!isFinal(task.state)) this.cancel([id], 'closed by request');
-    return this.deps.store.must(id);
+  /** The attempt under way for a task, if any (an interactive agent open after its turn too). */
+  attemptOf(id: string): AttemptRun | undefined {
+    return this.attempts.get(id);
   }
 
   /** The pending task waits for a dependency to end (not for a slot). */

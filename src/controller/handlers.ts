@@ -8,6 +8,7 @@ import { utf8Boundary } from '../core/utf8.js';
 import { logicalEnd, logicalSize, physicalRead, readCapHead, readCut } from '../runner/output-cap.js';
 import type { Config } from '../config/schema.js';
 import type { Engine } from './engine.js';
+import * as followUps from './follow-ups.js';
 import { RequestError, type LaunchSpec, type Request, type Stats } from './protocol.js';
 import type { Surfaces } from '../surface/pane.js';
 import type { TaskStore } from './store.js';
@@ -142,15 +143,15 @@ export function createHandlers(deps: HandlerDeps) {
         return () => engine.listed(store.get(task.id)!);
       }
       case 'send': {
-        const { task, outcome } = await engine.send(req.taskId, req.text);
+        const { task, outcome } = await followUps.send(deps, req.taskId, req.text);
         return () => ({ task: engine.listed(store.get(task.id)!), outcome });
       }
       case 'resume': {
-        const task = engine.resume(req.taskId, req.text);
+        const task = followUps.resume(deps, req.taskId, req.text);
         return () => engine.listed(store.get(task.id)!);
       }
       case 'close': {
-        const task = engine.closeAgent(must(req.taskId).id);
+        const task = followUps.close(deps, req.taskId);
         return () => engine.listed(store.get(task.id)!);
       }
       case 'prune': {
