@@ -9,6 +9,7 @@ import { newTaskRecord, type TaskRecord } from '../core/task.js';
 import { checkDependencies } from '../scheduler/plan.js';
 import { RequestError, type LaunchSpec } from './protocol.js';
 import { resolveLaunch, type Catalog } from './resolve.js';
+import { isolate } from './isolation.js';
 
 function isDirectory(path: string): boolean {
   try {
@@ -25,6 +26,7 @@ export function taskFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Confi
   const id = newTaskId();
   const problem = checkDependencies({ id, after: spec.after }, existing);
   if (problem) throw new RequestError('bad-request', problem);
+  const { cwd, workspace, sandbox } = isolate(spec, id, resolved.category, catalog, config, existing, tasksDir);
   const task = newTaskRecord({
     id,
     title: spec.title ?? spec.prompt.split('\n')[0]!.slice(0, 80),
@@ -34,7 +36,9 @@ export function taskFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Confi
     key: resolved.key,
     provider: resolved.provider,
     prompt: resolved.prompt,
-    cwd: spec.cwd,
+    cwd,
+    ...(workspace && { workspace }),
+    ...(sandbox && { sandbox }),
     priority: spec.priority ?? config.defaults.priority,
     after: spec.after,
     requestedPlacement: spec.placement ?? config.defaults.placement,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
@@ -8,6 +9,13 @@ import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
 import { inert } from '../../render/inert.js';
 
+/** The flag's choice, else the category's (or subagent type's) in this folder's config, else its default. */
+function isolationOf(values: Record<string, unknown>, config: Config): LaunchSpec['isolation'] {
+  if (values.worktree) return 'worktree';
+  if (values['no-worktree']) return 'none';
+  const [table, kind] = values.category ? [config.categories, values.category as string] : [config.subagents, values.subagent as string | undefined];
+  return (kind && Object.hasOwn(table, kind) ? table[kind]!.isolation : undefined) ?? config.defaults.isolation;
+}
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
   const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;
@@ -52,6 +60,13 @@ Options:
   --timeout DUR          end the task as error after DUR (90s, 5m, 2h, 250ms; a bare number is seconds)
   --stale-timeout DUR    mark it interrupt after DUR with no sign of life; none: never
                          (default: its agent profile's, else background_task.staleTimeoutMs)
+  --worktree             work in a new git worktree of the repository holding the cwd, on a new
+                         branch (panecrew/<id>); worktree.copy/link/setup prepare it. Default:
+                         isolation of the category or subagent type, else defaults.isolation
+  --no-worktree          work in the cwd itself, whatever the defaults say
+  --branch NAME          the worktree's branch (must not exist yet)
+  --base REF             the commit the branch starts from (default: this checkout's HEAD); a task
+                         id given with --after: start from that task's branch once it has ended
   --json                 print the task as JSON instead of its id
 
 The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments or config,
@@ -73,6 +88,10 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     mode: { type: 'string' },
     timeout: { type: 'string' },
     'stale-timeout': { type: 'string' },
+    worktree: { type: 'boolean' },
+    'no-worktree': { type: 'boolean' },
+    branch: { type: 'string' },
+    base: { type: 'string' },
     json: { type: 'boolean' },
   },
   allowPositionals: true,
@@ -109,8 +128,12 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       staleTimeoutMs,
       env: captureEnv(ctx.env),
       origin: originFromEnv(ctx.env),
+      isolation: isolationOf(values, config),
+      worktree: { branch: str('branch'), base: str('base'), ...config.worktree },
     };
+    if (values.worktree && values['no-worktree']) throw new UsageError('--worktree and --no-worktree contradict each other: give one');
     const task = await withClient(ctx, (c) => c.request({ op: 'launch', spec }));
+    for (const note of task.workspace?.notes ?? []) ctx.err(`panecrew launch: note: ${inert(note)}`);
     if (values.json) printJson(ctx, task);
     else ctx.out(task.id);
     return EXIT.ok;

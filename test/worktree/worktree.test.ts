@@ -1,0 +1,135 @@
+// Tasks in their own git worktrees, through the real controller, CLI and git: parallel edits of one
+// file kept apart, merged back all or nothing, setup, the refusals, and work that survives cleanup.
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestController, testConfig, type TestController } from '../support/controller.js';
+import { git, makeRepo } from './repo.js';
+
+let tc: TestController;
+let repo: string;
+
+beforeAll(async () => {
+  tc = await startTestController(testConfig({ worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.txt'] } }));
+  repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
+  writeFileSync(join(repo, '.env'), 'SECRET=1\n');
+}, 30_000);
+afterAll(() => tc?.stop());
+
+const shell = (cmd: string, ...more: string[]) => tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', join(repo, 'src'), '--worktree', ...more, '--prompt', cmd]);
+
+describe('worktrees', () => {
+  it('two tasks editing the same file each leave their own branch; the main checkout is untouched; merge 1 applies, merge 2 conflicts and changes nothing', async () => {
+    const a = await shell(`sed -i 's/two/TWO from A/' ../notes.txt && pwd > where.txt`);
+    const b = await shell(`sed -i 's/two/two from B/' ../notes.txt`);
+    expect((await tc.waitFinal(a.id)).state).toBe('completed');
+    expect((await tc.waitFinal(b.id)).state).toBe('completed');
+    const wa = a.workspace!;
+    expect(wa.branch).toBe(`panecrew/${a.id}`);
+    expect(wa.path.startsWith(join(tc.home, 'worktrees'))).toBe(true);
+    // the same relative cwd inside the worktree
+    expect(readFileSync(join(wa.path, 'src', 'where.txt'), 'utf8').trim()).toBe(join(wa.path, 'src'));
+    expect(readFileSync(join(wa.path, 'notes.txt'), 'utf8')).toContain('TWO from A');
+    expect(readFileSync(join(b.workspace!.path, 'notes.txt'), 'utf8')).toContain('two from B');
+    expect(readFileSync(join(repo, 'notes.txt'), 'utf8')).toBe('one\ntwo\nthree\n');
+    expect(await git(repo, 'status', '--porcelain')).toBe('');
+
+    const stat = await tc.cli(['diff', a.id, '--stat']);
+    expect(stat.stdout).toMatch(/notes\.txt/);
+    expect(stat.stdout).toMatch(/where\.txt/);
+    expect((await tc.cli(['diff', a.id])).stdout).toContain('+TWO from A');
+
+    const m1 = await tc.cli(['merge', a.id]);
+    expect(m1.exitCode, String(m1.stderr)).toBe(0);
+    expect(readFileSync(join(repo, 'notes.txt'), 'utf8')).toContain('TWO from A');
+    const head = await git(repo, 'rev-parse', 'HEAD');
+
+    const m2 = await tc.cli(['merge', b.id, '--squash']);
+    expect(m2.exitCode).toBe(1);
+    expect(m2.stderr).toContain('conflicts in: notes.txt');
+    expect(await git(repo, 'rev-parse', 'HEAD')).toBe(head);
+    expect(await git(repo, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(join(b.workspace!.path, 'notes.txt'), 'utf8')).toContain('two from B');
+  }, 60_000);
+
+  it('setup copies the configured files and runs its command in the worktree before the agent', async () => {
+    const t = await shell('cat ../.env; cat setup-ran.txt');
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+    const out = (await tc.cli(['output', t.id])).stdout;
+    expect(out).toContain('setting up here');
+    expect(out).toContain('SECRET=1');
+    expect(out).toContain(join(t.workspace!.path, 'src'));
+  }, 30_000);
+
+  it('a failing setup ends the task as error with its output', async () => {
+    const failing = await startTestController(testConfig({ worktree: { setup: ['sh', '-c', 'echo cannot install; exit 3'] } }));
+    try {
+      const r = await failing.cli(['launch', '--json', '--agent', 'shell', '--placement', 'headless', '--cwd', repo, '--worktree', '--prompt', 'echo never']);
+      const t = await failing.waitFinal(JSON.parse(r.stdout as string).id);
+      expect(t.state).toBe('error');
+      expect(t.reason).toContain('cannot install');
+      expect(t.reason).toContain('exit code 3');
+    } finally {
+      await failing.stop();
+    }
+  }, 30_000);
+
+  it('refuses a non-repository cwd, a taken branch and a detached HEAD with the reason; notes a dirty main checkout', async () => {
+    const plain = join(tc.dir, 'plain');
+    mkdirSync(plain, { recursive: true });
+    const notRepo = await tc.cli(['launch', '--agent', 'shell', '--cwd', plain, '--worktree', '--prompt', 'true']);
+    expect(notRepo.exitCode).toBe(2);
+    expect(notRepo.stderr).toContain('is not in a git repository');
+    await git(repo, 'branch', 'taken');
+    const taken = await tc.cli(['launch', '--agent', 'shell', '--cwd', repo, '--worktree', '--branch', 'taken', '--prompt', 'true']);
+    expect(taken.stderr).toContain('branch taken already exists');
+
+    writeFileSync(join(repo, 'src', 'app.txt'), 'changed by hand\n');
+    try {
+      const dirty = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', repo, '--worktree', '--prompt', 'cat src/app.txt']);
+      expect(dirty.workspace!.notes.join()).toContain('uncommitted changes');
+      await tc.waitFinal(dirty.id);
+      expect((await tc.cli(['output', dirty.id])).stdout).toMatch(/^app$/m);
+      const refused = await tc.cli(['merge', dirty.id]);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('uncommitted changes');
+    } finally {
+      await git(repo, 'checkout', '--', 'src/app.txt');
+    }
+    await git(repo, 'checkout', '-q', '--detach');
+    try {
+      const detached = await tc.cli(['launch', '--agent', 'shell', '--cwd', repo, '--worktree', '--prompt', 'true']);
+      expect(detached.stderr).toContain('detached HEAD');
+    } finally {
+      await git(repo, 'checkout', '-q', 'main');
+    }
+  }, 30_000);
+
+  it('a dependent task starts from the branch of the task it waited for', async () => {
+    const contract = await shell('echo "api: v1" > contract.txt');
+    const backend = await shell('cat contract.txt', '--after', contract.id, '--base', contract.id);
+    expect(backend.workspace!.base).toBe(contract.workspace!.branch);
+    expect((await tc.waitFinal(backend.id)).state).toBe('completed');
+    expect((await tc.cli(['output', backend.id])).stdout).toContain('api: v1');
+  }, 30_000);
+
+  it('unmerged work survives cancel and prune; rm refuses it without --force', async () => {
+    const t = await shell('echo unsaved > work.txt; sleep 60');
+    await tc.cli(['cancel', t.id]);
+    await tc.waitFinal(t.id);
+    const file = join(t.workspace!.path, 'src', 'work.txt');
+    expect(readFileSync(file, 'utf8')).toBe('unsaved\n');
+    writeFileSync(join(tc.dir, 'zero-retention.yaml'), testConfig({ background_task: { retentionMs: 0 } }));
+    const prune = await tc.cli(['worktree', 'prune'], { env: { PANECREW_CONFIG: join(tc.dir, 'zero-retention.yaml') } });
+    expect(prune.stderr).toContain(`kept ${t.id}`);
+    expect(existsSync(file)).toBe(true);
+    const rm = await tc.cli(['worktree', 'rm', t.id]);
+    expect(rm.exitCode).toBe(1);
+    expect(rm.stderr).toContain('uncommitted work');
+    expect(existsSync(file)).toBe(true);
+    const forced = await tc.cli(['worktree', 'rm', t.id, '--force']);
+    expect(forced.exitCode, String(forced.stderr)).toBe(0);
+    expect(existsSync(t.workspace!.path)).toBe(false);
+  }, 30_000);
+});
