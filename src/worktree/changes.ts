@@ -2,7 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Workspace } from '../core/task.js';
 import { git } from './git.js';
+
+/** The ref that keeps the commit a task's branch started from (what `diff` compares to). */
+export const baseRef = (id: string): string => `refs/panecrew/base/${id}`;
 
 export interface ChangeSummary {
   files: number;
@@ -55,3 +59,12 @@ export async function summarize(path: string, base: string): Promise<ChangeSumma
 }
 
 export const describeChanges = (s: ChangeSummary): string => (s.files ? `${s.files} file${s.files === 1 ? '' : 's'} changed, +${s.added} -${s.removed}` : 'no changes');
+
+/** One line on a worktree task's work, for status, MCP and notifications: what changed and where. */
+export async function changeLine(id: string, ws: Workspace): Promise<string> {
+  try {
+    return `${describeChanges(await summarize(ws.path, baseRef(id)))} on branch ${ws.branch} (panecrew diff ${id}; panecrew merge ${id})`;
+  } catch {
+    return `its worktree ${ws.path} is not there (not made yet, or removed); branch ${ws.branch}`;
+  }
+}

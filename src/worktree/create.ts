@@ -4,11 +4,8 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, symlinkSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Workspace } from '../core/task.js';
-import { commitPending } from './changes.js';
+import { baseRef, commitPending } from './changes.js';
 import { git, gitOk } from './git.js';
-
-/** The ref that keeps the commit a task's branch started from (what `diff` compares to). */
-export const baseRef = (id: string): string => `refs/panecrew/base/${id}`;
 
 /** Setup output kept for the person in the error, at most this much of its end. */
 const SETUP_TAIL_BYTES = 4096;

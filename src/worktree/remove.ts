@@ -2,8 +2,7 @@
 // (uncommitted, or commits merged nowhere) unless forced.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { baseRef } from './create.js';
-import { hasPending } from './changes.js';
+import { baseRef, hasPending } from './changes.js';
 import { git } from './git.js';
 
 export interface FoundWorktree {

@@ -15,7 +15,7 @@ export async function makeRepo(dir: string): Promise<string> {
   await git(dir, 'config', 'user.email', 'test@example.com');
   writeFileSync(join(dir, 'notes.txt'), 'one\ntwo\nthree\n');
   writeFileSync(join(dir, 'src', 'app.txt'), 'app\n');
-  writeFileSync(join(dir, '.gitignore'), '.env\n');
+  writeFileSync(join(dir, '.gitignore'), '.env\n*.log\n');
   await git(dir, 'add', '-A');
   await git(dir, 'commit', '-q', '-m', 'start');
   return dir;

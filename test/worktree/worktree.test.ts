@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestController, testConfig, type TestController } from '../support/controller.js';
 import { git, makeRepo } from './repo.js';
+import { startMcp, taskIdOf } from '../mcp/helpers.js';
 
 let tc: TestController;
 let repo: string;
 
 beforeAll(async () => {
-  tc = await startTestController(testConfig({ worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.txt'] } }));
+  tc = await startTestController(testConfig({ worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.log'] } }));
   repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
   writeFileSync(join(repo, '.env'), 'SECRET=1\n');
 }, 30_000);
@@ -39,6 +40,8 @@ describe('worktrees', () => {
     expect(stat.stdout).toMatch(/where\.txt/);
     expect((await tc.cli(['diff', a.id])).stdout).toContain('+TWO from A');
 
+    expect((await tc.cli(['status', a.id])).stdout).toContain(`changes: 2 files changed, +2 -1 on branch ${wa.branch}`);
+
     const m1 = await tc.cli(['merge', a.id]);
     expect(m1.exitCode, String(m1.stderr)).toBe(0);
     expect(readFileSync(join(repo, 'notes.txt'), 'utf8')).toContain('TWO from A');
@@ -53,7 +56,7 @@ describe('worktrees', () => {
   }, 60_000);
 
   it('setup copies the configured files and runs its command in the worktree before the agent', async () => {
-    const t = await shell('cat ../.env; cat setup-ran.txt');
+    const t = await shell('cat ../.env; cat setup-ran.log');
     const done = await tc.waitFinal(t.id);
     expect(done.state).toBe('completed');
     const out = (await tc.cli(['output', t.id])).stdout;
@@ -103,6 +106,19 @@ describe('worktrees', () => {
       expect(detached.stderr).toContain('detached HEAD');
     } finally {
       await git(repo, 'checkout', '-q', 'main');
+    }
+  }, 30_000);
+
+  it('MCP `task` takes isolation; background_output shows the change summary', async () => {
+    const mcp = await startMcp(tc.env, { cwd: join(repo, 'src') });
+    try {
+      const launched = await mcp.call('task', { subagent_type: 'shell', prompt: 'echo mcp > mcp.txt', isolation: 'worktree', run_in_background: false, timeout: 20_000 });
+      expect(launched.text).toContain('changes: 1 file changed, +1 -0 on branch panecrew/');
+      const t = await tc.get(taskIdOf(launched.text));
+      expect(readFileSync(join(t.workspace!.path, 'src', 'mcp.txt'), 'utf8')).toBe('mcp\n');
+      expect(existsSync(join(repo, 'src', 'mcp.txt'))).toBe(false);
+    } finally {
+      await mcp.close();
     }
   }, 30_000);
 

@@ -1,6 +1,5 @@
 import { GitError } from '../../worktree/git.js';
-import { baseRef } from '../../worktree/create.js';
-import { diffAgainst } from '../../worktree/changes.js';
+import { baseRef, diffAgainst } from '../../worktree/changes.js';
 import { defineVerb, EXIT, UsageError, withClient } from '../command.js';
 import { SUMMARY } from '../summaries.js';
 

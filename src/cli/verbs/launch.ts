@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
+import { defaultIsolation } from '../../controller/isolation.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
 import { inert } from '../../render/inert.js';
-
-/** The flag's choice, else the category's (or subagent type's) in this folder's config, else its default. */
-function isolationOf(values: Record<string, unknown>, config: Config): LaunchSpec['isolation'] {
-  if (values.worktree) return 'worktree';
-  if (values['no-worktree']) return 'none';
-  const [table, kind] = values.category ? [config.categories, values.category as string] : [config.subagents, values.subagent as string | undefined];
-  return (kind && Object.hasOwn(table, kind) ? table[kind]!.isolation : undefined) ?? config.defaults.isolation;
-}
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
   const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;
@@ -128,7 +120,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       staleTimeoutMs,
       env: captureEnv(ctx.env),
       origin: originFromEnv(ctx.env),
-      isolation: isolationOf(values, config),
+      isolation: values.worktree ? 'worktree' : values['no-worktree'] ? 'none' : defaultIsolation(config, str('category'), str('subagent')),
       worktree: { branch: str('branch'), base: str('base'), ...config.worktree },
     };
     if (values.worktree && values['no-worktree']) throw new UsageError('--worktree and --no-worktree contradict each other: give one');
