@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { TaskRecord, Workspace } from '../core/task.js';
 import type { Category } from '../runner/profile-schema.js';
 import { planWorktree, WorktreeRefused } from '../worktree/plan.js';
+import { sandboxProblem } from '../runner/sandbox.js';
 import { RequestError, type LaunchSpec } from './protocol.js';
 import type { Catalog } from './resolve.js';
 
@@ -33,6 +34,8 @@ export function isolate(spec: LaunchSpec, id: string, category: string | undefin
   const isolation = spec.isolation ?? cat?.isolation ?? config.defaults.isolation;
   const sandboxChoice = spec.sandbox ?? cat?.sandbox ?? config.defaults.sandbox;
   const sandbox = sandboxChoice === 'off' ? undefined : sandboxChoice;
+  const problem = sandbox && sandboxProblem();
+  if (problem) throw new RequestError('bad-request', `a sandboxed task cannot run here: ${problem}. Launch it without --sandbox, or fix this (panecrew doctor)`);
   if (isolation !== 'worktree') {
     if (spec.worktree?.branch || spec.worktree?.base) throw new RequestError('bad-request', '--branch and --base choose the worktree\'s branch: add --worktree');
     return { cwd: spec.cwd, sandbox };

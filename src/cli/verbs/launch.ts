@@ -59,6 +59,10 @@ Options:
   --branch NAME          the worktree's branch (must not exist yet)
   --base REF             the commit the branch starts from (default: this checkout's HEAD); a task
                          id given with --after: start from that task's branch once it has ended
+  --sandbox              run the agent under bubblewrap: it may write only its worktree (or cwd), its
+                         task folder, a private /tmp and its CLI's state folder (default: the
+                         category's sandbox, else defaults.sandbox)
+  --offline              --sandbox without network
   --json                 print the task as JSON instead of its id
 
 The task runs with this shell's environment. Exit codes: 0 queued, 2 bad arguments or config,
@@ -84,6 +88,8 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     'no-worktree': { type: 'boolean' },
     branch: { type: 'string' },
     base: { type: 'string' },
+    sandbox: { type: 'boolean' },
+    offline: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   allowPositionals: true,
@@ -122,6 +128,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       origin: originFromEnv(ctx.env),
       isolation: values.worktree ? 'worktree' : values['no-worktree'] ? 'none' : defaultIsolation(config, str('category'), str('subagent')),
       worktree: { branch: str('branch'), base: str('base'), ...config.worktree },
+      sandbox: values.offline ? 'offline' : values.sandbox ? 'on' : undefined,
     };
     if (values.worktree && values['no-worktree']) throw new UsageError('--worktree and --no-worktree contradict each other: give one');
     const task = await withClient(ctx, (c) => c.request({ op: 'launch', spec }));

@@ -1,0 +1,41 @@
+// Sandboxed tasks through the real controller and bubblewrap: the agent completes its own work in its
+// worktree, and a write anywhere else fails and leaves nothing.
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxProblem } from '../../src/runner/sandbox.js';
+import { startTestController, type TestController } from '../support/controller.js';
+import { makeRepo } from './repo.js';
+
+let tc: TestController;
+let repo: string;
+let outside: string;
+
+beforeAll(async () => {
+  tc = await startTestController();
+  repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
+  outside = join(tc.dir, 'outside');
+  mkdirSync(outside);
+}, 30_000);
+afterAll(() => tc?.stop());
+
+describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
+  it('a sandboxed task writes its worktree, cannot write outside it, and completes', async () => {
+    const escape = join(outside, 'escape.txt');
+    const home = join(tc.dir, 'escape-home.txt');
+    const script = `echo mine > own.txt && (echo out > ${escape}) 2>/dev/null; (echo out > ${home}) 2>/dev/null; test ! -e ${escape} && echo blocked`;
+    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', repo, '--worktree', '--sandbox', '--prompt', script]);
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+    expect(readFileSync(join(t.workspace!.path, 'own.txt'), 'utf8')).toBe('mine\n');
+    expect(existsSync(escape)).toBe(false);
+    expect(existsSync(home)).toBe(false);
+    expect((await tc.cli(['output', t.id])).stdout).toContain('blocked');
+  }, 30_000);
+
+  it('--offline takes the network away; the task still ends with its exit code', async () => {
+    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--offline', '--prompt', "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; exit 7"]);
+    expect((await tc.waitFinal(t.id)).exitCode).toBe(7);
+    expect(String((await tc.cli(['output', t.id])).stdout).trim()).toBe('lo');
+  }, 30_000);
+});
