@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProblem } from '../../src/runner/sandbox.js';
-import { startTestController, type TestController } from '../support/controller.js';
+import { startTestController, until, type TestController } from '../support/controller.js';
 import { makeRepo } from './repo.js';
 
 let tc: TestController;
@@ -31,6 +31,24 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
     expect(existsSync(escape)).toBe(false);
     expect(existsSync(home)).toBe(false);
     expect((await tc.cli(['output', t.id])).stdout).toContain('blocked');
+  }, 30_000);
+
+  it('cancel kills a sandboxed agent\'s whole process group, bwrap included', async () => {
+    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--sandbox', '--prompt', 'sleep 300']);
+    const running = await until(async () => {
+      const now = await tc.get(t.id);
+      return now.state === 'running' && now.pid ? now : null;
+    }, 'the sandboxed task running');
+    await tc.cli(['cancel', t.id]);
+    expect((await tc.waitFinal(t.id)).state).toBe('cancelled');
+    await until(() => {
+      try {
+        process.kill(-running.pid!, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 'the process group gone');
   }, 30_000);
 
   it('--offline takes the network away; the task still ends with its exit code', async () => {

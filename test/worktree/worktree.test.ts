@@ -11,7 +11,7 @@ let tc: TestController;
 let repo: string;
 
 beforeAll(async () => {
-  tc = await startTestController(testConfig({ worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.log'] } }));
+  tc = await startTestController(testConfig({ categories: { parallel: { agent: 'shell', isolation: 'worktree' } }, worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.log'] } }));
   repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
   writeFileSync(join(repo, '.env'), 'SECRET=1\n');
 }, 30_000);
@@ -54,6 +54,16 @@ describe('worktrees', () => {
     expect(await git(repo, 'status', '--porcelain')).toBe('');
     expect(readFileSync(join(b.workspace!.path, 'notes.txt'), 'utf8')).toContain('two from B');
   }, 60_000);
+
+  it('a category can make worktrees the default; --no-worktree overrides it', async () => {
+    const t = await tc.launch(['--category', 'parallel', '--placement', 'headless', '--cwd', repo, '--prompt', 'true']);
+    expect(t.workspace?.branch).toBe(`panecrew/${t.id}`);
+    const plain = await tc.launch(['--category', 'parallel', '--no-worktree', '--placement', 'headless', '--cwd', repo, '--prompt', 'true']);
+    expect(plain.workspace).toBeUndefined();
+    expect(plain.cwd).toBe(repo);
+    await tc.waitFinal(t.id);
+    await tc.waitFinal(plain.id);
+  }, 30_000);
 
   it('setup copies the configured files and runs its command in the worktree before the agent', async () => {
     const t = await shell('cat ../.env; cat setup-ran.log');
