@@ -11,7 +11,7 @@ let tc: TestController;
 let repo: string;
 
 beforeAll(async () => {
-  tc = await startTestController(testConfig({ categories: { parallel: { agent: 'shell', isolation: 'worktree' } }, worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.log'] } }));
+  tc = await startTestController(testConfig({ background_task: { retry: { attempts: 3, backoffMs: '100ms' } }, agents: { flaky: { command: ['bash', '-c', '{prompt}'], retry_exit_codes: [75], provider: 'local' } }, categories: { parallel: { agent: 'shell', isolation: 'worktree' } }, worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.log'] } }));
   repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
   writeFileSync(join(repo, '.env'), 'SECRET=1\n');
 }, 30_000);
@@ -63,6 +63,14 @@ describe('worktrees', () => {
     expect(plain.cwd).toBe(repo);
     await tc.waitFinal(t.id);
     await tc.waitFinal(plain.id);
+  }, 30_000);
+
+  it('a retried attempt works on in the same worktree, with what the first one left', async () => {
+    const t = await tc.launch(['--agent', 'flaky', '--placement', 'headless', '--cwd', repo, '--worktree', '--prompt', 'echo try >> tally.txt; [ $(wc -l < tally.txt) -ge 2 ] || exit 75']);
+    const done = await tc.waitFinal(t.id);
+    expect(done.state).toBe('completed');
+    expect(done.attempts).toHaveLength(2);
+    expect(readFileSync(join(t.workspace!.path, 'tally.txt'), 'utf8')).toBe('try\ntry\n');
   }, 30_000);
 
   it('setup copies the configured files and runs its command in the worktree before the agent', async () => {
