@@ -1,6 +1,6 @@
 // Sandboxed tasks through the real controller and bubblewrap: the agent completes its own work in its
 // worktree, and a write anywhere else fails and leaves nothing.
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxProblem } from '../../src/runner/sandbox.js';
@@ -50,6 +50,18 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
       }
     }, 'the process group gone');
   }, 30_000);
+
+  it('a sandboxed task is adopted again by a restarted controller and ends with its own exit', async () => {
+    const flag = join(outside, 'go');
+    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--sandbox', '--prompt', `until [ -e ${flag} ]; do sleep 0.1; done; echo finished; exit 3`]);
+    await until(async () => (await tc.get(t.id)).state === 'running', 'the sandboxed task running');
+    await tc.kill('SIGKILL');
+    await tc.start();
+    writeFileSync(flag, '');
+    const done = await tc.waitFinal(t.id);
+    expect(done.exitCode).toBe(3);
+    expect(String((await tc.cli(['output', t.id])).stdout)).toContain('finished');
+  }, 40_000);
 
   it('--offline takes the network away; the task still ends with its exit code', async () => {
     const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--offline', '--prompt', "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; exit 7"]);
