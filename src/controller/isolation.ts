@@ -1,6 +1,6 @@
 // How a launched task is isolated: its own git worktree or not, a sandbox or not. The launch's word,
 // else its category's (or subagent type's), else the configured default.
-import { dirname } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { TaskRecord, Workspace } from '../core/task.js';
 import type { Category } from '../runner/profile-schema.js';
@@ -48,4 +48,13 @@ export function isolate(spec: LaunchSpec, id: string, category: string | undefin
     if (err instanceof WorktreeRefused) throw new RequestError('bad-request', err.message);
     throw err;
   }
+}
+
+/** A relaunch isolated as its original was: a fresh worktree of the same checkout (at the same
+ *  relative cwd, with the same setup), the same sandbox. */
+export function isolationAgain(old: TaskRecord): Pick<LaunchSpec, 'cwd' | 'isolation' | 'worktree' | 'sandbox'> {
+  const ws = old.workspace;
+  const sandbox = old.sandbox ?? 'off';
+  if (!ws) return { cwd: old.cwd, isolation: 'none', sandbox };
+  return { cwd: join(ws.repo, relative(ws.path, old.cwd)), isolation: 'worktree', worktree: { ...(ws.fromTask ? {} : { base: ws.base }), copy: ws.copy, link: ws.link, setup: ws.setup }, sandbox };
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
   repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
   outside = join(tc.dir, 'outside');
   mkdirSync(outside);
-}, 30_000);
+}, 90_000);
 afterAll(() => tc?.stop());
 
 describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
@@ -25,13 +25,13 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
     const home = join(tc.dir, 'escape-home.txt');
     const script = `echo mine > own.txt && (echo out > ${escape}) 2>/dev/null; (echo out > ${home}) 2>/dev/null; test ! -e ${escape} && echo blocked`;
     const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', repo, '--worktree', '--sandbox', '--prompt', script]);
-    const done = await tc.waitFinal(t.id);
+    const done = await tc.waitFinal(t.id, 60_000);
     expect(done.state).toBe('completed');
     expect(readFileSync(join(t.workspace!.path, 'own.txt'), 'utf8')).toBe('mine\n');
     expect(existsSync(escape)).toBe(false);
     expect(existsSync(home)).toBe(false);
     expect((await tc.cli(['output', t.id])).stdout).toContain('blocked');
-  }, 30_000);
+  }, 90_000);
 
   it('cancel kills a sandboxed agent\'s whole process group, bwrap included', async () => {
     const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--sandbox', '--prompt', 'sleep 300']);
@@ -40,7 +40,7 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
       return now.state === 'running' && now.pid ? now : null;
     }, 'the sandboxed task running');
     await tc.cli(['cancel', t.id]);
-    expect((await tc.waitFinal(t.id)).state).toBe('cancelled');
+    expect((await tc.waitFinal(t.id, 60_000)).state).toBe('cancelled');
     await until(() => {
       try {
         process.kill(-running.pid!, 0);
@@ -49,7 +49,7 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
         return true;
       }
     }, 'the process group gone');
-  }, 30_000);
+  }, 90_000);
 
   it('a sandboxed task is adopted again by a restarted controller and ends with its own exit', async () => {
     const flag = join(outside, 'go');
@@ -58,14 +58,14 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
     await tc.kill('SIGKILL');
     await tc.start();
     writeFileSync(flag, '');
-    const done = await tc.waitFinal(t.id);
+    const done = await tc.waitFinal(t.id, 60_000);
     expect(done.exitCode).toBe(3);
     expect(String((await tc.cli(['output', t.id])).stdout)).toContain('finished');
-  }, 40_000);
+  }, 90_000);
 
   it('--offline takes the network away; the task still ends with its exit code', async () => {
     const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--offline', '--prompt', "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; exit 7"]);
-    expect((await tc.waitFinal(t.id)).exitCode).toBe(7);
+    expect((await tc.waitFinal(t.id, 60_000)).exitCode).toBe(7);
     expect(String((await tc.cli(['output', t.id])).stdout).trim()).toBe('lo');
-  }, 30_000);
+  }, 90_000);
 });

@@ -14,7 +14,7 @@ beforeAll(async () => {
   tc = await startTestController(testConfig({ background_task: { retry: { attempts: 3, backoffMs: '100ms' } }, agents: { flaky: { command: ['bash', '-c', '{prompt}'], retry_exit_codes: [75], provider: 'local' } }, categories: { parallel: { agent: 'shell', isolation: 'worktree' } }, worktree: { copy: ['.env'], setup: ['sh', '-c', 'echo setting up here; pwd > setup-ran.log'] } }));
   repo = realpathSync(await makeRepo(join(tc.dir, 'repo')));
   writeFileSync(join(repo, '.env'), 'SECRET=1\n');
-}, 30_000);
+}, 90_000);
 afterAll(() => tc?.stop());
 
 const shell = (cmd: string, ...more: string[]) => tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', join(repo, 'src'), '--worktree', ...more, '--prompt', cmd]);
@@ -23,8 +23,8 @@ describe('worktrees', () => {
   it('two tasks editing the same file each leave their own branch; the main checkout is untouched; merge 1 applies, merge 2 conflicts and changes nothing', async () => {
     const a = await shell(`sed -i 's/two/TWO from A/' ../notes.txt && pwd > where.txt`);
     const b = await shell(`sed -i 's/two/two from B/' ../notes.txt`);
-    expect((await tc.waitFinal(a.id)).state).toBe('completed');
-    expect((await tc.waitFinal(b.id)).state).toBe('completed');
+    expect((await tc.waitFinal(a.id, 60_000)).state).toBe('completed');
+    expect((await tc.waitFinal(b.id, 60_000)).state).toBe('completed');
     const wa = a.workspace!;
     expect(wa.branch).toBe(`panecrew/${a.id}`);
     expect(wa.path.startsWith(join(tc.home, 'worktrees'))).toBe(true);
@@ -53,7 +53,7 @@ describe('worktrees', () => {
     expect(await git(repo, 'rev-parse', 'HEAD')).toBe(head);
     expect(await git(repo, 'status', '--porcelain')).toBe('');
     expect(readFileSync(join(b.workspace!.path, 'notes.txt'), 'utf8')).toContain('two from B');
-  }, 60_000);
+  }, 180_000);
 
   it('a category can make worktrees the default; --no-worktree overrides it', async () => {
     const t = await tc.launch(['--category', 'parallel', '--placement', 'headless', '--cwd', repo, '--prompt', 'true']);
@@ -61,40 +61,51 @@ describe('worktrees', () => {
     const plain = await tc.launch(['--category', 'parallel', '--no-worktree', '--placement', 'headless', '--cwd', repo, '--prompt', 'true']);
     expect(plain.workspace).toBeUndefined();
     expect(plain.cwd).toBe(repo);
-    await tc.waitFinal(t.id);
-    await tc.waitFinal(plain.id);
-  }, 30_000);
+    await tc.waitFinal(t.id, 60_000);
+    await tc.waitFinal(plain.id, 60_000);
+  }, 90_000);
 
   it('a retried attempt works on in the same worktree, with what the first one left', async () => {
     const t = await tc.launch(['--agent', 'flaky', '--placement', 'headless', '--cwd', repo, '--worktree', '--prompt', 'echo try >> tally.txt; [ $(wc -l < tally.txt) -ge 2 ] || exit 75']);
-    const done = await tc.waitFinal(t.id);
+    const done = await tc.waitFinal(t.id, 60_000);
     expect(done.state).toBe('completed');
     expect(done.attempts).toHaveLength(2);
     expect(readFileSync(join(t.workspace!.path, 'tally.txt'), 'utf8')).toBe('try\ntry\n');
-  }, 30_000);
+  }, 90_000);
+
+  it('a relaunch gets a fresh worktree of the same checkout, at the same relative cwd', async () => {
+    const t = await shell('pwd');
+    await tc.waitFinal(t.id, 60_000);
+    const r = await tc.cli(['relaunch', '--json', t.id]);
+    const again = JSON.parse(String(r.stdout)) as typeof t;
+    expect(again.workspace!.repo).toBe(repo);
+    expect(again.workspace!.path).not.toBe(t.workspace!.path);
+    expect(again.cwd).toBe(join(again.workspace!.path, 'src'));
+    await tc.waitFinal(again.id, 60_000);
+  }, 90_000);
 
   it('setup copies the configured files and runs its command in the worktree before the agent', async () => {
     const t = await shell('cat ../.env; cat setup-ran.log');
-    const done = await tc.waitFinal(t.id);
+    const done = await tc.waitFinal(t.id, 60_000);
     expect(done.state).toBe('completed');
     const out = (await tc.cli(['output', t.id])).stdout;
     expect(out).toContain('setting up here');
     expect(out).toContain('SECRET=1');
     expect(out).toContain(join(t.workspace!.path, 'src'));
-  }, 30_000);
+  }, 90_000);
 
   it('a failing setup ends the task as error with its output', async () => {
     const failing = await startTestController(testConfig({ worktree: { setup: ['sh', '-c', 'echo cannot install; exit 3'] } }));
     try {
       const r = await failing.cli(['launch', '--json', '--agent', 'shell', '--placement', 'headless', '--cwd', repo, '--worktree', '--prompt', 'echo never']);
-      const t = await failing.waitFinal(JSON.parse(r.stdout as string).id);
+      const t = await failing.waitFinal(JSON.parse(r.stdout as string).id, 60_000);
       expect(t.state).toBe('error');
       expect(t.reason).toContain('cannot install');
       expect(t.reason).toContain('exit code 3');
     } finally {
       await failing.stop();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('refuses a non-repository cwd, a taken branch and a detached HEAD with the reason; notes a dirty main checkout', async () => {
     const plain = join(tc.dir, 'plain');
@@ -110,7 +121,7 @@ describe('worktrees', () => {
     try {
       const dirty = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', repo, '--worktree', '--prompt', 'cat src/app.txt']);
       expect(dirty.workspace!.notes.join()).toContain('uncommitted changes');
-      await tc.waitFinal(dirty.id);
+      await tc.waitFinal(dirty.id, 60_000);
       expect((await tc.cli(['output', dirty.id])).stdout).toMatch(/^app$/m);
       const refused = await tc.cli(['merge', dirty.id]);
       expect(refused.exitCode).toBe(1);
@@ -125,7 +136,7 @@ describe('worktrees', () => {
     } finally {
       await git(repo, 'checkout', '-q', 'main');
     }
-  }, 30_000);
+  }, 90_000);
 
   it('MCP `task` takes isolation; background_output shows the change summary', async () => {
     const mcp = await startMcp(tc.env, { cwd: join(repo, 'src') });
@@ -138,20 +149,20 @@ describe('worktrees', () => {
     } finally {
       await mcp.close();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('a dependent task starts from the branch of the task it waited for', async () => {
     const contract = await shell('echo "api: v1" > contract.txt');
     const backend = await shell('cat contract.txt', '--after', contract.id, '--base', contract.id);
     expect(backend.workspace!.base).toBe(contract.workspace!.branch);
-    expect((await tc.waitFinal(backend.id)).state).toBe('completed');
+    expect((await tc.waitFinal(backend.id, 60_000)).state).toBe('completed');
     expect((await tc.cli(['output', backend.id])).stdout).toContain('api: v1');
-  }, 30_000);
+  }, 90_000);
 
   it('unmerged work survives cancel and prune; rm refuses it without --force', async () => {
     const t = await shell('echo unsaved > work.txt; sleep 60');
     await tc.cli(['cancel', t.id]);
-    await tc.waitFinal(t.id);
+    await tc.waitFinal(t.id, 60_000);
     const file = join(t.workspace!.path, 'src', 'work.txt');
     expect(readFileSync(file, 'utf8')).toBe('unsaved\n');
     writeFileSync(join(tc.dir, 'zero-retention.yaml'), testConfig({ background_task: { retentionMs: 0 } }));
@@ -165,5 +176,5 @@ describe('worktrees', () => {
     const forced = await tc.cli(['worktree', 'rm', t.id, '--force']);
     expect(forced.exitCode, String(forced.stderr)).toBe(0);
     expect(existsSync(t.workspace!.path)).toBe(false);
-  }, 30_000);
+  }, 90_000);
 });
