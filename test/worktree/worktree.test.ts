@@ -113,6 +113,10 @@ describe('worktrees', () => {
     const notRepo = await tc.cli(['launch', '--agent', 'shell', '--cwd', plain, '--worktree', '--prompt', 'true']);
     expect(notRepo.exitCode).toBe(2);
     expect(notRepo.stderr).toContain('is not in a git repository');
+    const bare = join(tc.dir, 'bare.git');
+    await git(tc.dir, 'init', '-q', '--bare', bare);
+    const bareLaunch = await tc.cli(['launch', '--agent', 'shell', '--cwd', bare, '--worktree', '--prompt', 'true']);
+    expect(bareLaunch.stderr).toContain('is in a bare repository');
     await git(repo, 'branch', 'taken');
     const taken = await tc.cli(['launch', '--agent', 'shell', '--cwd', repo, '--worktree', '--branch', 'taken', '--prompt', 'true']);
     expect(taken.stderr).toContain('branch taken already exists');
