@@ -19,6 +19,7 @@ import { SocketServer } from './server.js';
 import { TaskStore } from './store.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
 import type { Catalog } from './resolve.js';
+import { recordChangeSummaries } from './change-summary.js';
 
 export interface ControllerOptions {
   env: NodeJS.ProcessEnv;
@@ -86,6 +87,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   }
   for (const p of journalProblems) log(`journal: ${p}`);
   const store = new TaskStore(journal, replayed.tasks, log);
+  recordChangeSummaries(store, log);
   const surfaces = createSurfaces(config, env, paths.tasks, log);
   let server: SocketServer | undefined;
   const engine = new Engine({

@@ -97,6 +97,8 @@ export interface Workspace {
   setup: string[];
   /** What the person should know: uncommitted changes left behind, submodules not checked out. */
   notes: string[];
+  /** What the task changed against its base, recorded when it ended. */
+  changes?: { files: number; added: number; removed: number };
 }
 
 /** One turn of an interactive agent: a prompt and the answer it ended with. */

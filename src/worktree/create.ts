@@ -36,7 +36,7 @@ export interface EnsureInput {
   id: string;
   ws: Workspace;
   cwd: string;
-  /** The task folder: setup's output and the "ready" mark go there. */
+  /** The task folder: setup.log (the worktree made, setup's output) and the "ready" mark go there. */
   taskDir: string;
   env: Record<string, string>;
 }
@@ -45,7 +45,8 @@ export interface EnsureInput {
 export async function ensureWorktree({ id, ws, cwd, taskDir, env }: EnsureInput): Promise<void> {
   const ready = join(taskDir, 'worktree-ready');
   if (existsSync(ready) && existsSync(ws.path)) return;
-  const log = join(taskDir, 'output.log');
+  // Kept apart from output.log, whose first lines are a shell task's result.
+  const log = join(taskDir, 'setup.log');
   if (!existsSync(ws.path)) {
     if (await gitOk(ws.repo, ['show-ref', '--verify', '--quiet', `refs/heads/${ws.branch}`])) {
       throw new Error(`branch ${ws.branch} was made by someone else since the launch: delete it or launch again with another --branch`);

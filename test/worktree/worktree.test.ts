@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestController, testConfig, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { git, makeRepo } from './repo.js';
 import { startMcp, taskIdOf } from '../mcp/helpers.js';
 
@@ -40,6 +40,9 @@ describe('worktrees', () => {
     expect(stat.stdout).toMatch(/where\.txt/);
     expect((await tc.cli(['diff', a.id])).stdout).toContain('+TWO from A');
 
+    await until(async () => (await tc.get(a.id)).workspace?.changes, 'the change summary recorded');
+    const ls = String((await tc.cli(['ls'])).stdout);
+    expect(ls, ls).toContain('[2 files +2 -1]');
     expect((await tc.cli(['status', a.id])).stdout).toContain(`changes: 2 files changed, +2 -1 on branch ${wa.branch}`);
 
     const m1 = await tc.cli(['merge', a.id]);
@@ -88,8 +91,8 @@ describe('worktrees', () => {
     const t = await shell('cat ../.env; cat setup-ran.log');
     const done = await tc.waitFinal(t.id, 60_000);
     expect(done.state).toBe('completed');
+    expect(readFileSync(join(tc.home, 'tasks', t.id, 'setup.log'), 'utf8')).toContain('setting up here');
     const out = (await tc.cli(['output', t.id])).stdout;
-    expect(out).toContain('setting up here');
     expect(out).toContain('SECRET=1');
     expect(out).toContain(join(t.workspace!.path, 'src'));
   }, 90_000);
