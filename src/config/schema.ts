@@ -4,6 +4,7 @@ import { DurationSchema } from '../core/duration.js';
 import { TmuxOptionsSchema } from '../tmux/options.js';
 import { NotificationOptionsSchema } from '../notify/options.js';
 import { ProfileSchema, CategorySchema } from '../runner/profile-schema.js';
+import { ISOLATIONS, SANDBOXES, WorktreeOptionsSchema } from '../worktree/options.js';
 
 const Percent = z.number().min(1).max(100);
 const Limit = z.number().int().min(0, 'a concurrency limit is 0 (unlimited) or more');
@@ -59,6 +60,10 @@ export const DefaultsSchema = z
     agent: z.string().min(1).default('auto'),
     placement: z.enum(['auto', 'pane', 'window', 'headless']).default('auto'),
     priority: z.number().int().min(1).max(10).default(5),
+    /** `worktree`: each task in its own git worktree (launch --no-worktree overrides). */
+    isolation: z.enum(ISOLATIONS).default('none'),
+    /** Run agents under bubblewrap (launch --sandbox[=offline]). */
+    sandbox: z.enum(['off', ...SANDBOXES]).default('off'),
   })
   .strict();
 
@@ -85,6 +90,7 @@ export const ConfigSchema = z
     agents: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'agent names are lowercase letters, digits, - and _'), ProfileSchema).default({}),
     categories: z.record(z.string(), CategorySchema).default({}),
     subagents: z.record(z.string(), CategorySchema).default({}),
+    worktree: WorktreeOptionsSchema.default(WorktreeOptionsSchema.parse({})),
   })
   .strict();
 

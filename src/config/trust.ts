@@ -16,7 +16,7 @@ import { ConfigFileError } from './errors.js';
  * defines a command (defaults.agent, agents, categories, subagents, notification.command) or that
  * loosens the machine's limits (background_task).
  */
-export const UNTRUSTED_KEYS: ReadonlyArray<readonly string[]> = [['defaults', 'placement'], ['defaults', 'priority'], ['tmux']];
+export const UNTRUSTED_KEYS: ReadonlyArray<readonly string[]> = [['defaults', 'placement'], ['defaults', 'priority'], ['defaults', 'isolation'], ['defaults', 'sandbox'], ['worktree', 'copy'], ['worktree', 'link'], ['tmux']];
 
 const EntrySchema = z.strictObject({
   dir: z.string().startsWith('/'),

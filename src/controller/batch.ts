@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { newTaskId } from '../core/ids.js';
 import type { TaskRecord } from '../core/task.js';
 import type { HomePaths } from '../core/paths.js';
-import { keepClientEnv, recordFromLaunch } from './launch.js';
+import { keepClientEnv, recordFromLaunch, type KnownTask } from './launch.js';
 import type { TaskStore } from './store.js';
 import { RequestError, type BatchItem, type LaunchSpec } from './protocol.js';
 import type { Catalog } from './resolve.js';
@@ -20,7 +20,7 @@ const ID = /^bg_[0-9a-z]{8}$/;
 /** Checks every task of the batch, then writes them in one journal entry and calls `created`;
  *  nothing is written when one is bad. */
 export function createBatch(batch: Batch, { store, catalog, config, paths }: { store: TaskStore; catalog: Catalog; config: Config; paths: HomePaths }, created: () => void): TaskRecord[] {
-  const records = recordsFromBatch(batch, catalog, config, store.tasks);
+  const records = recordsFromBatch(batch, catalog, config, store.tasks, paths.tasks);
   try {
     for (const task of records) keepClientEnv(paths.tasks, task.id, batch.env);
     store.createMany(records);
@@ -33,7 +33,7 @@ export function createBatch(batch: Batch, { store, catalog, config, paths }: { s
 }
 
 /** The batch's records, in its order; throws a RequestError naming the task (nothing written). */
-export function recordsFromBatch(batch: Batch, catalog: Catalog, config: Config, existing: Map<string, TaskRecord>): TaskRecord[] {
+export function recordsFromBatch(batch: Batch, catalog: Catalog, config: Config, existing: Map<string, TaskRecord>, tasksDir: string): TaskRecord[] {
   const idOfRef = new Map<string, string>();
   const ids = batch.tasks.map((item, i) => {
     const id = newTaskId();
@@ -52,18 +52,19 @@ export function recordsFromBatch(batch: Batch, catalog: Catalog, config: Config,
   const afters = batch.tasks.map((item, i) => item.after.map((name) => resolve(item, i, name)));
   checkAcyclic(batch.tasks, ids, afters);
   // Existing tasks and this batch's own: a dependency may be either.
-  const known = new Map<string, Pick<TaskRecord, 'id' | 'after'>>(existing);
+  const known = new Map<string, KnownTask>(existing);
   ids.forEach((id, i) => known.set(id, { id, after: afters[i]! }));
   return batch.tasks.map((item, i) => {
     const { ref: _ref, plan, ...rest } = item;
     const spec: LaunchSpec = { ...rest, after: afters[i]!, env: batch.env, origin: batch.origin };
     let record: TaskRecord;
     try {
-      record = recordFromLaunch(spec, catalog, config, known, ids[i]);
+      record = recordFromLaunch(spec, catalog, config, known, tasksDir, ids[i]);
     } catch (err) {
       if (err instanceof RequestError) throw refused(item, i, err.message);
       throw err;
     }
+    known.set(record.id, record); // a later task of the batch may start from its worktree's branch
     if (!plan) return record;
     const refs = Object.fromEntries(Object.entries(plan.refs).map(([name, targets]) => [name, targets.map((t) => resolve(item, i, t))]));
     return { ...record, plan: { ...plan, refs } };

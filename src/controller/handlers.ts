@@ -15,6 +15,7 @@ import type { TaskStore } from './store.js';
 import type { Notifier } from '../notify/index.js';
 import type { ConfigReloader } from './reload.js';
 import { queueStats } from './stats.js';
+import { isolationAgain } from './isolation.js';
 
 /** `ls` without --all shows active tasks and those that ended within this window. */
 const RECENT_MS = 60 * 60_000;
@@ -124,7 +125,7 @@ export function createHandlers(deps: HandlerDeps) {
           model: old.model ?? undefined,
           key: old.key,
           title: old.title,
-          cwd: old.cwd,
+          ...isolationAgain(old),
           priority: old.priority,
           after: [],
           placement: old.requestedPlacement,

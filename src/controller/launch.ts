@@ -9,6 +9,7 @@ import { newTaskRecord, type TaskRecord } from '../core/task.js';
 import { checkDependencies } from '../scheduler/plan.js';
 import { RequestError, type LaunchSpec } from './protocol.js';
 import { resolveLaunch, type Catalog } from './resolve.js';
+import { isolate } from './isolation.js';
 
 function isDirectory(path: string): boolean {
   try {
@@ -18,19 +19,23 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** What a launch reads of the tasks it may depend on (a batch's own are not recorded yet). */
+export type KnownTask = Pick<TaskRecord, 'id' | 'after' | 'workspace'>;
+
 /** The new task's record; throws a RequestError (nothing written) when the launch cannot be run. */
 export function taskFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Config, existing: Map<string, TaskRecord>, tasksDir: string): TaskRecord {
-  const task = recordFromLaunch(spec, catalog, config, existing);
+  const task = recordFromLaunch(spec, catalog, config, existing, tasksDir);
   keepClientEnv(tasksDir, task.id, spec.env);
   return task;
 }
 
 /** The record alone, checked, nothing written: a batch checks every task before writing any. */
-export function recordFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Config, existing: Map<string, Pick<TaskRecord, 'id' | 'after'>>, id = newTaskId()): TaskRecord {
+export function recordFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Config, existing: Map<string, KnownTask>, tasksDir: string, id = newTaskId()): TaskRecord {
   const resolved = resolveLaunch(spec, catalog);
   if (!isDirectory(spec.cwd)) throw new RequestError('bad-request', `cwd ${spec.cwd} is not a directory`);
   const problem = checkDependencies({ id, after: spec.after }, existing);
   if (problem) throw new RequestError('bad-request', problem);
+  const { cwd, workspace, sandbox } = isolate(spec, id, resolved.category, catalog, config, existing, tasksDir);
   return newTaskRecord({
     id,
     title: spec.title ?? spec.prompt.split('\n')[0]!.slice(0, 80),
@@ -40,7 +45,9 @@ export function recordFromLaunch(spec: LaunchSpec, catalog: Catalog, config: Con
     key: resolved.key,
     provider: resolved.provider,
     prompt: resolved.prompt,
-    cwd: spec.cwd,
+    cwd,
+    ...(workspace && { workspace }),
+    ...(sandbox && { sandbox }),
     priority: spec.priority ?? config.defaults.priority,
     after: spec.after,
     requestedPlacement: spec.placement ?? config.defaults.placement,

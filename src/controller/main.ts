@@ -22,6 +22,7 @@ import { keepPlanArtifacts } from './plan-artifacts.js';
 import { notifyPlanPhases } from './plan-phases.js';
 import { Notifier, originKeyOf } from '../notify/index.js';
 import type { Catalog } from './resolve.js';
+import { recordChangeSummaries } from './change-summary.js';
 
 export interface ControllerOptions {
   env: NodeJS.ProcessEnv;
@@ -91,6 +92,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
   }
   for (const p of journalProblems) log(`journal: ${p}`);
   const store = new TaskStore(journal, replayed.tasks, log);
+  recordChangeSummaries(store, log);
   const surfaces = createSurfaces(config, env, paths.tasks, log);
   let server: SocketServer | undefined;
   const engine = new Engine({

@@ -4,6 +4,7 @@ import { PlanRefSchema, REQUESTED_PLACEMENTS, RUN_MODES, TASK_STATES, TaskIdSche
 import type { ChannelHealth, ChannelReport } from '../notify/notification.js';
 import type { Config } from '../config/schema.js';
 import type { ReloadResult } from './reload.js';
+import { ISOLATIONS, SANDBOXES, WorktreeOptionsSchema } from '../worktree/options.js';
 
 /** Requests larger than this are refused before parsing. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -35,6 +36,17 @@ export const LaunchSpecSchema = z
     /** No sign of life for this long marks the task interrupt; null: never; absent: its profile's. */
     staleTimeoutMs: z.number().int().positive().nullable().optional(),
     env: EnvSchema.default({}),
+    /** `worktree`: the task works in its own git worktree; absent: its category's, else the configured default. */
+    isolation: z.enum(ISOLATIONS).optional(),
+    worktree: z
+      .strictObject({
+        branch: z.string().min(1).max(200).optional(),
+        /** A ref, or the id of a task in `after`: start from that task's branch. */
+        base: z.string().min(1).max(200).regex(/^[^\0\s]+$/, 'a base is a ref or a task id').optional(),
+      })
+      .merge(WorktreeOptionsSchema.partial())
+      .optional(),
+    sandbox: z.enum(['off', ...SANDBOXES]).optional(),
     origin: z
       .object({
         tmuxSocket: z.string().startsWith('/').optional(),

@@ -94,6 +94,30 @@ export interface Attempt {
   promptSentAt?: number | null;
 }
 
+/** A task's own git worktree (launch --worktree): where it works and what its work is compared to. */
+export interface Workspace {
+  /** The main checkout's top folder (the repository the task was launched in). */
+  repo: string;
+  /** The worktree's folder (under the panecrew home, grouped by repository). */
+  path: string;
+  branch: string;
+  /** What the branch starts from: a ref, or the branch of the task in `fromTask`. */
+  base: string;
+  /** The task (one it waits for) whose finished work this one starts from. */
+  fromTask?: string;
+  /** The commit the branch was made at: `diff` compares against it. Null until the worktree exists
+   *  when the base is a dependency's branch (it is read when the dependency has ended). */
+  baseCommit: string | null;
+  /** Files copied or linked from the main checkout, and the setup command run in the worktree. */
+  copy: string[];
+  link: string[];
+  setup: string[];
+  /** What the person should know: uncommitted changes left behind, submodules not checked out. */
+  notes: string[];
+  /** What the task changed against its base, recorded when it ended. */
+  changes?: { files: number; added: number; removed: number };
+}
+
 /** One turn of an interactive agent: a prompt and the answer it ended with. */
 export interface Turn {
   n: number;
@@ -145,6 +169,10 @@ export interface TaskRecord {
   turns?: Turn[];
   /** Set on the tasks of a plan. */
   plan?: PlanRef;
+  /** Its own git worktree (absent: it works in `cwd` as launched). */
+  workspace?: Workspace;
+  /** The agent runs under bubblewrap, writing only its worktree (or cwd) and task folder; `offline`: no network. */
+  sandbox?: 'on' | 'offline';
 }
 
 /**

@@ -30,6 +30,16 @@ export const TaskInput = {
   cwd: z.string().min(1).optional().describe("Working directory of the task; relative paths are taken from this server's directory (the default)."),
   priority: z.number().int().min(1).max(10).optional().describe('1–10, higher starts first when tasks queue for the same slot (default from config: 5 unless changed).'),
   after: z.array(taskId).max(100).optional().describe('Task ids that must complete first; this task waits for them (and fails if one of them fails).'),
+  isolation: z
+    .enum(['none', 'worktree'])
+    .optional()
+    .describe('"worktree": the agent works in its own git worktree on a new branch (panecrew/<task id>), so parallel agents never edit the same files; the user merges it back with `panecrew merge`. "none": in cwd itself. Default: the category\'s or the project\'s setting.'),
+  base: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('With isolation "worktree": the commit the branch starts from; a task id that is also in `after` starts from that task\'s finished branch (e.g. a contract task for backend and frontend tasks).'),
   run_in_background: z
     .boolean()
     .optional()

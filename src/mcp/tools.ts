@@ -1,4 +1,6 @@
 // What each MCP tool does, as plain async functions over a controller link: (arguments) → text.
+import { changeLine } from '../worktree/changes.js';
+import { defaultIsolation } from '../controller/isolation.js';
 import { captureEnv, originFromEnv } from '../controller/launch-env.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -65,6 +67,8 @@ export function launchSpec(args: TaskArgs, ctx: ToolContext): { spec: LaunchSpec
     placement: config.defaults.placement,
     env: captureEnv(ctx.env),
     origin: originFromEnv(ctx.env),
+    isolation: args.isolation ?? defaultIsolation(config, args.category, args.subagent_type),
+    worktree: { base: args.base, ...config.worktree },
   };
   return { spec, warnings };
 }
@@ -89,6 +93,7 @@ async function report(ctx: ToolContext, taskId: string, since: number | undefine
   if (waited && !waited.ended) lines.push(`still ${task.state} after waiting ${waitedMs}ms; it keeps running — call background_output again later`);
   const final = isFinal(task.state);
   if (final && task.startedAt === null) return lines.join('\n');
+  if (final && task.workspace) lines.push(`changes: ${await changeLine(task.id, task.workspace)}`);
   if (final && result !== null) {
     const text = result.length > RESULT_MAX_CHARS ? `${result.slice(0, RESULT_MAX_CHARS)}\n… (result cut at ${RESULT_MAX_CHARS} characters)` : result;
     lines.push('', '--- result ---', text.trimEnd());

@@ -41,7 +41,9 @@ export function detail(t: ListedTask): string {
   if (t.state === 'running') return inert(t.progress.step ?? '');
   if (t.state === 'waiting') return inert(`needs you: ${t.question ?? 'the agent asks something'}`);
   const open = t.agentOpen ? ' (agent open: panecrew send)' : '';
-  return inert((t.reason ?? t.resultPreview?.split('\n')[0] ?? '') + open);
+  const c = t.workspace?.changes;
+  const changes = c ? `[${c.files} file${c.files === 1 ? '' : 's'} +${c.added} -${c.removed}] ` : '';
+  return inert(changes + (t.reason ?? t.resultPreview?.split('\n')[0] ?? '') + open);
 }
 
 /** The fewest cells a shrinkable column is cut to before the other gives way. */

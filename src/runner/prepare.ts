@@ -9,6 +9,7 @@ import { argvVars, expandArgv, type ArgvVars } from './argv-template.js';
 import { signalAdapter } from './signals/index.js';
 import type { AgentProfile } from './profile-schema.js';
 import { writeOutputCap } from './output-cap.js';
+import { sandboxArgv } from './sandbox.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
 import { substituteResults, templateEnv, type Templates } from './result-templates.js';
 
@@ -40,16 +41,27 @@ export interface PrepareInput {
 
 const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
 
+/** The argv as run: under bubblewrap for a sandboxed task, writing only what the task owns. */
+function confined({ task, paths }: Pick<PrepareInput, 'task' | 'paths'>, argv: string[]): string[] {
+  if (!task.sandbox) return argv;
+  const ws = task.workspace;
+  const writable = ws ? [ws.path, gitDirOf(ws.repo)] : [task.cwd];
+  return sandboxArgv(argv, { mode: task.sandbox, agent: task.agent, writable: [...writable, paths.dir] });
+}
+
+/** The main checkout's git folder (a worktree's commits are written there). */
+const gitDirOf = (repo: string): string => join(repo, '.git');
+
 /** Writes the interactive start (tty-argv.nul, and the files its signal wiring needs), or removes
  *  one an earlier attempt left; returns the environment the wiring adds. */
-function prepareInteractive({ paths, profile, interactive, resume }: PrepareInput, vars: ArgvVars): Record<string, string> {
+function prepareInteractive({ task, paths, profile, interactive, resume }: PrepareInput, vars: ArgvVars): Record<string, string> {
   const ttyArgv = join(paths.dir, 'tty-argv.nul');
   rmSync(ttyArgv, { force: true });
   if (!interactive || !profile.interactive) return {};
   const wiring = signalAdapter(profile.interactive.signals).wire(paths.dir, paths.signals);
   for (const [name, content] of Object.entries(wiring.files)) writePrivateFile(join(paths.dir, name), content);
   const reopen = resume && profile.interactive.resume ? expandArgv(profile.interactive.resume, { ...vars, session_id: resume.sessionId }) : [];
-  writePrivateFile(ttyArgv, nul([...expandArgv(profile.interactive.command, vars), ...reopen, ...wiring.argv]));
+  writePrivateFile(ttyArgv, nul(confined({ task, paths }, [...expandArgv(profile.interactive.command, vars), ...reopen, ...wiring.argv])));
   return wiring.env;
 }
 
@@ -107,7 +119,7 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   writePrivateFile(paths.prompt, prompt);
   if (profile.prompt_via === 'stdin') writePrivateFile(join(paths.dir, 'stdin'), prompt);
   const vars = argvVars({ prompt, promptFile: paths.prompt, model: task.model, provider: task.provider, cwd: task.cwd, taskId: task.id, taskDir: paths.dir, panecrew: CLI_ENTRY });
-  const argv = expandArgv(profile.command, vars);
+  const argv = confined(input, expandArgv(profile.command, vars));
   writePrivateFile(paths.argv, nul(argv));
   const env = { ...taskEnv(input), ...prepareInteractive(input, vars) };
   // The client's environment may hold secrets: never in the journal.

@@ -116,5 +116,8 @@ export const CategorySchema = z.strictObject({
   /** Put before the task's prompt, separated by a blank line. */
   prompt_prefix: z.string().optional(),
   description: z.string().optional(),
+  /** Tasks of this kind work in their own git worktree (`worktree`), or in the launch cwd (`none`). */
+  isolation: z.enum(['none', 'worktree']).optional(),
+  sandbox: z.enum(['off', 'on', 'offline']).optional(),
 });
 export type Category = z.output<typeof CategorySchema>;

@@ -9,7 +9,7 @@ const SRC = resolve(import.meta.dirname, '../../src');
 /** Lowest first. Kept in step with the table in docs/ARCHITECTURE.md. */
 export const LAYERS: string[][] = [
   ['core', 'system'],
-  ['liveness', 'scheduler', 'runner', 'tmux', 'agent', 'mockapi', 'render'],
+  ['liveness', 'scheduler', 'runner', 'tmux', 'agent', 'mockapi', 'render', 'worktree'],
   ['notify'],
   ['config'],
   ['executor', 'surface'],

@@ -6,6 +6,7 @@ import type { Stats } from '../../controller/protocol.js';
 import type { ChannelHealth } from '../../notify/index.js';
 import { createDesktopChannel } from '../../notify/desktop.js';
 import { installedCheck, resolveProfiles } from '../../runner/profiles.js';
+import { sandboxProblem } from '../../runner/sandbox.js';
 import { inert } from '../../render/inert.js';
 import { defineVerb, EXIT, printJson } from '../command.js';
 import { SUMMARY } from '../summaries.js';
@@ -34,6 +35,14 @@ function tmuxCheck(config: Config | undefined): Check {
   if (tmux) return { name: 'tmux', ok: true, detail: tmux };
   if (config?.tmux.enabled === false) return { name: 'tmux', ok: true, detail: 'not installed; tmux.enabled is false, so tasks run headless' };
   return { name: 'tmux', ok: false, detail: 'not installed', fix: 'apt-get install tmux (or set tmux.enabled: false to run every task headless)' };
+}
+
+/** Whether `launch --sandbox` works here; a failure only when the config asks for sandboxes by default. */
+function sandboxCheck(config: Config | undefined): Check {
+  const problem = sandboxProblem();
+  if (!problem) return { name: 'sandbox', ok: true, detail: 'bubblewrap works: launch --sandbox / --offline is available' };
+  const wanted = !!config && config.defaults.sandbox !== 'off';
+  return { name: 'sandbox', ok: !wanted, detail: `not available: ${problem}`, ...(wanted ? { fix: 'fix the above, or set defaults.sandbox: off' } : {}) };
 }
 
 /** Notification channels as the running controller sees them; without one, the desktop channel probed here. */
@@ -90,7 +99,7 @@ Exit codes: 0 every check passes, 1 any check failed.`,
     } catch (err) {
       checks.push({ name: 'config', ok: false, detail: (err as Error).message, fix: 'panecrew config check shows each problem with file:line:column' });
     }
-    checks.push(tmuxCheck(config));
+    checks.push(tmuxCheck(config), sandboxCheck(config));
     let health: ChannelHealth[] | null = null;
     try {
       const client = await ControllerClient.connect({ env: ctx.env, autostart: false });

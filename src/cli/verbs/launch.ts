@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
+import { defaultIsolation } from '../../controller/isolation.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
 import { inert } from '../../render/inert.js';
 import { parseBatchLines } from '../batch-lines.js';
-
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
   const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;
@@ -53,6 +53,17 @@ Options:
   --timeout DUR          end the task as error after DUR (90s, 5m, 2h, 250ms; a bare number is seconds)
   --stale-timeout DUR    mark it interrupt after DUR with no sign of life; none: never
                          (default: its agent profile's, else background_task.staleTimeoutMs)
+  --worktree             work in a new git worktree of the repository holding the cwd, on a new
+                         branch (panecrew/<id>); worktree.copy/link/setup prepare it. Default:
+                         isolation of the category or subagent type, else defaults.isolation
+  --no-worktree          work in the cwd itself, whatever the defaults say
+  --branch NAME          the worktree's branch (must not exist yet)
+  --base REF             the commit the branch starts from (default: this checkout's HEAD); a task
+                         id given with --after: start from that task's branch once it has ended
+  --sandbox              run the agent under bubblewrap: it may write only its worktree (or cwd), its
+                         task folder, a private /tmp and its CLI's state folder (default: the
+                         category's sandbox, else defaults.sandbox)
+  --offline              --sandbox without network
   --json                 print the task as JSON instead of its id
   --batch FILE|-         launch many tasks in one request, all or nothing: one JSON object per line
                          with the fields a launch takes (or what \`launch --json\` printed): prompt,
@@ -80,6 +91,12 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     mode: { type: 'string' },
     timeout: { type: 'string' },
     'stale-timeout': { type: 'string' },
+    worktree: { type: 'boolean' },
+    'no-worktree': { type: 'boolean' },
+    branch: { type: 'string' },
+    base: { type: 'string' },
+    sandbox: { type: 'boolean' },
+    offline: { type: 'boolean' },
     json: { type: 'boolean' },
     batch: { type: 'string' },
   },
@@ -118,8 +135,13 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
       staleTimeoutMs,
       env: captureEnv(ctx.env),
       origin: originFromEnv(ctx.env),
+      isolation: values.worktree ? 'worktree' : values['no-worktree'] ? 'none' : defaultIsolation(config, str('category'), str('subagent')),
+      worktree: { branch: str('branch'), base: str('base'), ...config.worktree },
+      sandbox: values.offline ? 'offline' : values.sandbox ? 'on' : undefined,
     };
+    if (values.worktree && values['no-worktree']) throw new UsageError('--worktree and --no-worktree contradict each other: give one');
     const task = await withClient(ctx, (c) => c.request({ op: 'launch', spec }));
+    for (const note of task.workspace?.notes ?? []) ctx.err(`panecrew launch: note: ${inert(note)}`);
     if (values.json) printJson(ctx, task);
     else ctx.out(task.id);
     return EXIT.ok;
