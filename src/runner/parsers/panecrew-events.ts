@@ -38,6 +38,7 @@ export class PanecrewEventsParser extends LineParser {
       case 'start':
         return;
       case 'step':
+        this.show({ kind: 'step', step: oneLine(ev.step, STEP_MAX) });
         this.set({
           step: oneLine(ev.step, STEP_MAX),
           ...(ev.tool !== undefined ? { toolCalls: this.mutable.toolCalls + 1 } : {}),
@@ -49,10 +50,13 @@ export class PanecrewEventsParser extends LineParser {
         return;
       case 'result':
         this.set({ result: ev.text, isError: ev.isError ?? false });
+        this.show({ kind: 'result', text: ev.text, isError: ev.isError ?? false });
         return;
       case 'error': {
         const detail = [ev.status !== undefined ? `status ${ev.status}` : '', ev.retryable ? 'retryable' : ''].filter(Boolean).join(', ');
-        this.set({ isError: true, errorMessage: detail ? `${ev.message} (${detail})` : ev.message });
+        const message = detail ? `${ev.message} (${detail})` : ev.message;
+        this.set({ isError: true, errorMessage: message });
+        this.show({ kind: 'error', message });
         return;
       }
     }
