@@ -37,14 +37,16 @@ export class PanecrewEventsParser extends LineParser {
     switch (ev.type) {
       case 'start':
         return;
-      case 'step':
-        this.show({ kind: 'step', step: oneLine(ev.step, STEP_MAX) });
+      case 'step': {
+        const step = oneLine(ev.step, STEP_MAX);
+        this.show({ kind: 'step', step });
         this.set({
-          step: oneLine(ev.step, STEP_MAX),
+          step,
           ...(ev.tool !== undefined ? { toolCalls: this.mutable.toolCalls + 1 } : {}),
           ...(ev.percent !== undefined ? { percent: ev.percent } : {}),
         });
         return;
+      }
       case 'usage':
         this.set({ inputTokens: ev.inputTokens, outputTokens: ev.outputTokens, ...(ev.costUsd !== undefined ? { costUsd: ev.costUsd } : {}) });
         return;
