@@ -2,7 +2,7 @@
 // line per tool step, the result, then tokens and cost. It draws the `Shown` items any format's parser
 // hands out (parsers/types.ts), so a new format needs no code here. Everything the agent wrote is
 // made inert (plainLines / toCells clean it) before it reaches the terminal; the colours are ours.
-import { plainLines, wrap } from '../dashboard/text.js';
+import { plainLines, wrap } from '../render/lines.js';
 import { toCells } from '../render/width.js';
 import type { ParseState, Shown } from './parsers/index.js';
 
