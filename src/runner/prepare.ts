@@ -1,5 +1,5 @@
 // Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
@@ -15,6 +15,17 @@ import { substituteResults, templateEnv, type Templates } from './result-templat
 
 /** The runner script, next to this module in src/ and in dist/. */
 export const RUNNER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'runner.sh');
+/** The pane renderer (pane-render.ts), which runner.sh puts between a JSON-speaking agent and its pane. */
+export const PANE_RENDERER = join(dirname(fileURLToPath(import.meta.url)), 'pane-render.js');
+/** The renderer's argv in the task folder; absent: the pane shows the output as it is. */
+export const PANE_RENDER_FILE = 'pane-render.nul';
+/** What the renderer drew, for the ending banner (the pane is respawned; tmux/banner.ts). */
+export const PANE_COPY_FILE = 'pane.log';
+/** The file whose tail a finished task's pane shows again: what the renderer drew, else the output. */
+export function shownOutput(taskDir: string): string {
+  const copy = join(taskDir, PANE_COPY_FILE);
+  return existsSync(copy) ? copy : join(taskDir, 'output.log');
+}
 /** The CLI entry, for the built-in agent's `{panecrew}` placeholder. */
 export const CLI_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
@@ -67,6 +78,15 @@ function prepareInteractive({ task, paths, profile, interactive, resume }: Prepa
 
 function templatesOf(refs: Record<string, string[]>, paths: TaskPaths, dependencies: DependencyResult[]): Templates {
   return { refs, resultFileOf: (id) => dependencies.find((d) => d.id === id)?.resultFile ?? join(dirname(paths.dir), id, 'result.md') };
+}
+
+/** In a pane, JSON output is rendered for a person (pane-render.ts); plain output (and the built-in
+ *  agent's, whose events go to events.jsonl, its output being its own transcript) is shown as it is. */
+function preparePaneRender({ task, paths, profile, clientEnv }: PrepareInput): void {
+  const file = join(paths.dir, PANE_RENDER_FILE);
+  rmSync(join(paths.dir, PANE_COPY_FILE), { force: true });
+  if (profile.output === 'plain' || profile.events_from === 'events-file') return rmSync(file, { force: true });
+  writePrivateFile(file, nul([process.execPath, PANE_RENDERER, profile.output, task.cwd, join(paths.dir, PANE_COPY_FILE), ...(clientEnv.NO_COLOR !== undefined ? ['--no-color'] : [])]));
 }
 
 export function taskEnv({ task, paths, profile, clientEnv, dependencies }: Pick<PrepareInput, 'task' | 'paths' | 'profile' | 'clientEnv' | 'dependencies'>): Record<string, string> {
@@ -126,6 +146,7 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
   writePrivateFile(join(paths.dir, 'cwd'), task.cwd);
   writeOutputCap(paths.dir, input.outputLogMaxBytes);
+  preparePaneRender(input);
   writePrivateFile(paths.spec, JSON.stringify({ ...task, argv }, null, 2));
   return argv;
 }

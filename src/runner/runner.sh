@@ -100,7 +100,7 @@ capped_copy() {
   exec 5>>"$log"
   while :; do
     if [ "$mode" = pane ]; then
-      dd bs=4K count="$chunk" iflag=count_bytes status=none | tee -a /dev/fd/4 >&5
+      dd bs=4K count="$chunk" iflag=count_bytes status=none | tee -p -a /dev/fd/4 >&5
       ok=$((PIPESTATUS[0] + PIPESTATUS[1]))
     else
       dd bs=4K count="$chunk" iflag=count_bytes status=none >&5
@@ -125,15 +125,25 @@ capped_copy() {
   done
 }
 
+# The pane's copy goes to fd 4: the terminal itself, or, for an agent that writes JSON events
+# (pane-render.nul: the renderer's argv, written by the controller), a renderer that shows them as
+# text. The renderer gets a copy only: output.log keeps the raw stream. tee -p goes on writing the
+# log if the renderer dies. An interactive agent writes to the terminal itself: no renderer then.
+renderer=""
+exec 4>&1
+if [ "$mode" = pane ] && [ -f "$dir/pane-render.nul" ] && [ ! -f "$dir/tty-argv.nul" ] && mapfile -d '' -t render <"$dir/pane-render.nul" && [ "${#render[@]}" -gt 0 ]; then
+  exec 4> >(exec "${render[@]}" 3>&- 4>&-)
+  renderer=$!
+fi
+
 # The agent's output goes to output.log (and the pane); exit.json waits for the copy to drain so that
 # the log is complete when the controller reads it.
 copier=""
 if [ "$cap_head" -gt 0 ] && [ "$cap_tail" -gt 0 ]; then
-  exec 4>&1
   exec 3> >(capped_copy)
   copier=$!
 elif [ "$mode" = pane ]; then
-  exec 3> >(exec tee -a "$log")
+  exec 3> >(exec tee -p -a "$log" >&4)
   copier=$!
 else
   exec 3>>"$log"
@@ -158,9 +168,19 @@ signal=""
 exec 3>&-
 if [ -n "$copier" ]; then
   # A daemon the agent left behind may hold the pipe open: give the copy two seconds, no more.
-  ( sleep 2; kill "$copier" 2>/dev/null ) &
+  ( sleep 2; kill "$copier" 2>/dev/null ) 4>&- &
   guard=$!
   wait "$copier" 2>/dev/null
+  kill "$guard" 2>/dev/null
+fi
+# The renderer shows the end (result, tokens, cost) once the copy has closed its input: before the
+# ending banner. Five seconds, no more (Node may take one or two to start on a loaded machine): a
+# pane is no reason to hold up the task's end.
+exec 4>&-
+if [ -n "$renderer" ]; then
+  ( sleep 5; kill "$renderer" 2>/dev/null ) &
+  guard=$!
+  wait "$renderer" 2>/dev/null
   kill "$guard" 2>/dev/null
 fi
 write_exit "$code" "$signal" ""

@@ -9,6 +9,7 @@ import { TmuxClient, TmuxError } from '../tmux/client.js';
 import type { InputBoxName } from '../tmux/input-boxes.js';
 import { loadLayout } from '../tmux/layouts.js';
 import { PaneManager, type OpenedPane, type OpenPaneRequest } from '../tmux/pane-manager.js';
+import { shownOutput } from '../runner/prepare.js';
 import { headlessSurface } from './headless.js';
 import type { Hosted, HostRequest, Moved, Surface } from './surface.js';
 
@@ -129,7 +130,7 @@ class PaneSurface implements Surface {
         : mgr.finish(paneId, {
             banner: banner(task, attempt),
             keep: this.config.tmux.keep_failed_panes && task.state !== 'completed' && task.state !== 'pending',
-            outputFile: join(this.tasksDir, task.id, 'output.log'),
+            outputFile: shownOutput(join(this.tasksDir, task.id)),
             taskId: task.id,
           });
     done.then(

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestController, type TestController } from '../support/controller.js';
+import { PANES_CONFIG, startTestController, until, type TestController } from '../support/controller.js';
+import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 import { explorerScript, startMockApi, type MockApi, type RecordedRequest } from '../support/mock-api.js';
 import { followTask, launchWith, REPO, resultOf } from './support.js';
 
@@ -27,6 +28,43 @@ agents:
 `;
 
 const apiEnv = (url: string): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: 'sk-ant-test-dummy' });
+
+// The built-in agent writes its events to events.jsonl and a transcript to its output: the pane shows
+// that transcript as it is (plain), never the events.
+describe('the built-in agent in a tmux pane', () => {
+  let tc: TestController;
+  let tmux: TestTmuxServer;
+  let api: MockApi;
+  beforeAll(async () => {
+    tmux = await startTmuxServer();
+    tc = await startTestController(PANES_CONFIG);
+    api = await startMockApi(explorerScript);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await tc?.stop();
+    await tmux?.kill();
+  });
+
+  it('shows its tool steps and its summary in the pane, no JSON line; its events stay in events.jsonl', async () => {
+    const env = { ...apiEnv(api.url), ...(await paneEnv(tmux)) };
+    const { final, seen } = await followTask(tc, () => launchWith(tc, ['--agent', 'builtin', '--model', 'anthropic/claude-haiku-4-5', '--cwd', REPO, '--', 'Explore this repository.'], env));
+    expect(final.state, final.reason ?? '').toBe('completed');
+    const paneId = seen.find((t) => t.paneId)?.paneId;
+    expect(paneId).toBeTruthy();
+    let rows: string[] = [];
+    await until(async () => {
+      rows = (await tmux.client.run(['capture-pane', '-p', '-J', '-S', '-', '-t', paneId!])).split('\n');
+      return rows.some((r) => r.includes(`panecrew ${final.id}: completed`));
+    }, 'the ending banner');
+    const screen = rows.join('\n');
+    expect(rows.filter((r) => /^\s*\{"/.test(r)), screen).toEqual([]);
+    expect(rows.some((r) => /^→ \S/.test(r)), screen).toBe(true);
+    expect(rows.some((r) => /^✓ done: /.test(r)), screen).toBe(true);
+    const events = readFileSync(join(tc.home, 'tasks', final.id, 'events.jsonl'), 'utf8');
+    expect(events).toContain('"type":"result"');
+  });
+});
 
 describe('the built-in agent under panecrew', () => {
   let tc: TestController;

@@ -8,6 +8,18 @@ import { startMockApi, type MockApi } from '../support/mock-api.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 import { claudeEnv, followTask, launchWith, makeProject, OPENCODE_MODEL, opencodeEnv, PHRASE, readFileScript, resultOf, type Project } from './support.js';
 
+/** A row that parses as a JSON object or array: what a pane must never show. */
+const isJsonLine = (row: string): boolean => {
+  const t = row.trim();
+  if (!/^[[{]/.test(t)) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return /^\{"/.test(t); // a JSON line cut or wrapped by the pane
+  }
+};
+
 const installed = (bin: string) => existsSync(resolve(import.meta.dirname, '../../node_modules/.bin', bin));
 
 const CLIS: Array<{ name: string; bin: string; agent: string[]; tool: 'Read' | 'read'; step: RegExp; env: typeof claudeEnv }> = [
@@ -76,7 +88,7 @@ describe.each(CLIS.filter((c) => installed(c.bin)))('$name under panecrew', ({ a
       await tmux?.kill();
     });
 
-    it('opens a pane beside the launcher, runs there, and leaves the ending banner in it', async () => {
+    it('opens a pane beside the launcher, shows the run there as text (no JSON), and leaves the ending banner in it', async () => {
       const { final, seen, launched } = await followTask(tc, () => launchWith(tc, [...agent, ...ask], launcherEnv));
       const running = seen.find((t) => t.state === 'running' && t.paneId);
       expect(running?.placement).toBe('pane');
@@ -95,6 +107,15 @@ describe.each(CLIS.filter((c) => installed(c.bin)))('$name under panecrew', ({ a
           throw new Error(`${err.message}\n--- pane ---\n${screen}\n--- controller.log ---\n${log.slice(-3000)}`);
         },
       );
+      // The pane shows the run rendered: the tool step, the answer, the tokens; never a JSON line.
+      const rows = (await tmux.client.run(['capture-pane', '-p', '-J', '-S', '-', '-t', running!.paneId!])).split('\n');
+      expect(rows.filter(isJsonLine), screen).toEqual([]);
+      expect(rows.some((r) => r.startsWith('● ') && step.test(r)), screen).toBe(true);
+      expect(rows.join(' '), screen).toContain(PHRASE);
+      expect(rows.some((r) => /^\d+ tool calls? · tokens \d/.test(r)), screen).toBe(true);
+      // output.log keeps the agent's raw JSON stream for the controller's parser.
+      const log = readFileSync(join(tc.home, 'tasks', launched.id, 'output.log'), 'utf8');
+      expect(log.split('\n').filter(isJsonLine).length).toBeGreaterThan(2);
     });
   });
 });

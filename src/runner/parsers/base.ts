@@ -1,5 +1,5 @@
 // Chunk → line splitting and change tracking shared by every parser.
-import type { OutputParser, ParseState, ParserOptions } from './types.js';
+import type { OutputParser, ParseState, ParserOptions, Shown } from './types.js';
 
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 
@@ -54,6 +54,7 @@ class LineSplitter {
 export abstract class LineParser implements OutputParser {
   protected readonly mutable: ParseState = { toolCalls: 0, inputTokens: 0, outputTokens: 0 };
   protected readonly cwdHint: string | undefined;
+  private readonly onShow: ((shown: Shown) => void) | undefined;
   private readonly splitter: LineSplitter;
   private changed = false;
   private ended = false;
@@ -61,6 +62,7 @@ export abstract class LineParser implements OutputParser {
   constructor(options: ParserOptions = {}) {
     this.splitter = new LineSplitter(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
     this.cwdHint = options.cwd;
+    this.onShow = options.onShow;
   }
 
   get state(): Readonly<ParseState> {
@@ -87,6 +89,11 @@ export abstract class LineParser implements OutputParser {
 
   protected onEnd(): void {}
 
+  /** Hands what a person should see of this line to the pane renderer, when there is one. */
+  protected show(shown: Shown): void {
+    this.onShow?.(shown);
+  }
+
   /** Sets fields, remembering whether anything actually changed. */
   protected set(patch: Partial<ParseState>): void {
     for (const key of Object.keys(patch) as (keyof ParseState)[]) {
@@ -102,6 +109,8 @@ export abstract class LineParser implements OutputParser {
   // stream goes on.
   private safeHandle(line: string): void {
     try {
+      // A line that is not JSON (a warning on stderr) is the agent's too: shown as it is. Blank ones not.
+      if (this.onShow && line.trim() !== '' && !looksLikeJsonObject(line)) this.show({ kind: 'note', text: line });
       this.handleLine(line);
     } catch {
       /* skipped: see above */
@@ -111,11 +120,16 @@ export abstract class LineParser implements OutputParser {
 
 /** JSON.parse that returns undefined instead of throwing; only lines that look like objects are tried. */
 export function parseJsonObject(line: string): unknown {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return undefined;
+  if (!looksLikeJsonObject(line)) return undefined;
   try {
-    return JSON.parse(trimmed) as unknown;
+    return JSON.parse(line.trim()) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/** Whether a line has the shape of one JSON object (`{…}`); such a line is never shown raw. */
+function looksLikeJsonObject(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.startsWith('{') && trimmed.endsWith('}');
 }

@@ -24,7 +24,14 @@ const UsageSchema = z.looseObject({
 });
 type ClaudeUsage = z.infer<typeof UsageSchema>;
 
-const ContentBlockSchema = z.looseObject({ type: z.string(), name: z.string().optional(), input: z.unknown().optional() });
+const ContentBlockSchema = z.looseObject({
+  type: z.string(),
+  name: z.string().optional(),
+  input: z.unknown().optional(),
+  text: z.string().optional(),
+  is_error: z.boolean().optional(),
+  content: z.unknown().optional(),
+});
 
 const EventSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('system'), subtype: z.string().optional(), cwd: z.string().optional() }),
@@ -36,7 +43,7 @@ const EventSchema = z.discriminatedUnion('type', [
       usage: UsageSchema.optional().catch(undefined),
     }),
   }),
-  z.looseObject({ type: z.literal('user') }),
+  z.looseObject({ type: z.literal('user'), message: z.looseObject({ content: z.unknown().optional() }).optional().catch(undefined) }),
   z.looseObject({
     type: z.literal('result'),
     subtype: z.string().optional(),
@@ -72,8 +79,12 @@ export class ClaudeStreamJsonParser extends LineParser {
       case 'assistant': {
         for (const raw of ev.message.content ?? []) {
           const block = ContentBlockSchema.safeParse(raw);
-          if (!block.success || block.data.type !== 'tool_use' || !block.data.name) continue;
-          this.set({ toolCalls: this.mutable.toolCalls + 1, step: describeToolCall(block.data.name, block.data.input, this.cwd) });
+          if (!block.success) continue;
+          if (block.data.type === 'text' && block.data.text) this.show({ kind: 'text', text: block.data.text });
+          if (block.data.type !== 'tool_use' || !block.data.name) continue;
+          const step = describeToolCall(block.data.name, block.data.input, this.cwd);
+          this.set({ toolCalls: this.mutable.toolCalls + 1, step });
+          this.show({ kind: 'step', step });
         }
         const usage = ev.message.usage;
         if (usage) {
@@ -90,6 +101,11 @@ export class ClaudeStreamJsonParser extends LineParser {
         return;
       }
       case 'user':
+        // Tool results go back to the model; a person needs to see only the failed ones.
+        for (const raw of Array.isArray(ev.message?.content) ? ev.message.content : []) {
+          const block = ContentBlockSchema.safeParse(raw);
+          if (block.success && block.data.type === 'tool_result' && block.data.is_error) this.show({ kind: 'tool-error', message: resultText(block.data.content) });
+        }
         return;
       case 'result': {
         const isError = ev.is_error ?? ev.subtype?.startsWith('error') ?? false;
@@ -100,6 +116,7 @@ export class ClaudeStreamJsonParser extends LineParser {
           ...(ev.usage ? { inputTokens: inputOf(ev.usage), outputTokens: ev.usage.output_tokens ?? 0 } : {}),
         });
         if (isError) this.set({ errorMessage: errorText(ev.result, ev.errors, ev.subtype) });
+        this.show({ kind: 'result', text: (isError ? this.mutable.errorMessage : ev.result) ?? '', isError });
         return;
       }
     }
@@ -111,4 +128,11 @@ function errorText(result: string | undefined, errors: unknown[] | undefined, su
   const listed = (errors ?? []).filter((e): e is string => typeof e === 'string');
   if (listed.length > 0) return listed.join('; ');
   return subtype ? `claude reported ${subtype}` : 'claude reported an error';
+}
+
+/** A tool result's text: a string, or the text blocks of a content array. */
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return 'the tool failed';
+  return content.map((b) => ContentBlockSchema.safeParse(b).data?.text ?? '').join('\n');
 }

@@ -6,7 +6,7 @@ import { PlainParser } from './plain.js';
 import type { OutputFormat, OutputParser, ParserOptions } from './types.js';
 
 export { OUTPUT_FORMATS } from './types.js';
-export type { OutputFormat, OutputParser, ParseState, ParserOptions } from './types.js';
+export type { OutputFormat, OutputParser, ParseState, ParserOptions, Shown } from './types.js';
 export { DEFAULT_MAX_LINE_LENGTH } from './base.js';
 export { PLAIN_RESULT_LINES } from './plain.js';
 export { describeToolCall } from './tool-step.js';

@@ -34,7 +34,7 @@ const EventSchema = z.discriminatedUnion('type', [
       id: z.string().optional(),
       callID: z.string().optional(),
       tool: z.string(),
-      state: z.looseObject({ status: z.string().optional(), input: z.unknown().optional() }).optional(),
+      state: z.looseObject({ status: z.string().optional(), input: z.unknown().optional(), error: z.string().optional() }).optional(),
     }),
   }),
   z.looseObject({
@@ -67,10 +67,10 @@ export class OpencodeJsonParser extends LineParser {
         const callId = ev.part.callID ?? ev.part.id;
         const isNew = callId === undefined || !this.seenCalls.has(callId);
         if (callId !== undefined) this.seenCalls.add(callId);
-        this.set({
-          step: describeToolCall(ev.part.tool, ev.part.state?.input, this.cwdHint),
-          ...(isNew ? { toolCalls: this.mutable.toolCalls + 1 } : {}),
-        });
+        const step = describeToolCall(ev.part.tool, ev.part.state?.input, this.cwdHint);
+        this.set({ step, ...(isNew ? { toolCalls: this.mutable.toolCalls + 1 } : {}) });
+        if (isNew) this.show({ kind: 'step', step });
+        if (ev.part.state?.status === 'error') this.show({ kind: 'tool-error', message: ev.part.state.error ?? 'the tool failed' });
         return;
       }
       case 'text': {
@@ -82,6 +82,7 @@ export class OpencodeJsonParser extends LineParser {
           this.textParts.clear();
         }
         this.textParts.set(ev.part.id ?? `#${this.textParts.size}`, ev.part.text);
+        if (ev.part.text.trim() !== '') this.show({ kind: 'text', text: ev.part.text });
         const text = [...this.textParts.values()].filter((t) => t.trim() !== '').join('\n\n');
         if (text !== '') this.set({ result: text });
         return;
@@ -95,6 +96,8 @@ export class OpencodeJsonParser extends LineParser {
           });
         }
         if (ev.part.cost !== undefined) this.set({ costUsd: (this.mutable.costUsd ?? 0) + ev.part.cost });
+        // The last step of a run ends with "stop": its text, already shown, is the answer.
+        if (ev.part.reason === 'stop') this.show({ kind: 'result', text: this.mutable.result ?? '', isError: false });
         return;
       }
       case 'error': {
@@ -102,6 +105,7 @@ export class OpencodeJsonParser extends LineParser {
         const message =
           typeof e === 'string' ? e : (e?.data?.message ?? e?.message ?? ev.message ?? (e?.name ? `opencode reported ${e.name}` : 'opencode reported an error'));
         this.set({ isError: true, errorMessage: message });
+        this.show({ kind: 'error', message });
         return;
       }
     }

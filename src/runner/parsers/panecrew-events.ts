@@ -37,22 +37,28 @@ export class PanecrewEventsParser extends LineParser {
     switch (ev.type) {
       case 'start':
         return;
-      case 'step':
+      case 'step': {
+        const step = oneLine(ev.step, STEP_MAX);
+        this.show({ kind: 'step', step });
         this.set({
-          step: oneLine(ev.step, STEP_MAX),
+          step,
           ...(ev.tool !== undefined ? { toolCalls: this.mutable.toolCalls + 1 } : {}),
           ...(ev.percent !== undefined ? { percent: ev.percent } : {}),
         });
         return;
+      }
       case 'usage':
         this.set({ inputTokens: ev.inputTokens, outputTokens: ev.outputTokens, ...(ev.costUsd !== undefined ? { costUsd: ev.costUsd } : {}) });
         return;
       case 'result':
         this.set({ result: ev.text, isError: ev.isError ?? false });
+        this.show({ kind: 'result', text: ev.text, isError: ev.isError ?? false });
         return;
       case 'error': {
         const detail = [ev.status !== undefined ? `status ${ev.status}` : '', ev.retryable ? 'retryable' : ''].filter(Boolean).join(', ');
-        this.set({ isError: true, errorMessage: detail ? `${ev.message} (${detail})` : ev.message });
+        const message = detail ? `${ev.message} (${detail})` : ev.message;
+        this.set({ isError: true, errorMessage: message });
+        this.show({ kind: 'error', message });
         return;
       }
     }

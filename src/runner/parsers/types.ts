@@ -39,7 +39,30 @@ export interface OutputParser {
   readonly state: Readonly<ParseState>;
 }
 
+/**
+ * What a person watching the task's pane should see of one line: the pane renderer
+ * (src/runner/pane-render.ts) draws these, whatever the format. This is the extension point for a
+ * new format: its parser calls `show` (LineParser) where it reads a line worth showing, and the
+ * pane renders it with no code of its own; a line the parser does not show never reaches the pane
+ * (a line that is not JSON is shown as `note`, by LineParser).
+ */
+export type Shown =
+  /** The assistant's own words (may hold several lines). */
+  | { kind: 'text'; text: string }
+  /** A tool call, as in ParseState.step: "Read src/auth.ts". */
+  | { kind: 'step'; step: string }
+  /** A tool call failed; the agent goes on. */
+  | { kind: 'tool-error'; message: string }
+  /** The run's final answer; tokens and cost are in the parser's state by then. */
+  | { kind: 'result'; text: string; isError: boolean }
+  /** The agent reported an error. */
+  | { kind: 'error'; message: string }
+  /** A line of the stream that is not JSON (a warning on stderr). */
+  | { kind: 'note'; text: string };
+
 export interface ParserOptions {
+  /** Called with what the pane should show, as lines are read (the pane renderer sets it). */
+  onShow?: (shown: Shown) => void;
   /**
    * The agent's working directory, to show file paths relative to it. The claude parser also learns
    * it from the stream's `system/init` line.
