@@ -17,6 +17,12 @@ describe('Gemini CLI hooks', () => {
     expect(signals[4]?.result).toContain('the lighthouse keeper counts seventeen gulls');
     expect(new Set(signals.map((s) => s?.sessionId)).size).toBe(1);
   });
+  it('reads a real interactive TUI turn in a tmux pane: the permission prompt is waiting, answered, then turn-end', () => {
+    const signals = lines('gemini-0.61.0-tui-signals.jsonl').map(geminiSignals.read);
+    expect(signals.map((s) => s?.kind)).toEqual(['session', 'prompt', 'step', 'waiting', 'step-done', 'turn-end']);
+    expect(signals[3]?.question).toBe('Tool Confirm Shell Command requires execution: cat /tmp/h12try/NOTES.md');
+    expect(signals[5]?.result).toContain('the lighthouse keeper counts seventeen gulls');
+  });
   it('turns a ToolPermission notification into waiting and ignores others and bad lines', () => {
     const note = (type: string) => JSON.stringify({ hook: 'Notification', at: 1, payload: { notification_type: type, message: 'Allow run_shell_command?' } });
     expect(geminiSignals.read(note('ToolPermission'))).toMatchObject({ kind: 'waiting', question: 'Allow run_shell_command?' });

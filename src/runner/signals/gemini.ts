@@ -44,6 +44,7 @@ const LineSchema = z.object({
     tool_input: z.unknown().optional(),
     notification_type: z.string().optional(),
     message: z.string().optional(),
+    details: z.looseObject({ command: z.string().optional() }).optional().catch(undefined),
     prompt_response: z.string().optional(),
   }),
 });
@@ -69,7 +70,9 @@ export function readGeminiSignal(line: string): AgentSignal | null {
       case 'AfterTool':
         return { ...base, kind: 'step-done', tool, target };
       case 'Notification':
-        return p.notification_type === 'ToolPermission' ? { ...base, kind: 'waiting', question: p.message ?? 'Gemini CLI asks for permission' } : null;
+        // The message is generic ("Tool Confirm Shell Command requires execution"): add the command.
+        if (p.notification_type !== 'ToolPermission') return null;
+        return { ...base, kind: 'waiting', question: [p.message ?? 'Gemini CLI asks for permission', p.details?.command].filter(Boolean).join(': ') };
       case 'AfterAgent':
         return { ...base, kind: 'turn-end', result: p.prompt_response };
       case 'SessionEnd':
