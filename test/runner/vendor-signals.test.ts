@@ -46,6 +46,12 @@ describe('Codex notify', () => {
     expect(s).toMatchObject({ kind: 'turn-end', sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(s?.result).toContain('the lighthouse keeper counts seventeen gulls');
   });
+  it('in the real TUI, skips the title side-thread turn and reads the task turn', () => {
+    const signals = lines('codex-0.171.0-tui-notify.jsonl').map(codexSignals.read);
+    expect(signals[0]).toBeNull();
+    expect(signals[1]).toMatchObject({ kind: 'turn-end' });
+    expect(signals[1]?.result).toContain('the lighthouse keeper counts seventeen gulls');
+  });
   it('ignores other notify types and bad lines', () => {
     expect(codexSignals.read(JSON.stringify({ hook: 'notify', at: 1, payload: { type: 'something-else' } }))).toBeNull();
     expect(codexSignals.read('{"hook":"notify"}')).toBeNull();

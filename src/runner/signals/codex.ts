@@ -29,13 +29,22 @@ const LineSchema = z.object({
     type: z.string(),
     'thread-id': z.string().optional(),
     'last-assistant-message': z.string().nullable().optional(),
+    'input-messages': z.array(z.string()).optional().catch(undefined),
   }),
 });
+
+/**
+ * The TUI (client codex-tui, 0.171.0) names each new conversation in a side thread of its own, and
+ * that thread's turn fires notify too, ~0.4 s before the real turn's: it is not the task's turn.
+ * Seen in test/fixtures/codex-0.171.0-tui-notify.jsonl; the prompt is codex's own text.
+ */
+const TITLE_TURN = /^Generate a concise, single-line task title/;
 
 /** One raw line of the signals file → a signal, or null for anything else. */
 export function readCodexSignal(line: string): AgentSignal | null {
   const parsed = LineSchema.safeParse(parseJsonLine(line));
   if (!parsed.success || parsed.data.payload.type !== 'agent-turn-complete') return null;
+  if (TITLE_TURN.test(parsed.data.payload['input-messages']?.[0] ?? '')) return null;
   const { at, payload } = parsed.data;
   const signal = { kind: 'turn-end', at, sessionId: payload['thread-id'], result: payload['last-assistant-message'] ?? undefined };
   const valid = AgentSignalSchema.safeParse(Object.fromEntries(Object.entries(signal).filter(([, v]) => v !== undefined)));
