@@ -1,18 +1,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildMessage, errorType, sseEvents } from './reply.js';
-import type { MockApi, MockApiOptions, MockMessage, MockReply, MockScript, RecordedRequest } from './types.js';
+import { anthropicMessages } from './anthropic.js';
+import type { MockProtocol } from './protocol.js';
+import { buildMessage, errorType } from './reply.js';
+import type { MockApi, MockApiOptions, MockReply, MockScript, RecordedRequest } from './types.js';
 
 /**
- * A local server that speaks enough of the Anthropic Messages API for the built-in agent and the
- * real third-party CLIs (see docs/notes on real agent CLIs): streaming and non-streaming
- * `POST /v1/messages`, scripted per test. It never validates keys, models or beta headers.
+ * A local server that speaks enough of a model API for the built-in agent and the real third-party
+ * CLIs (see docs/notes on real agent CLIs): the Anthropic Messages API by default, or the protocol
+ * given in `opts.protocol` (OpenAI Responses for Codex, Gemini for Gemini CLI); streaming and not,
+ * scripted per test. It never validates keys, models or beta headers.
  */
 export async function startMockApi(script: MockScript, opts: MockApiOptions = {}): Promise<MockApi> {
   const requests: RecordedRequest[] = [];
   const hits: string[] = [];
   // Timers of slow or hanging replies, so close() can end them instead of waiting.
   const pending = new Set<() => void>();
+  const protocol: MockProtocol = opts.protocol ?? anthropicMessages;
 
   const nextReply = async (req: RecordedRequest): Promise<MockReply> => {
     if (typeof script === 'function') return script(req);
@@ -21,13 +25,13 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
   };
 
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query = ''] = (req.url ?? '/').split('?');
     hits.push(`${req.method ?? 'GET'} ${path}`);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      handle(req.method ?? 'GET', path, req.headers, raw, res).catch((err: unknown) => {
+      handle(req.method ?? 'GET', path, query, req.headers, raw, res).catch((err: unknown) => {
         if (!res.headersSent) sendError(res, 500, 'api_error', `mock server failure: ${String(err)}`);
         else res.destroy();
       });
@@ -37,6 +41,7 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
   async function handle(
     method: string,
     path: string,
+    query: string,
     headers: http.IncomingHttpHeaders,
     raw: string,
     res: http.ServerResponse,
@@ -45,7 +50,7 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
       sendJson(res, 200, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
       return;
     }
-    if (method !== 'POST' || path !== '/v1/messages') {
+    if (!protocol.isModelCall(method, path, query)) {
       // Claude Code sends `HEAD /` first; anything unexpected gets a harmless empty answer.
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(method === 'HEAD' ? undefined : '{}');
@@ -58,17 +63,7 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
       sendError(res, 400, 'invalid_request_error', 'request body is not valid JSON');
       return;
     }
-    const recorded: RecordedRequest = {
-      index: requests.length,
-      path,
-      headers,
-      model: typeof body.model === 'string' ? body.model : '',
-      stream: body.stream === true,
-      system: body.system,
-      messages: Array.isArray(body.messages) ? (body.messages as MockMessage[]) : [],
-      tools: Array.isArray(body.tools) ? (body.tools as RecordedRequest['tools']) : [],
-      body,
-    };
+    const recorded: RecordedRequest = { index: requests.length, path, headers, ...protocol.view(path, query, body), body };
     requests.push(recorded);
     const reply = await nextReply(recorded);
 
@@ -76,7 +71,8 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
       const { status } = reply.error;
       const extra: Record<string, string> = {};
       if (status === 429 || status === 529) extra['retry-after'] = String(reply.error.retryAfter ?? 1);
-      sendError(res, status, reply.error.type ?? errorType(status), reply.error.message ?? `mock ${status}`, extra);
+      const body = protocol.error(status, reply.error.type ?? errorType(status), reply.error.message ?? `mock ${status}`);
+      sendJson(res, status, body, { 'request-id': `req_mock_error_${status}`, ...extra });
       return;
     }
 
@@ -84,7 +80,7 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
     if (!recorded.stream) {
       if (reply.hang) return hangUntilClosed(res);
       await wait(reply.delayMs ?? 0, res);
-      sendJson(res, 200, msg);
+      sendJson(res, 200, protocol.whole(msg));
       return;
     }
 
@@ -94,12 +90,12 @@ export async function startMockApi(script: MockScript, opts: MockApiOptions = {}
       connection: 'keep-alive',
       'request-id': `req_${msg.id}`,
     });
-    const events = sseEvents(msg);
+    const events = protocol.events(msg);
     for (const [i, ev] of events.entries()) {
       if (res.destroyed) return;
       if (i > 0 && reply.hang) return hangUntilClosed(res);
       if (i > 0) await wait(reply.delayMs ?? 0, res);
-      res.write(`event: ${ev.event}\ndata: ${JSON.stringify(ev.data)}\n\n`);
+      res.write(`${ev.event === undefined ? '' : `event: ${ev.event}\n`}data: ${JSON.stringify(ev.data)}\n\n`);
     }
     res.end();
   }

@@ -1,4 +1,6 @@
-/** What the mock server saw for one `POST /v1/messages`, kept for assertions and for scripts. */
+import type { MockProtocol } from './protocol.js';
+
+/** What the mock server saw for one model call (`POST /v1/messages` or the protocol's), kept for assertions and for scripts. */
 export interface RecordedRequest {
   /** 0-based index among the Messages requests this server received. */
   index: number;
@@ -66,13 +68,15 @@ export type MockScript =
 export interface MockApiOptions {
   /** Port to listen on (default 0: any free port). Always binds 127.0.0.1. */
   port?: number;
+  /** The wire protocol (default: the Anthropic Messages API); see openai-responses.ts, gemini.ts. */
+  protocol?: MockProtocol;
 }
 
 export interface MockApi {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:43210` (use as ANTHROPIC_BASE_URL). */
   url: string;
   port: number;
-  /** Every `POST /v1/messages` received, in order. */
+  /** Every model call received, in order. */
   requests: RecordedRequest[];
   /** Every request of any kind, as `METHOD path`, in order (HEAD /, count_tokens, …). */
   hits: string[];

@@ -4,11 +4,12 @@
 //   name      argv (prompt from: <stdin, F the prompt file)                     output              completion  retry  provider
 //   claude    claude -p --output-format stream-json --verbose [--model M] <stdin claude-stream-json  exit        —      anthropic
 //   opencode  opencode run --format json [-m provider/model] <stdin            opencode-json       exit        —      (model prefix)
-//   codex     codex exec --sandbox workspace-write --skip-git-repo-check [-m M] - <stdin
-//                                                                                plain               exit        —      openai
+//   codex     codex exec --json --sandbox workspace-write --skip-git-repo-check [-m M] - <stdin
+//                                                                                codex-json          exit        —      openai
 //   aider     aider --message-file=F --yes-always --no-pretty [--model provider/model]
 //                                                                                plain               exit        —      (model prefix)
-//   gemini    gemini [-m M] <stdin                                               plain               exit        —      google
+//   gemini    gemini --output-format stream-json --approval-mode auto_edit [-m M] <stdin
+//                                                                                gemini-stream-json  exit        —      google
 //   shell     bash -c P panecrew-task                                            plain               exit        —      local
 //   builtin   node panecrew agent --prompt-file F --model M --events D/events.jsonl
 //                                                                                panecrew-events     exit        75     anthropic
@@ -16,16 +17,16 @@
 // Why these flags:
 //  - The prompt never goes in argv, where every user of the machine reads it with ps: each CLI reads
 //    it from standard input (the runner gives it tasks/<id>/stdin, a 0600 file) or from the prompt
-//    file. Claude Code's -p and `opencode run` read stdin when given no prompt argument (verified
-//    with real runs); `codex exec -` reads it by its documentation, and gemini reads piped stdin
-//    non-interactively; aider has --message-file. Only shell keeps it in argv (docs/agents.md).
+//    file. Claude Code's -p, `opencode run`, `codex exec -` and gemini read stdin when given no
+//    prompt argument (verified with real runs); aider has --message-file. Only shell keeps it in argv (docs/agents.md).
 //  - claude: `-p` is a boolean flag. Claude Code exits 1 on any API failure, rate limit or not, so
 //    no exit code is treated as "retry".
 //  - opencode 1.18: `-m` wants provider/model, so it gets {model}, not {model_name}.
 //  - codex: `codex exec` is read-only by default; workspace-write lets it edit the task's cwd, like the
-//    other agents. It refuses to run outside a git repository without --skip-git-repo-check. Its
-//    progress goes to stderr and only the final message to stdout, which suits the plain parser
-//    (`--json` gives JSONL events, but there is no parser for them yet).
+//    other agents. It refuses to run outside a git repository without --skip-git-repo-check.
+//    `--json` prints one JSON event per line on stdout (codex-json parser).
+//  - gemini: reading piped stdin makes it non-interactive; there a tool that needs approval is
+//    refused, and auto_edit approves edits (like codex's workspace-write) but not shell commands.
 //  - aider: `--flag=value` so a path starting with "-" stays a value.
 //  - shell: the prompt IS the user's own command — the one place user text reaches a shell, because
 //    that is what the user asked for. `panecrew-task` becomes $0 in error messages.
@@ -52,9 +53,9 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'npm install -g opencode-ai',
   },
   codex: {
-    description: 'OpenAI Codex CLI, one-shot (codex exec), allowed to edit its working directory',
-    command: ['codex', 'exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '-'],
-    output: 'plain',
+    description: 'OpenAI Codex CLI, one-shot (codex exec, JSON events), allowed to edit its working directory',
+    command: ['codex', 'exec', '--json', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '-'],
+    output: 'codex-json',
     provider: 'openai',
     install: 'npm install -g @openai/codex',
   },
@@ -65,9 +66,9 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'pipx install aider-chat',
   },
   gemini: {
-    description: 'Gemini CLI, one-shot (prompt on stdin)',
-    command: ['gemini', '-m', '?{model_name}'],
-    output: 'plain',
+    description: 'Gemini CLI, one-shot (prompt on stdin, JSON events), allowed to edit files',
+    command: ['gemini', '--output-format', 'stream-json', '--approval-mode', 'auto_edit', '-m', '?{model_name}'],
+    output: 'gemini-stream-json',
     provider: 'google',
     install: 'npm install -g @google/gemini-cli',
   },

@@ -39,6 +39,11 @@ describe('panecrew agents', () => {
     expect(byName.claude).toMatchObject({ source: 'built-in', installed: true, output: 'claude-stream-json', completion: 'exit', provider: 'anthropic' });
     expect(byName.opencode).toMatchObject({ installed: existsSync(join(BIN, 'opencode')), output: 'opencode-json' });
     expect(byName.builtin).toMatchObject({ installed: true, output: 'panecrew-events', retryExitCodes: [75] });
+    // Which built-in profiles run for real in this repository's tests, and which do not.
+    expect(byName.codex).toMatchObject({ output: 'codex-json', testedIn: 'test/agents/vendor-clis.test.ts' });
+    expect(byName.gemini).toMatchObject({ output: 'gemini-stream-json', testedIn: 'test/agents/vendor-clis.test.ts' });
+    expect(byName.aider).toMatchObject({ testedIn: null });
+    expect(byName.mine).toMatchObject({ testedIn: null });
     expect(byName.mine).toMatchObject({ source: 'config', installed: false, executable: 'my-agent-that-is-not-installed', command: ['my-agent-that-is-not-installed', '--task', '{prompt}'] });
     expect(out.categories.find((c) => c.name === 'quick')).toMatchObject({ agent: 'builtin', model: 'anthropic/claude-haiku-4-5' });
     expect(out.subagents.find((c) => c.name === 'explore')).toMatchObject({ agent: 'claude', model: 'anthropic/claude-sonnet-4-5' });
@@ -49,6 +54,8 @@ describe('panecrew agents', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^claude\s+no \(claude\)\s+claude-stream-json/m);
     expect(r.stdout).toMatch(/^shell\s+yes\s+plain/m);
+    expect(r.stdout).toMatch(/^aider\s.*\buntested\s+aider /m);
+    expect(r.stdout).toMatch(/^codex\s.*\bopenai\s+yes\s+codex exec /m);
     expect(r.stdout).toMatch(/^mine\*\s+no \(my-agent-that-is-not-installed\)/m);
     expect(r.stdout).toContain('Subagent types (--subagent)');
   });

@@ -2,6 +2,7 @@ import { ConfigError, ConfigFileError } from '../../config/errors.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveCategories, resolveSubagents, type Category } from '../../runner/categories.js';
 import { BUILTIN_PROFILES, installedCheck, ProfileConfigError, resolveProfiles } from '../../runner/profiles.js';
+import { REAL_RUN_TESTS } from '../../runner/profile-tests.js';
 import { defineVerb, EXIT, printJson } from '../command.js';
 import { inert } from '../../render/inert.js';
 import { SUMMARY } from '../summaries.js';
@@ -19,6 +20,8 @@ interface AgentRow {
   installed: boolean;
   executable: string;
   path: string | null;
+  /** The test that runs this built-in profile for real; null when none does (or it is yours). */
+  testedIn: string | null;
 }
 
 interface CategoryRow {
@@ -94,6 +97,7 @@ Exit codes: 0 listed, 2 the configuration is invalid.`,
           installed: check.installed,
           executable: check.executable,
           path: check.path ?? null,
+          testedIn: BUILTIN_PROFILES[name] === p ? (REAL_RUN_TESTS[name] ?? null) : null,
         } satisfies AgentRow;
       }),
     );
@@ -104,13 +108,14 @@ Exit codes: 0 listed, 2 the configuration is invalid.`,
     ctx.out('Agents');
     ctx.out(
       columns(
-        ['NAME', 'INSTALLED', 'OUTPUT', 'COMPLETION', 'PROVIDER', 'COMMAND'],
+        ['NAME', 'INSTALLED', 'OUTPUT', 'COMPLETION', 'PROVIDER', 'TESTED', 'COMMAND'],
         agents.map((a) => [
           a.source === 'config' ? `${a.name}*` : a.name,
           a.installed ? 'yes' : `no (${a.executable})`,
           a.output,
           a.completion,
           a.provider ?? '(model prefix)',
+          a.testedIn ? 'yes' : a.source === 'config' ? '-' : 'untested',
           showCommand(a.command),
         ]),
       ),

@@ -1,5 +1,7 @@
 // Output parsers: one per agent output format, all behind `createParser`.
 import { ClaudeStreamJsonParser } from './claude-stream-json.js';
+import { CodexJsonParser } from './codex-json.js';
+import { GeminiStreamJsonParser } from './gemini-stream-json.js';
 import { OpencodeJsonParser } from './opencode-json.js';
 import { PanecrewEventsParser } from './panecrew-events.js';
 import { PlainParser } from './plain.js';
@@ -20,6 +22,10 @@ export function createParser(format: OutputFormat, options: ParserOptions = {}):
       return new ClaudeStreamJsonParser(options);
     case 'opencode-json':
       return new OpencodeJsonParser(options);
+    case 'codex-json':
+      return new CodexJsonParser(options);
+    case 'gemini-stream-json':
+      return new GeminiStreamJsonParser(options);
     case 'panecrew-events':
       return new PanecrewEventsParser(options);
   }

@@ -1,6 +1,6 @@
 // The shape every output parser shares: what an agent's output tells us about its progress.
 
-export const OUTPUT_FORMATS = ['plain', 'claude-stream-json', 'opencode-json', 'panecrew-events'] as const;
+export const OUTPUT_FORMATS = ['plain', 'claude-stream-json', 'opencode-json', 'codex-json', 'gemini-stream-json', 'panecrew-events'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**

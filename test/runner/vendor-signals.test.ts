@@ -1,0 +1,65 @@
+// The Codex and Gemini signal normalisers over lines captured from the real CLIs (Codex 0.171.0's
+// notify, Gemini CLI 0.61.0's hooks, both written by signal-hook.sh through the adapters' wiring,
+// offline against the local server), and the wiring they give one task.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codexSignals } from '../../src/runner/signals/codex.js';
+import { GEMINI_SETTINGS_FILE, geminiSignals } from '../../src/runner/signals/gemini.js';
+
+const lines = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', name), 'utf8').trim().split('\n');
+
+describe('Gemini CLI hooks', () => {
+  it('reads each real hook line as the signal it means, with the turn result', () => {
+    const signals = lines('gemini-0.61.0-signals.jsonl').map(geminiSignals.read);
+    expect(signals.map((s) => s?.kind)).toEqual(['session', 'prompt', 'step', 'step-done', 'turn-end', 'session-end']);
+    expect(signals[2]).toMatchObject({ tool: 'run_shell_command', target: 'cat /tmp/h12try/NOTES.md' });
+    expect(signals[4]?.result).toContain('the lighthouse keeper counts seventeen gulls');
+    expect(new Set(signals.map((s) => s?.sessionId)).size).toBe(1);
+  });
+  it('reads a real interactive TUI turn in a tmux pane: the permission prompt is waiting, answered, then turn-end', () => {
+    const signals = lines('gemini-0.61.0-tui-signals.jsonl').map(geminiSignals.read);
+    expect(signals.map((s) => s?.kind)).toEqual(['session', 'prompt', 'step', 'waiting', 'step-done', 'turn-end']);
+    expect(signals[3]?.question).toBe('Tool Confirm Shell Command requires execution: cat /tmp/h12try/NOTES.md');
+    expect(signals[5]?.result).toContain('the lighthouse keeper counts seventeen gulls');
+  });
+  it('turns a ToolPermission notification into waiting and ignores others and bad lines', () => {
+    const note = (type: string) => JSON.stringify({ hook: 'Notification', at: 1, payload: { notification_type: type, message: 'Allow run_shell_command?' } });
+    expect(geminiSignals.read(note('ToolPermission'))).toMatchObject({ kind: 'waiting', question: 'Allow run_shell_command?' });
+    expect(geminiSignals.read(note('Other'))).toBeNull();
+    expect(geminiSignals.read('{"hook":"BeforeTool","at":-1,"payload":{}}')).toBeNull();
+    expect(geminiSignals.read('not json')).toBeNull();
+  });
+  it('wires one task through a settings file in the task folder, named by env', () => {
+    const w = geminiSignals.wire('/state/tasks/t1', '/state/tasks/t1/signals.jsonl');
+    expect(w.env).toEqual({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: `/state/tasks/t1/${GEMINI_SETTINGS_FILE}` });
+    const settings = JSON.parse(w.files[GEMINI_SETTINGS_FILE]!) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    expect(Object.keys(settings.hooks)).toContain('AfterAgent');
+    expect(settings.hooks.BeforeTool![0]!.hooks[0]!.command).toMatch(/signal-hook\.sh'? '?BeforeTool'? '?\/state\/tasks\/t1\/signals\.jsonl'?$/);
+  });
+});
+
+describe('Codex notify', () => {
+  it('reads the real agent-turn-complete line as turn-end with the thread and the result', () => {
+    const [line] = lines('codex-0.171.0-notify.jsonl');
+    const s = codexSignals.read(line!);
+    expect(s).toMatchObject({ kind: 'turn-end', sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(s?.result).toContain('the lighthouse keeper counts seventeen gulls');
+  });
+  it('in the real TUI, skips the title side-thread turn and reads the task turn', () => {
+    const signals = lines('codex-0.171.0-tui-notify.jsonl').map(codexSignals.read);
+    expect(signals[0]).toBeNull();
+    expect(signals[1]).toMatchObject({ kind: 'turn-end' });
+    expect(signals[1]?.result).toContain('the lighthouse keeper counts seventeen gulls');
+  });
+  it('ignores other notify types and bad lines', () => {
+    expect(codexSignals.read(JSON.stringify({ hook: 'notify', at: 1, payload: { type: 'something-else' } }))).toBeNull();
+    expect(codexSignals.read('{"hook":"notify"}')).toBeNull();
+  });
+  it('wires one task by a -c notify override: argv only, no files, no env', () => {
+    const w = codexSignals.wire('/t', '/t/signals.jsonl');
+    expect(w.argv[0]).toBe('-c');
+    expect(w.argv[1]).toMatch(/^notify=\["bash","-c",.*"\/t\/signals\.jsonl"\]$/);
+    expect(w.files).toEqual({});
+  });
+});
