@@ -65,16 +65,19 @@ export class Deliveries {
 
   /**
    * Links, then takes every ended task of this session not told yet, in one line that is on disk
-   * when this resolves. Throws (nothing taken) when it cannot be written.
+   * when this resolves. Throws (nothing taken) when it cannot be written. `active`: how many of the
+   * session's tasks have not ended yet (a waiter holding endings waits for a burst only while some run).
    */
-  async claim(req: ClaimRequest, tasks: Iterable<TaskRecord>, exists: (id: string) => boolean): Promise<TaskRecord[]> {
+  async claim(req: ClaimRequest, tasks: Iterable<TaskRecord>, exists: (id: string) => boolean): Promise<{ taken: TaskRecord[]; active: number }> {
     const link = req.link.filter((id) => exists(id) && !this.owners.has(id));
     const line: Line = { session: req.session, link, claimed: [] };
     // The links first: a task just linked may already have ended.
     for (const id of link) this.owners.set(id, req.session);
-    const taken = req.take ? [...tasks].filter((t) => isFinal(t.state) && !this.isDelivered(t) && this.belongs(t, req)) : [];
+    const own = [...tasks].filter((t) => this.belongs(t, req));
+    const taken = req.take ? own.filter((t) => isFinal(t.state) && !this.isDelivered(t)) : [];
+    const active = own.filter((t) => !isFinal(t.state)).length;
     line.claimed = taken.map((t) => t.id);
-    if (!link.length && !taken.length) return [];
+    if (!link.length && !taken.length) return { taken, active };
     try {
       writeWhole(this.fd, `${JSON.stringify(line)}\n`);
     } catch (err) {
@@ -83,7 +86,7 @@ export class Deliveries {
     }
     this.apply(line);
     await new Promise<void>((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-    return taken;
+    return { taken, active };
   }
 
   close(): void {

@@ -174,9 +174,9 @@ export function createHandlers(deps: HandlerDeps) {
         return () => found.map((t) => engine.listed(store.get(t.id)!));
       }
       case 'claim': {
-        const taken = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined);
+        const { taken, active } = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined);
         const ended = taken.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map((t) => engine.listed(t));
-        return { tasks: ended, strategy: deps.config.notification.strategy };
+        return { tasks: ended, active, strategy: deps.config.notification.strategy };
       }
       case 'stats':
         return stats;

@@ -175,7 +175,7 @@ export interface Results {
   prune: { removed: string[] };
   uncollected: ListedTask[];
   /** `strategy`: the notification strategy, which the main agent's notices follow too. */
-  claim: { tasks: ListedTask[]; strategy: string };
+  claim: { tasks: ListedTask[]; active: number; strategy: string };
   stats: Stats;
   health: { notifications: ChannelHealth[]; stats: Stats; journal: { problems: string[]; quarantineFile: string | null } };
   'notify-test': ChannelReport[];

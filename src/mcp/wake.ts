@@ -9,9 +9,8 @@ import { notice } from './hook.js';
 import { mainAgentAlive } from './main-agent.js';
 import { holdWaiterLock } from './waiter-lock.js';
 
-/** After an ending, wait until none came for this long (a burst is one wake), but no longer than the cap. */
-const QUIET_MS = 100;
-const BURST_CAP_MS = 400;
+/** Endings within this long of the first one told are one wake (while more of the session's tasks run). */
+const BURST_MS = 300;
 const RECONNECT_MS = 250;
 const ALIVE_CHECK_MS = 500;
 
@@ -86,23 +85,20 @@ async function linkOnly(env: NodeJS.ProcessEnv, base: { op: 'claim'; session: st
 function oneConnection(env: NodeJS.ProcessEnv, base: { op: 'claim'; session: string; pane: string; link: string[] }, mainPid: number): Promise<ListedTask[] | null | 'reconnect'> {
   return new Promise((resolve, reject) => {
     let client: ControllerClient | undefined;
-    let quiet: NodeJS.Timeout | undefined;
-    let cap: NodeJS.Timeout | undefined;
+    /** Endings claimed (so told by nobody else) and not yet handed over: never dropped. */
+    const held: ListedTask[] = [];
+    let window: NodeJS.Timeout | undefined;
     let claiming = false;
     /** An ending came while a claim was under way: claim once more after it. */
     let again = false;
     const alive = setInterval(() => !mainAgentAlive(mainPid) && finish(null), ALIVE_CHECK_MS);
     const finish = (v: ListedTask[] | null | 'reconnect'): void => {
       clearInterval(alive);
-      clearTimeout(quiet);
-      clearTimeout(cap);
+      clearTimeout(window);
       client?.close();
-      resolve(v);
+      resolve(v === 'reconnect' && held.length ? held : v);
     };
     const claim = async (): Promise<void> => {
-      clearTimeout(quiet);
-      clearTimeout(cap);
-      cap = undefined;
       if (!client) return;
       if (claiming) {
         again = true;
@@ -110,8 +106,12 @@ function oneConnection(env: NodeJS.ProcessEnv, base: { op: 'claim'; session: str
       }
       claiming = true;
       try {
-        const { tasks } = await client.request({ ...base, take: true });
-        if (tasks.length) return finish(tasks);
+        const { tasks, active } = await client.request({ ...base, take: true });
+        held.push(...tasks);
+        // Nothing of this session still runs: no burst can follow, tell now. Else the endings of
+        // the next moments join this wake.
+        if (held.length && active === 0) return finish(held);
+        if (held.length) window ??= setTimeout(() => finish(held), BURST_MS);
       } catch {
         return finish('reconnect');
       } finally {
@@ -122,11 +122,6 @@ function oneConnection(env: NodeJS.ProcessEnv, base: { op: 'claim'; session: str
         await claim();
       }
     };
-    const ended = (): void => {
-      clearTimeout(quiet);
-      quiet = setTimeout(() => void claim(), QUIET_MS);
-      cap ??= setTimeout(() => void claim(), BURST_CAP_MS);
-    };
     ControllerClient.connect({ env, autostart: false })
       .then(async (c) => {
         client = c;
@@ -135,7 +130,7 @@ function oneConnection(env: NodeJS.ProcessEnv, base: { op: 'claim'; session: str
         if ((await c.request({ ...base, take: false })).strategy === 'silent') return finish(null);
         // Subscribed before the first claim: an ending cannot fall between the two.
         await c.subscribe((e) => {
-          if (e.event === 'task' && isFinal(e.task.state)) ended();
+          if (e.event === 'task' && isFinal(e.task.state)) void claim();
         });
         await claim();
       })
