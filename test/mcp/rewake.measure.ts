@@ -1,0 +1,72 @@
+// Task end → the idle main agent's next model request, in the real Claude Code in a tmux pane:
+// panecrew's rewake waiter beside Claude Code's own background Bash command, measured the same way
+// in the same session (both commands write their end time as their last act).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/controller.js';
+import { startClaudePane, type ClaudePane } from '../support/claude-pane.js';
+import { toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
+
+const N = 10;
+const last = (req: RecordedRequest) => JSON.stringify(req.messages.at(-1) ?? '');
+/** Ends with its end time (ms) in `file`. */
+const command = (file: string) => `sleep 1; node -e 'require("fs").writeFileSync(process.argv[1], String(Date.now()))' ${file}`;
+
+let cp: ClaudePane;
+
+/** `BASH-RUN <file>`: one background Bash command; every notification is acknowledged. */
+function model(req: RecordedRequest): MockReply {
+  const prompt = /BASH-RUN (\S+)/.exec(last(req));
+  if (prompt && !toolExchanges(req).some((e) => e.name === 'Bash' && JSON.stringify(e.input).includes(prompt[1]!))) {
+    return { text: 'Starting.', toolUse: { name: 'Bash', input: { command: command(prompt[1]!), description: 'timed command', run_in_background: true } } };
+  }
+  return { text: 'Noted.' };
+}
+
+beforeAll(async () => {
+  cp = await startClaudePane(model, ['Bash']);
+}, 120_000);
+afterAll(async () => {
+  await cp?.close();
+});
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
+const firstAfter = (from: number, has: (req: RecordedRequest) => boolean) => cp.api.requests.find((q) => q.index >= from && has(q));
+
+describe('task end → the main agent next model request', () => {
+  it(`panecrew's rewake beside Claude Code's own background Bash, n = ${N} each`, async () => {
+    const panecrew: number[] = [];
+    const bash: number[] = [];
+    const c = await cp.tc.client();
+    try {
+      for (let i = 0; i < N; i++) {
+        await cp.waiterArmed();
+        const file = join(cp.dir, `pc-${i}`);
+        const from = cp.api.requests.length;
+        const t = await cp.tc.launchFast(c, { prompt: command(file), title: `timed ${i}`, origin: { tmuxPane: cp.tmux.mainPane } });
+        const wake = await until(() => firstAfter(from, (q) => last(q).includes(`Background task ${t.id} `)) ?? null, `the wake for ${t.id}`, 30_000);
+        panecrew.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
+      }
+      for (let i = 0; i < N; i++) {
+        const file = join(cp.dir, `bash-${i}`);
+        await cp.type(`BASH-RUN ${file}`);
+        const from = cp.api.requests.length;
+        const wake = await until(() => firstAfter(from, (q) => last(q).includes('task-notification') && !last(q).includes('Background task bg_')) ?? null, `the notification for ${file}`, 30_000);
+        bash.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
+      }
+    } finally {
+      c.close();
+    }
+    const line = (name: string, xs: number[]) => `${name}: median ${median(xs)} ms, p90 ${p90(xs)} ms (n ${xs.length}: ${xs.join(' ')})`;
+    console.log(
+      [
+        `[rewake] ${line('panecrew rewake (task end → next model request)', panecrew)}`,
+        `[rewake] ${line("Claude Code's own background Bash (same)", bash)}`,
+        `[rewake] ratio of medians panecrew / Claude Code: ${(median(panecrew) / median(bash)).toFixed(2)}`,
+      ].join('\n'),
+    );
+    expect(median(panecrew)).toBeLessThan(5_000);
+  });
+});
