@@ -40,13 +40,17 @@ describe('task end → the main agent next model request', () => {
     const panecrew: number[] = [];
     const bash: number[] = [];
     const c = await cp.tc.client();
+    // A first turn: before one, Claude Code 2.1.197 holds an async hook's wake (seen here).
+    await cp.type('hello');
     try {
       for (let i = 0; i < N; i++) {
         await cp.waiterArmed();
         const file = join(cp.dir, `pc-${i}`);
         const from = cp.api.requests.length;
         const t = await cp.tc.launchFast(c, { prompt: command(file), title: `timed ${i}`, origin: { tmuxPane: cp.tmux.mainPane } });
-        const wake = await until(() => firstAfter(from, (q) => last(q).includes(`Background task ${t.id} `)) ?? null, `the wake for ${t.id}`, 30_000);
+        const wake = await until(() => firstAfter(from, (q) => last(q).includes(`Background task ${t.id} `)) ?? null, `the wake for ${t.id}`, 30_000).catch(async (e: Error) => {
+          throw new Error(`${e.message}\n${await cp.screen()}\n${cp.api.requests.map((q) => `#${q.index} ${last(q).slice(0, 300)}`).join('\n')}`);
+        });
         panecrew.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
       }
       for (let i = 0; i < N; i++) {
