@@ -2,7 +2,8 @@
 // other entries. Generated commands use absolute paths (this node, this CLI), so they work without
 // a global install of panecrew.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../core/atomic-write.js';
 
 export const SERVER_NAME = 'panecrew';
@@ -91,10 +92,18 @@ export function mergeClaudeSettings(existing: Json, inv: Invocation, file = '.cl
   return { ...existing, hooks };
 }
 
-/** `opencode.json` with our server under `mcp`, every other entry kept. */
+/** The OpenCode plugin that wakes a session when its tasks end: beside the hook entry point. */
+export function opencodePluginUrl(inv: Invocation): string {
+  return pathToFileURL(join(dirname(inv.hook), 'opencode-plugin.js')).href;
+}
+
+/** `opencode.json` with our server under `mcp` and our plugin under `plugin` (an older one replaced), every other entry kept. */
 export function mergeOpencode(existing: Json, inv: Invocation, file = 'opencode.json'): Json {
   const base = Object.keys(existing).length ? existing : { $schema: 'https://opencode.ai/config.json' };
-  return { ...base, mcp: { ...section(existing, 'mcp', file), [SERVER_NAME]: opencodeServerEntry(inv) } };
+  const plugins = existing.plugin ?? [];
+  if (!Array.isArray(plugins)) throw new Error(`${file}: "plugin" is not a list; fix it by hand, then run this again`);
+  const kept = plugins.filter((p: unknown) => !(typeof p === 'string' && /\/mcp\/opencode-plugin\.js$/.test(p)));
+  return { ...base, mcp: { ...section(existing, 'mcp', file), [SERVER_NAME]: opencodeServerEntry(inv) }, plugin: [...kept, opencodePluginUrl(inv)] };
 }
 
 /** A JSON object file, `{}` when it does not exist. Refuses anything it could not write back intact. */

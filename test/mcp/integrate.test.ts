@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { claudeEnv, runClaude } from '../agents/support.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
@@ -80,11 +81,13 @@ describe('panecrew integrate', () => {
   it('opencode --write adds the server under mcp in opencode.json, keeping other entries', async () => {
     const project = join(dir, 'opencode-project');
     mkdirSync(project);
-    writeFileSync(join(project, 'opencode.json'), JSON.stringify({ model: 'x/y', mcp: { other: { type: 'remote', url: 'http://x' } } }));
-    await succeeds(['opencode', '--write', '--dir', project]);
+    writeFileSync(join(project, 'opencode.json'), JSON.stringify({ model: 'x/y', mcp: { other: { type: 'remote', url: 'http://x' } }, plugin: ['other-plugin'] }));
+    for (let i = 0; i < 2; i++) await succeeds(['opencode', '--write', '--dir', project]);
     expect(readJson(join(project, 'opencode.json'))).toEqual({
       model: 'x/y',
       mcp: { other: { type: 'remote', url: 'http://x' }, panecrew: { type: 'local', command: [process.execPath, CLI, 'mcp'], enabled: true } },
+      // The plugin that wakes a session when its tasks end, once.
+      plugin: ['other-plugin', pathToFileURL(resolve(HOOK, '../opencode-plugin.js')).href],
     });
   });
 

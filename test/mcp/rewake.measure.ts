@@ -33,6 +33,11 @@ afterAll(async () => {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
+/** Claude Code's own background-command notifications in the conversation (ours say "Stop hook feedback"). */
+const ownNotifications = (q: RecordedRequest) => {
+  const text = JSON.stringify(q.messages);
+  return text.split('<task-notification>').length - text.split('Stop hook feedback</summary>').length;
+};
 const firstAfter = (from: number, has: (req: RecordedRequest) => boolean) => cp.api.requests.find((q) => q.index >= from && has(q));
 
 describe('task end → the main agent next model request', () => {
@@ -48,7 +53,7 @@ describe('task end → the main agent next model request', () => {
         const file = join(cp.dir, `pc-${i}`);
         const from = cp.api.requests.length;
         const t = await cp.tc.launchFast(c, { prompt: command(file), title: `timed ${i}`, origin: { tmuxPane: cp.tmux.mainPane } });
-        const wake = await until(() => firstAfter(from, (q) => last(q).includes(`Background task ${t.id} `)) ?? null, `the wake for ${t.id}`, 30_000).catch(async (e: Error) => {
+        const wake = await until(() => firstAfter(from, (q) => JSON.stringify(q.messages).includes(`Background task ${t.id} `)) ?? null, `the wake for ${t.id}`, 30_000).catch(async (e: Error) => {
           throw new Error(`${e.message}\n${await cp.screen()}\n${cp.api.requests.map((q) => `#${q.index} ${last(q).slice(0, 300)}`).join('\n')}`);
         });
         panecrew.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
@@ -57,7 +62,7 @@ describe('task end → the main agent next model request', () => {
         const file = join(cp.dir, `bash-${i}`);
         await cp.type(`BASH-RUN ${file}`);
         const from = cp.api.requests.length;
-        const wake = await until(() => firstAfter(from, (q) => last(q).includes('task-notification') && !last(q).includes('Background task bg_')) ?? null, `the notification for ${file}`, 30_000);
+        const wake = await until(() => firstAfter(from, (q) => ownNotifications(q) > i) ?? null, `the notification for ${file}`, 30_000);
         bash.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
       }
     } finally {
