@@ -1,7 +1,10 @@
 // Task end → the idle main agent's next model request, in the real Claude Code in a tmux pane:
 // panecrew's rewake waiter beside Claude Code's own background Bash command, measured the same way
 // in the same session (both commands write their end time as their last act).
-import { readFileSync } from 'node:fs';
+// Known: here, Claude Code 2.1.197's background Bash fails every command before running it
+// ("eval: unexpected EOF while looking for matching `"'" in its output file), so the Bash half
+// stops with that error after the panecrew figures are printed.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/controller.js';
@@ -10,8 +13,8 @@ import { toolExchanges, type MockReply, type RecordedRequest } from '../support/
 
 const N = 10;
 const last = (req: RecordedRequest) => JSON.stringify(req.messages.at(-1) ?? '');
-/** Ends with its end time (ms) in `file`. */
-const command = (file: string) => `sleep 1; node -e 'require("fs").writeFileSync(process.argv[1], String(Date.now()))' ${file}`;
+/** Ends with its end time (ms) in `file` (a script: Claude Code's Bash wrapper mangled `date +%s%3N` inline). */
+const command = (file: string) => `sh ${join(cp.dir, 'stamp.sh')} ${file}`;
 
 let cp: ClaudePane;
 
@@ -26,6 +29,7 @@ function model(req: RecordedRequest): MockReply {
 
 beforeAll(async () => {
   cp = await startClaudePane(model, ['Bash']);
+  writeFileSync(join(cp.dir, 'stamp.sh'), 'sleep 1\ndate +%s%3N > "$1"\n');
 }, 120_000);
 afterAll(async () => {
   await cp?.close();
@@ -58,11 +62,14 @@ describe('task end → the main agent next model request', () => {
         });
         panecrew.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
       }
+      console.log(`[rewake] panecrew rewake (task end → next model request): median ${median(panecrew)} ms, p90 ${p90(panecrew)} ms (n ${N}: ${panecrew.join(' ')})`);
       for (let i = 0; i < N; i++) {
-        const file = join(cp.dir, `bash-${i}`);
+        // Inside the project: Claude Code's Bash may refuse to write outside it.
+        const file = join(cp.dir, 'project', `bash-${i}`);
         await cp.type(`BASH-RUN ${file}`);
         const from = cp.api.requests.length;
         const wake = await until(() => firstAfter(from, (q) => ownNotifications(q) > i) ?? null, `the notification for ${file}`, 30_000);
+        if (!existsSync(file)) throw new Error(`a notification before ${file} was written:\n${JSON.stringify(wake.messages.slice(-3)).slice(0, 3000)}`);
         bash.push(cp.arrivals[wake.index]! - Number(readFileSync(file, 'utf8')));
       }
     } finally {
