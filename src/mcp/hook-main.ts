@@ -47,7 +47,7 @@ try {
     const input = parseHookInput(await readStdin());
     const mainPid = findMainAgent();
     // A one-prompt run would end before any wake: its endings stay for the prompt hook of a later session.
-    const tasks = input && !runsOnePrompt(mainPid) ? await waitForEndings({ env: process.env, input, mainPid }) : null;
+    const tasks = input && mainPid !== null && !runsOnePrompt(mainPid) ? await waitForEndings({ env: process.env, input, mainPid }) : null;
     // Exit 2 with the text on stderr: Claude Code's asyncRewake hands it to the model.
     if (tasks?.length) {
       printed = emit(process.stderr, `${wakeText(tasks)}\n`);

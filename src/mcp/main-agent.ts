@@ -1,6 +1,6 @@
 // Which process is the main agent that ran a hook: the nearest ancestor that is not a shell (Claude
 // Code runs hook commands through one). A waiter that outlives it would wait forever.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'fish']);
 
@@ -17,11 +17,16 @@ function stat(pid: number): { comm: string; ppid: number } | null {
   }
 }
 
-export function findMainAgent(start = process.ppid): number {
+/** Its pid, or null when it is already gone: a shell that init adopted was left by an agent that
+ *  exited as it ran the hook (Claude Code runs Stop hooks while it shuts down). */
+export function findMainAgent(start = process.ppid): number | null {
   let pid = start;
   for (let hops = 0; hops < 8; hops++) {
     const s = stat(pid);
-    if (!s || !SHELLS.has(s.comm) || s.ppid <= 1) return pid;
+    // Without /proc (not Linux) the parent is all there is to watch.
+    if (!s) return existsSync('/proc/self/stat') ? null : pid;
+    if (!SHELLS.has(s.comm)) return pid <= 1 ? null : pid;
+    if (s.ppid <= 1) return null;
     pid = s.ppid;
   }
   return pid;

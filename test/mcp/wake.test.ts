@@ -119,6 +119,19 @@ describe('the rewake waiter', () => {
     expect((await c.request({ op: 'claim', session: 'wake-restart', pane: PANE })).tasks).toEqual([]);
   });
 
+  it('exits at once when its main agent was gone before it started (a shell left to init)', async () => {
+    const code = join(tc.dir, 'orphan-code');
+    const event = JSON.stringify({ session_id: 'wake-late' });
+    // The shell outlives the process that started it, then runs the waiter as a hook would.
+    const script = `sleep 1; echo '${event}' | ${process.execPath} ${HOOK} wait; echo $? > ${code}`;
+    const starter = spawn(process.execPath, ['-e', `require('node:child_process').spawn('sh', ['-c', ${JSON.stringify(script)}], { detached: true, stdio: 'ignore', env: process.env }).unref()`], {
+      env: { ...tc.env, TMUX_PANE: PANE },
+      stdio: 'ignore',
+    });
+    await new Promise((r) => starter.once('exit', r));
+    expect(await until(() => (existsSync(code) ? readFileSync(code, 'utf8').trim() : null), 'the late waiter to exit', 10_000)).toBe('0');
+  });
+
   it('exits when its main agent is gone', async () => {
     mainAgent('wake-orphan');
     await armed('wake-orphan');
