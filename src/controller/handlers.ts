@@ -16,6 +16,7 @@ import type { Notifier } from '../notify/index.js';
 import type { ConfigReloader } from './reload.js';
 import { queueStats } from './stats.js';
 import { isolationAgain } from './isolation.js';
+import type { Deliveries } from './deliveries.js';
 
 /** `ls` without --all shows active tasks and those that ended within this window. */
 const RECENT_MS = 60 * 60_000;
@@ -31,6 +32,7 @@ export interface HandlerDeps {
   reloader: ConfigReloader;
   /** What replaying the journal found wrong at start (quarantined lines, set-aside records). */
   journal: { problems: string[]; quarantineFile: string | null };
+  deliveries: Deliveries;
   shutdown(): void;
 }
 
@@ -173,11 +175,16 @@ export function createHandlers(deps: HandlerDeps) {
       }
       case 'uncollected': {
         const found = [...store.tasks.values()].filter(
-          (t) => isFinal(t.state) && t.collectedAt === null && (req.origin === undefined || (t.origin.tmuxPane ?? 'headless') === req.origin),
+          (t) => isFinal(t.state) && !deps.deliveries.isDelivered(t) && (req.origin === undefined || (t.origin.tmuxPane ?? 'headless') === req.origin),
         );
         const now = Date.now();
         if (req.mark) for (const t of found) store.update(t.id, { collectedAt: now });
         return () => found.map((t) => engine.listed(store.get(t.id)!));
+      }
+      case 'claim': {
+        const { taken, active } = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined);
+        const ended = taken.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map((t) => engine.listed(t));
+        return { tasks: ended, active, strategy: deps.config.notification.strategy };
       }
       case 'stats':
         return stats;

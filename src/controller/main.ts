@@ -1,5 +1,6 @@
 // `panecrew controller run`: composes the parts and serves until stopped. Agents outlive it.
 import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { Journal } from '../core/journal.js';
 import { homePaths, panecrewHome } from '../core/paths.js';
@@ -11,6 +12,7 @@ import { AUTO_AGENT } from '../runner/auto-agent.js';
 import { checkCategoryAgents, resolveCategories, resolveSubagents } from '../runner/categories.js';
 import { ProfileConfigError, resolveProfiles } from '../runner/profiles.js';
 import { createSurfaces } from '../surface/pane.js';
+import { Deliveries } from './deliveries.js';
 import { Engine } from './engine.js';
 import { createHandlers } from './handlers.js';
 import { acquireInstanceLock, type InstanceLock } from './instance.js';
@@ -136,6 +138,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       notifier: () => notifier,
       reloader,
       journal: { problems: journalProblems, quarantineFile: replayed.quarantined ? replayed.quarantineFile : null },
+      deliveries: new Deliveries(join(paths.home, 'deliveries.jsonl')),
       shutdown: () => void stop(),
     }),
     () => store.synced(),

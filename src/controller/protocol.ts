@@ -5,6 +5,7 @@ import type { ChannelHealth, ChannelReport } from '../notify/notification.js';
 import type { Config } from '../config/schema.js';
 import type { ReloadResult } from './reload.js';
 import { ISOLATIONS, SANDBOXES, WorktreeOptionsSchema } from '../worktree/options.js';
+import { SessionIdSchema } from './deliveries.js';
 
 /** Requests larger than this are refused before parsing. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -102,6 +103,17 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('close'), taskId: TaskIdSchema }).strict(),
   z.object({ id: z.number(), op: z.literal('prune'), olderThanMs: z.number().int().min(0).optional() }).strict(),
   z.object({ id: z.number(), op: z.literal('uncollected'), origin: z.string().optional(), mark: z.boolean().default(true) }).strict(),
+  /** Takes, for a main agent's session, every ending not told to it yet (recorded before the answer). */
+  z
+    .object({
+      id: z.number(),
+      op: z.literal('claim'),
+      session: SessionIdSchema,
+      pane: z.string().max(64).optional(),
+      link: z.array(TaskIdSchema).max(100).default([]),
+      take: z.boolean().default(true),
+    })
+    .strict(),
   z.object({ id: z.number(), op: z.literal('stats') }).strict(),
   z.object({ id: z.number(), op: z.literal('health') }).strict(),
   z
@@ -188,6 +200,8 @@ export interface Results {
   resume: ListedTask;
   prune: { removed: string[] };
   uncollected: ListedTask[];
+  /** `strategy`: the notification strategy, which the main agent's notices follow too. */
+  claim: { tasks: ListedTask[]; active: number; strategy: string };
   stats: Stats;
   health: { notifications: ChannelHealth[]; stats: Stats; journal: { problems: string[]; quarantineFile: string | null } };
   'notify-test': ChannelReport[];

@@ -11,7 +11,8 @@ export function notice(t: ListedTask): string {
   const verb = t.state === 'completed' ? 'completed' : t.state === 'cancelled' ? 'was cancelled' : 'failed';
   const line = (t.state === 'completed' ? firstLine(t.resultPreview) : (firstLine(t.reason) ?? firstLine(t.resultPreview))) ?? '';
   const shown = line.length > 200 ? `${line.slice(0, 197)}...` : line;
-  return `🔔 Background task ${t.id} ${verb}${shown ? `: ${shown}` : ''}`;
+  const title = t.title ? ` (${t.title.length > 60 ? `${t.title.slice(0, 57)}...` : t.title})` : '';
+  return `🔔 Background task ${t.id}${title} ${verb}${shown ? `: ${shown}` : ''}`;
 }
 
 /**
@@ -28,6 +29,9 @@ export async function announceUncollected(
   write: (notices: string[]) => void,
   deadlineMs = HOOK_DEADLINE_MS,
   settled?: (work: Promise<void>) => void,
+  /** The main agent's session id (from the hook's input): then the endings are claimed for it, the
+   *  way the rewake waiter claims them, so the two never tell the same one. */
+  session?: string,
 ): Promise<void> {
   let client: ControllerClient | undefined;
   let expired = false;
@@ -35,6 +39,13 @@ export async function announceUncollected(
   const work = (async () => {
     client = await ControllerClient.connect({ env, autostart: false });
     if (expired) return;
+    if (session) {
+      // A claim is recorded before it is answered: told at most once, even if the deadline cuts in.
+      const { tasks } = await client.request({ op: 'claim', session, pane: env.TMUX_PANE || 'headless' });
+      // Asked for (the person typed): told whatever the strategy, which governs only the wakes.
+      if (!expired && tasks.length) write(tasks.map(notice));
+      return;
+    }
     const ended = await client.request({ op: 'uncollected', origin: env.TMUX_PANE || 'headless', mark: false });
     if (expired || !ended.length) return;
     write(ended.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map(notice));

@@ -2,7 +2,8 @@
 // other entries. Generated commands use absolute paths (this node, this CLI), so they work without
 // a global install of panecrew.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { shellQuote } from '../core/text.js';
 
@@ -29,8 +30,8 @@ export function opencodeServerEntry(inv: Invocation): Json {
   return { type: 'local', command: [inv.node, inv.cli, 'mcp'], enabled: true };
 }
 
-export function hookCommand(inv: Invocation): string {
-  return [inv.node, inv.hook, 'claude-code'].map(shellQuote).join(' ');
+export function hookCommand(inv: Invocation, which: 'claude-code' | 'wait' = 'claude-code'): string {
+  return [inv.node, inv.hook, which].map(shellQuote).join(' ');
 }
 
 /** `claude mcp add` for user scope: Claude Code owns ~/.claude.json, so we let it write there. */
@@ -50,27 +51,55 @@ export function mergeClaudeMcp(existing: Json, inv: Invocation, file = '.mcp.jso
 }
 
 // `node …/cli/main.js hook claude-code` or `node …/mcp/hook-main.js claude-code`, quoted or not.
-const isOurHook = (h: unknown): boolean => isObject(h) && typeof h.command === 'string' && /(main\.js'? hook|hook-main\.js'?) claude-code$/.test(h.command);
+const isOurHook = (h: unknown): boolean => isObject(h) && typeof h.command === 'string' && /(main\.js'? hook|hook-main\.js'?) (claude-code|wait)$/.test(h.command);
+
+/** The waiter lives until an ending (or its session ends): Claude Code's default timeout (600 s) would kill it silently. */
+export const WAITER_TIMEOUT_S = 7 * 24 * 3600;
 
 /**
- * `.claude/settings.json` with our UserPromptSubmit hook: an older panecrew hook (another path) is
- * replaced, every other hook and setting kept.
+ * Our hooks, per event: the prompt hook, and the rewake waiter (`asyncRewake`: it runs in the
+ * background and its exit 2 wakes the session) armed after a `task` call, at session start (for
+ * tasks still running) and after each turn. Both tell endings through the controller's claim.
  */
-export function mergeClaudeSettings(existing: Json, inv: Invocation, file = '.claude/settings.json'): Json {
-  const hooks = section(existing, 'hooks', file);
-  const groups = hooks.UserPromptSubmit ?? [];
-  if (!Array.isArray(groups)) throw new Error(`${file}: hooks.UserPromptSubmit is not a list; fix it by hand, then run this again`);
-  const kept = groups
-    .map((g: unknown) => (isObject(g) && Array.isArray(g.hooks) ? { ...g, hooks: g.hooks.filter((h: unknown) => !isOurHook(h)) } : g))
-    .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
-  const ours = { hooks: [{ type: 'command', command: hookCommand(inv), timeout: 5 }] };
-  return { ...existing, hooks: { ...hooks, UserPromptSubmit: [...kept, ours] } };
+function ourHooks(inv: Invocation): Record<string, Json> {
+  const waiter = { type: 'command', command: hookCommand(inv, 'wait'), asyncRewake: true, timeout: WAITER_TIMEOUT_S };
+  return {
+    UserPromptSubmit: { hooks: [{ type: 'command', command: hookCommand(inv), timeout: 5 }] },
+    PostToolUse: { matcher: `mcp__${SERVER_NAME}__task`, hooks: [waiter] },
+    SessionStart: { hooks: [waiter] },
+    Stop: { hooks: [waiter] },
+  };
 }
 
-/** `opencode.json` with our server under `mcp`, every other entry kept. */
+/**
+ * `.claude/settings.json` with our hooks: older panecrew hooks (another path) are replaced, every
+ * other hook and setting kept.
+ */
+export function mergeClaudeSettings(existing: Json, inv: Invocation, file = '.claude/settings.json'): Json {
+  const hooks = { ...section(existing, 'hooks', file) };
+  for (const [event, ours] of Object.entries(ourHooks(inv))) {
+    const groups = hooks[event] ?? [];
+    if (!Array.isArray(groups)) throw new Error(`${file}: hooks.${event} is not a list; fix it by hand, then run this again`);
+    const kept = groups
+      .map((g: unknown) => (isObject(g) && Array.isArray(g.hooks) ? { ...g, hooks: g.hooks.filter((h: unknown) => !isOurHook(h)) } : g))
+      .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
+    hooks[event] = [...kept, ours];
+  }
+  return { ...existing, hooks };
+}
+
+/** The OpenCode plugin that wakes a session when its tasks end: beside the hook entry point. */
+export function opencodePluginUrl(inv: Invocation): string {
+  return pathToFileURL(join(dirname(inv.hook), 'opencode-plugin.js')).href;
+}
+
+/** `opencode.json` with our server under `mcp` and our plugin under `plugin` (an older one replaced), every other entry kept. */
 export function mergeOpencode(existing: Json, inv: Invocation, file = 'opencode.json'): Json {
   const base = Object.keys(existing).length ? existing : { $schema: 'https://opencode.ai/config.json' };
-  return { ...base, mcp: { ...section(existing, 'mcp', file), [SERVER_NAME]: opencodeServerEntry(inv) } };
+  const plugins = existing.plugin ?? [];
+  if (!Array.isArray(plugins)) throw new Error(`${file}: "plugin" is not a list; fix it by hand, then run this again`);
+  const kept = plugins.filter((p: unknown) => !(typeof p === 'string' && /\/mcp\/opencode-plugin\.js$/.test(p)));
+  return { ...base, mcp: { ...section(existing, 'mcp', file), [SERVER_NAME]: opencodeServerEntry(inv) }, plugin: [...kept, opencodePluginUrl(inv)] };
 }
 
 /** A JSON object file, `{}` when it does not exist. Refuses anything it could not write back intact. */

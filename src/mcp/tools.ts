@@ -40,8 +40,9 @@ const RESULT_MAX_CHARS = 200_000;
 /** How long `task` waits to say where the task runs (a pane opens in well under a second). */
 const PLACEMENT_WAIT_MS = 2_000;
 
-/** The launch request, and warnings for the reply (a project file whose choices were ignored). */
-export function launchSpec(args: TaskArgs, ctx: ToolContext): { spec: LaunchSpec; warnings: string[] } {
+/** The launch request, warnings for the reply (a project file whose choices were ignored), and
+ *  whether the main agent is told of endings (the `silent` strategy tells nobody). */
+export function launchSpec(args: TaskArgs, ctx: ToolContext): { spec: LaunchSpec; warnings: string[]; told: boolean } {
   if (args.category && args.subagent_type) throw new ArgumentError('give category or subagent_type, not both');
   const cwd = resolve(ctx.cwd, args.cwd ?? '.');
   let isDir = false;
@@ -70,7 +71,7 @@ export function launchSpec(args: TaskArgs, ctx: ToolContext): { spec: LaunchSpec
     isolation: args.isolation ?? defaultIsolation(config, args.category, args.subagent_type),
     worktree: { base: args.base, ...config.worktree },
   };
-  return { spec, warnings };
+  return { spec, warnings, told: config.notification.strategy !== 'silent' };
 }
 
 async function wait(ctx: ToolContext, taskId: string, timeoutMs: number, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<WaitOutcome> {
@@ -113,7 +114,7 @@ async function report(ctx: ToolContext, taskId: string, since: number | undefine
 }
 
 export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortSignal, onUpdate?: OnUpdate): Promise<string> {
-  const { spec, warnings } = launchSpec(args, ctx);
+  const { spec, warnings, told } = launchSpec(args, ctx);
   const notes = warnings.map((w) => `warning: ${w}`);
   const task = await ctx.link.request({ op: 'launch', spec }).catch((err: unknown) => {
     // A refusal may be the ignored project default's doing: say so with it.
@@ -133,7 +134,9 @@ export async function taskTool(args: TaskArgs, ctx: ToolContext, signal?: AbortS
     `launched: ${placed.agent}${placed.category ? ` (${placed.category})` : ''}${placed.model ? `, model ${placed.model}` : ''}, key ${placed.key}`,
     `state: ${placed.state}${placed.state === 'pending' && placed.waiting ? ` — ${placed.waiting}` : ''}${isFinal(placed.state) && placed.reason ? ` — ${placed.reason}` : ''}`,
     `runs in: ${whereItRuns(placed)}`,
-    `Keep working. Read the result with background_output(task_id: "${task.id}") — add block: true to wait for it.`,
+    told
+      ? `Keep working: you will be told when it ends (no need to poll). Read its whole result with background_output(task_id: "${task.id}").`
+      : `Keep working. Read the result with background_output(task_id: "${task.id}") — add block: true to wait for it.`,
     ...notes,
   ].join('\n');
 }

@@ -43,15 +43,15 @@ describe('panecrew hook claude-code', () => {
     expect(first.exitCode).toBe(0);
     const lines = (first.stdout as string).split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`🔔 Background task ${ok} completed: all done here`);
-    expect(lines[1]).toMatch(new RegExp(`^🔔 Background task ${failed} failed: .*3`));
+    expect(lines[0]).toBe(`🔔 Background task ${ok} (echo all done here; echo second line) completed: all done here`);
+    expect(lines[1]).toMatch(new RegExp(`^🔔 Background task ${failed} \\(echo broken >&2; exit 3\\) failed: .*3`));
 
     const second = await runHook(tc.env, 'cli');
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toBe('');
 
     const pane = await runHook({ ...tc.env, TMUX: '/tmp/panecrew-no-such-tmux,1,0', TMUX_PANE: '%99' }, 'cli');
-    expect(pane.stdout).toBe(`🔔 Background task ${otherPane} completed: from another pane`);
+    expect(pane.stdout).toBe(`🔔 Background task ${otherPane} (echo from another pane) completed: from another pane`);
   });
 
   it('marks nothing read when its deadline passes before the notices are written', async () => {
@@ -73,7 +73,7 @@ describe('panecrew hook claude-code', () => {
       c.close();
     }
     // The next prompt announces it, once.
-    expect((await runHook(tc.env)).stdout).toBe(`🔔 Background task ${id} completed: late reader`);
+    expect((await runHook(tc.env)).stdout).toBe(`🔔 Background task ${id} (echo late reader) completed: late reader`);
     expect((await runHook(tc.env)).stdout).toBe('');
   });
 

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { claudeEnv, runClaude } from '../agents/support.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
@@ -68,19 +69,25 @@ describe('panecrew integrate', () => {
     expect(mcp.mcpServers.panecrew).toEqual({ type: 'stdio', command: process.execPath, args: [CLI, 'mcp'], env: {} });
     const settings = readJson(join(project, '.claude', 'settings.json'));
     expect(settings.model).toBe('opus');
-    expect(settings.hooks.Stop).toEqual([]);
     // Written twice, present once.
     expect(settings.hooks.UserPromptSubmit).toEqual([otherHook, { hooks: [{ type: 'command', command: `${process.execPath} ${HOOK} claude-code`, timeout: 5 }] }]);
+    // The rewake waiter: after a task call, at session start, after each turn.
+    const waiter = { type: 'command', command: `${process.execPath} ${HOOK} wait`, asyncRewake: true, timeout: 604_800 };
+    expect(settings.hooks.PostToolUse).toEqual([{ matcher: 'mcp__panecrew__task', hooks: [waiter] }]);
+    expect(settings.hooks.SessionStart).toEqual([{ hooks: [waiter] }]);
+    expect(settings.hooks.Stop).toEqual([{ hooks: [waiter] }]);
   });
 
   it('opencode --write adds the server under mcp in opencode.json, keeping other entries', async () => {
     const project = join(dir, 'opencode-project');
     mkdirSync(project);
-    writeFileSync(join(project, 'opencode.json'), JSON.stringify({ model: 'x/y', mcp: { other: { type: 'remote', url: 'http://x' } } }));
-    await succeeds(['opencode', '--write', '--dir', project]);
+    writeFileSync(join(project, 'opencode.json'), JSON.stringify({ model: 'x/y', mcp: { other: { type: 'remote', url: 'http://x' } }, plugin: ['other-plugin'] }));
+    for (let i = 0; i < 2; i++) await succeeds(['opencode', '--write', '--dir', project]);
     expect(readJson(join(project, 'opencode.json'))).toEqual({
       model: 'x/y',
       mcp: { other: { type: 'remote', url: 'http://x' }, panecrew: { type: 'local', command: [process.execPath, CLI, 'mcp'], enabled: true } },
+      // The plugin that wakes a session when its tasks end, once.
+      plugin: ['other-plugin', pathToFileURL(resolve(HOOK, '../opencode-plugin.js')).href],
     });
   });
 
@@ -125,7 +132,11 @@ describe('the installed hook in real Claude Code', () => {
     const r = await runClaude(['-p', '--output-format', 'json', '--strict-mcp-config', '--', 'What is new?'], project, { ...tc.env, ...claudeEnv(api.url, project) });
     expect(r.exitCode, r.stderr as string).toBe(0);
     const seen = api.requests.map((q) => JSON.stringify(q.messages)).join('\n');
-    expect(seen).toContain(`🔔 Background task ${id} completed: finished the survey`);
+    console.log("DBG", require("node:fs").readFileSync(join(tc.home, "deliveries.jsonl"), "utf8"), api.requests.length, JSON.stringify(api.requests.map(q=>q.messages)).match(/.{80}bg_.{80}/g));
+    // Told once, by whichever hook claimed it first (the session-start waiter or the prompt hook).
+    const last = JSON.stringify(api.requests.at(-1)!.messages);
+    expect(last.split(`🔔 Background task ${id} (`).length - 1, seen).toBe(1);
+    expect(last).toMatch(new RegExp(`🔔 Background task ${id} \\([^)]*\\) completed: finished the survey`));
     expect(api.requests.some((q) => promptText(q).includes('What is new?'))).toBe(true);
   }, 150_000);
 });

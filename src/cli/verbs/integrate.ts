@@ -38,9 +38,10 @@ export default defineVerb({
   summary: SUMMARY.integrate,
   usage: 'integrate claude-code|opencode [--write] [--dir DIR]',
   help: `
-claude-code   the MCP server in the project's .mcp.json (Claude Code's project scope) and a
-              UserPromptSubmit hook in .claude/settings.json that tells the main agent when a
-              background task it launched has ended (panecrew hook claude-code).
+claude-code   the MCP server in the project's .mcp.json (Claude Code's project scope) and hooks in
+              .claude/settings.json that tell the main agent when a background task it launched
+              has ended, each ending once: an asyncRewake waiter (after a task call, at session
+              start, after each turn) that wakes an idle session, and a UserPromptSubmit hook.
               For every project instead: the printed "claude mcp add --scope user" command.
               It then says what Claude Code still needs to start in that folder without a person
               at its first-run screens (setup done, folder trusted, API key approved).

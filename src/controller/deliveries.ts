@@ -1,0 +1,95 @@
+// Which task endings have been told to which main agent session, so that every path that tells
+// one (the rewake waiter, the OpenCode plugin, the prompt hook) tells each ending once, across
+// controller restarts. Its own append-only file beside the journal: one line per claim, on disk
+// (fdatasync) before the claimer hears of it, so a claim answered is never repeated and one not
+// answered was never written.
+import { closeSync, existsSync, fdatasync, openSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { isFinal, TaskIdSchema, type TaskRecord } from '../core/task.js';
+import { writeWhole } from '../core/write-whole.js';
+
+/** A main agent's session id (Claude Code's and OpenCode's are uuids or `ses_…`). */
+export const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/, 'a session id is 1–128 letters, digits, or _ . : - (not starting with . : -)');
+
+const LineSchema = z.object({ session: SessionIdSchema, link: z.array(TaskIdSchema), claimed: z.array(TaskIdSchema) });
+type Line = z.infer<typeof LineSchema>;
+
+export interface ClaimRequest {
+  session: string;
+  /** The main agent's tmux pane (or `headless`): tasks launched from it belong to it unless linked elsewhere. */
+  pane?: string;
+  /** Tasks this session launched (over MCP): theirs whatever pane they came from. */
+  link: string[];
+  /** false: only record `link`. */
+  take: boolean;
+}
+
+export class Deliveries {
+  /** task id → the session it belongs to (the first link wins). */
+  private readonly owners = new Map<string, string>();
+  /** task id → the session its ending was told to. */
+  private readonly delivered = new Map<string, string>();
+  private readonly fd: number;
+
+  /** Reads the file back (a torn or bad line, from a crash mid-write, is skipped) and opens it for appending. */
+  constructor(private readonly file: string) {
+    if (existsSync(file)) {
+      for (const text of readFileSync(file, 'utf8').split('\n')) {
+        if (!text) continue;
+        let parsed;
+        try {
+          parsed = LineSchema.safeParse(JSON.parse(text));
+        } catch {
+          continue;
+        }
+        if (parsed.success) this.apply(parsed.data);
+      }
+    }
+    this.fd = openSync(file, 'a', 0o600);
+  }
+
+  private apply(line: Line): void {
+    for (const id of line.link) if (!this.owners.has(id)) this.owners.set(id, line.session);
+    for (const id of line.claimed) this.delivered.set(id, line.session);
+  }
+
+  isDelivered(task: TaskRecord): boolean {
+    return this.delivered.has(task.id) || task.collectedAt !== null;
+  }
+
+  private belongs(task: TaskRecord, req: ClaimRequest): boolean {
+    const owner = this.owners.get(task.id);
+    if (owner !== undefined) return owner === req.session;
+    return req.pane !== undefined && (task.origin.tmuxPane ?? 'headless') === req.pane;
+  }
+
+  /**
+   * Links, then takes every ended task of this session not told yet, in one line that is on disk
+   * when this resolves. Throws (nothing taken) when it cannot be written. `active`: how many of the
+   * session's tasks have not ended yet (a waiter holding endings waits for a burst only while some run).
+   */
+  async claim(req: ClaimRequest, tasks: Iterable<TaskRecord>, exists: (id: string) => boolean): Promise<{ taken: TaskRecord[]; active: number }> {
+    const link = req.link.filter((id) => exists(id) && !this.owners.has(id));
+    const line: Line = { session: req.session, link, claimed: [] };
+    // The links first: a task just linked may already have ended.
+    for (const id of link) this.owners.set(id, req.session);
+    const own = [...tasks].filter((t) => this.belongs(t, req));
+    const taken = req.take ? own.filter((t) => isFinal(t.state) && !this.isDelivered(t)) : [];
+    const active = own.filter((t) => !isFinal(t.state)).length;
+    line.claimed = taken.map((t) => t.id);
+    if (!link.length && !taken.length) return { taken, active };
+    try {
+      writeWhole(this.fd, `${JSON.stringify(line)}\n`);
+    } catch (err) {
+      for (const id of link) this.owners.delete(id);
+      throw err;
+    }
+    this.apply(line);
+    await new Promise<void>((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+    return { taken, active };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

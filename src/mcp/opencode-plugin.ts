@@ -1,0 +1,70 @@
+// The OpenCode plugin (registered by `panecrew integrate opencode` as file:///…/opencode-plugin.js):
+// an MCP server cannot push into an OpenCode session, a plugin can. It links each `panecrew_task`
+// call's task id to its session, subscribes to the controller, claims a session's endings (each
+// told once, shared with every other path) and adds them to the session with promptAsync, which
+// wakes an idle one. OpenCode may load a plugin twice: the state is on globalThis.
+import { ControllerClient } from '../controller/client.js';
+import { isFinal } from '../core/task.js';
+import { wakeText } from './wake.js';
+
+const RECONNECT_MS = 250;
+
+interface PromptClient {
+  session: { promptAsync(options: { path: { id: string }; body: { parts: Array<{ type: 'text'; text: string; synthetic?: boolean }> } }): Promise<unknown> };
+}
+
+interface State {
+  sessions: Set<string>;
+  connection: ControllerClient | null;
+  started: boolean;
+}
+
+const state: State = ((globalThis as { __panecrewWake?: State }).__panecrewWake ??= { sessions: new Set(), connection: null, started: false });
+
+const pane = () => process.env.TMUX_PANE || 'headless';
+
+async function claimFor(c: ControllerClient, client: PromptClient, session: string): Promise<void> {
+  const { tasks } = await c.request({ op: 'claim', session, pane: pane() });
+  if (tasks.length) await client.session.promptAsync({ path: { id: session }, body: { parts: [{ type: 'text', text: wakeText(tasks), synthetic: true }] } });
+}
+
+/** Keeps one subscription to the controller, again after it restarts; claims on every ending. */
+async function connectLoop(client: PromptClient): Promise<void> {
+  for (;;) {
+    try {
+      const c = await ControllerClient.connect({ autostart: false });
+      state.connection = c;
+      const closed = new Promise<void>((resolve) => c.onClose(() => resolve()));
+      // `silent` wakes nobody; the endings stay for background_output.
+      const silent = async (session: string) => (await c.request({ op: 'claim', session, take: false })).strategy === 'silent';
+      const claimAll = async () => {
+        for (const s of state.sessions) if (!(await silent(s))) await claimFor(c, client, s).catch(() => {});
+      };
+      await c.subscribe((e) => {
+        if (e.event === 'task' && isFinal(e.task.state)) void claimAll();
+      });
+      // Endings while the plugin was not listening (before it started, or the controller was down).
+      await claimAll();
+      await closed;
+    } catch {
+      // no controller yet: try again
+    }
+    state.connection = null;
+    await new Promise((r) => setTimeout(r, RECONNECT_MS));
+  }
+}
+
+export const PanecrewWake = async ({ client }: { client: PromptClient }) => {
+  if (!state.started) {
+    state.started = true;
+    void connectLoop(client);
+  }
+  return {
+    'tool.execute.after': async (input: { tool: string; sessionID: string }, output: { output?: unknown }) => {
+      if (!/^panecrew_/.test(input.tool)) return;
+      state.sessions.add(input.sessionID);
+      const link = [...String(output.output ?? '').matchAll(/task_id: (bg_[0-9a-z]{8})/g)].map((m) => m[1]!);
+      if (link.length) await state.connection?.request({ op: 'claim', session: input.sessionID, link, take: false }).catch(() => {});
+    },
+  };
+};
