@@ -3,6 +3,8 @@
 import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
 import type { SIGNAL_SOURCES } from '../profile-schema.js';
 import { claudeSignals } from './claude.js';
+import { codexSignals } from './codex.js';
+import { geminiSignals } from './gemini.js';
 
 /** What a task's start gains so that the agent's hooks write to its signals file. */
 export interface SignalWiring {
@@ -36,7 +38,7 @@ const panecrew: SignalAdapter = {
   },
 };
 
-const ADAPTERS: Record<(typeof SIGNAL_SOURCES)[number], SignalAdapter> = { claude: claudeSignals, panecrew };
+const ADAPTERS: Record<(typeof SIGNAL_SOURCES)[number], SignalAdapter> = { claude: claudeSignals, codex: codexSignals, gemini: geminiSignals, panecrew };
 
 export function signalAdapter(source: (typeof SIGNAL_SOURCES)[number]): SignalAdapter {
   return ADAPTERS[source];
