@@ -88,8 +88,9 @@ describe.each(CLIS.filter((c) => installed(c.bin)))('$name under panecrew', ({ a
       await tmux?.kill();
     });
 
+    // Print mode (Claude Code runs its TUI in a pane by default: test/agents/claude-live.test.ts).
     it('opens a pane beside the launcher, shows the run there as text (no JSON), and leaves the ending banner in it', async () => {
-      const { final, seen, launched } = await followTask(tc, () => launchWith(tc, [...agent, ...ask], launcherEnv));
+      const { final, seen, launched } = await followTask(tc, () => launchWith(tc, [...agent, '--mode', 'print', ...ask], launcherEnv));
       const running = seen.find((t) => t.state === 'running' && t.paneId);
       expect(running?.placement).toBe('pane');
       expect(final.state, final.reason ?? '').toBe('completed');
