@@ -44,6 +44,8 @@ export interface Verb<O extends Options = Options> {
   usage: string;
   options: O;
   allowPositionals?: boolean;
+  /** Spellings the option parser cannot take, rewritten first (e.g. a flag that may have a value). */
+  aliases?: Record<string, string[]>;
   run(args: { values: Record<string, unknown>; positionals: string[] }, ctx: Context): Promise<number>;
 }
 
@@ -88,7 +90,10 @@ export function argumentProblem(verb: Verb, argv: string[]): string | null {
   return null;
 }
 
-export async function runVerb(verb: Verb, argv: string[], ctx: Context): Promise<number> {
+export async function runVerb(verb: Verb, given: string[], ctx: Context): Promise<number> {
+  const end = given.indexOf('--');
+  const aliased = (arg: string, i: number) => (verb.aliases && (end < 0 || i < end) && Object.hasOwn(verb.aliases, arg) ? verb.aliases[arg]! : [arg]);
+  const argv = given.flatMap(aliased);
   if (argv.includes('--help') || argv.includes('-h')) {
     ctx.out(`usage: panecrew ${verb.usage}\n\n${verb.summary}\n\n${verb.help.trim()}\n`);
     return EXIT.ok;

@@ -2,6 +2,7 @@
 import { firstLine } from '../core/text.js';
 import type { Task, TaskState } from '../core/task.js';
 import { formatDuration } from '../core/duration.js';
+import { describeChanges } from '../worktree/changes.js';
 import type { Urgency } from './notification.js';
 
 export type NotifyItem =
@@ -45,9 +46,12 @@ export { firstLine };
 
 /** What to show under an ending: the result for a success, the reason for anything else. */
 export function summaryOf(task: Task): string | null {
-  return task.state === 'completed'
+  const said = task.state === 'completed'
     ? (firstLine(task.resultPreview) ?? firstLine(task.reason) ?? null)
     : (firstLine(task.reason) ?? firstLine(task.resultPreview) ?? null);
+  // A task in its own worktree: what it changed comes first (the work to hand back).
+  const changes = task.workspace?.changes;
+  return changes ? [describeChanges(changes), said].filter(Boolean).join(' · ') : said;
 }
 
 export function durationOf(task: Task): string | null {
@@ -65,7 +69,8 @@ function itemLine(item: NotifyItem): string {
   switch (item.kind) {
     case 'ended': {
       const duration = durationOf(t);
-      const summary = t.state === 'completed' ? null : summaryOf(t);
+      const changes = t.workspace?.changes;
+      const summary = t.state !== 'completed' ? summaryOf(t) : changes ? describeChanges(changes) : null;
       return `${t.title} — ${stateWord(t.state)} (${t.agent}${duration ? `, ${duration}` : ''})${summary ? `: ${summary}` : ''}`;
     }
     case 'progress':

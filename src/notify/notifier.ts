@@ -74,6 +74,9 @@ export class Notifier {
       const { ended, item } = this.classifier.classify(task, previous);
       if (ended) this.endedOrigins.set(originKeyOf(task), this.targetOf(task));
       if (item) this.enqueue(item);
+      // What is learnt of a task after its change was queued (a worktree's change summary) is sent
+      // with it when it arrives before the batch goes out.
+      else this.pending = this.pending.map((p) => (p.task.id === task.id && p.kind === 'ended' ? { ...p, task } : p));
       if (item || (ended && this.options.all_done)) this.schedule();
     } catch (err) {
       this.safeLog(`notify: could not handle the change of task ${task.id}: ${err instanceof Error ? err.message : String(err)}`);

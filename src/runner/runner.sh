@@ -148,6 +148,12 @@ elif [ "$mode" = pane ]; then
 else
   exec 3>>"$log"
 fi
+# A worktree's setup ran before the runner (its output is in setup.log): show it in the pane first.
+if [ "$mode" = pane ] && [ -s "$dir/setup.log" ]; then
+  printf '── setup ──\n'
+  cat -- "$dir/setup.log" 2>/dev/null
+  printf '───────────\n'
+fi
 # An interactive agent (tty-argv.nul, in a pane) gets the pane's terminal itself: its screen is its
 # TUI, not a log, and its state comes from its own hooks (signals.jsonl). `<&0` keeps the terminal as
 # its stdin: bash gives a background command /dev/null otherwise.

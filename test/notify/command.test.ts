@@ -36,6 +36,21 @@ async function lines(file: string): Promise<string[][]> {
 }
 
 describe('command channel', () => {
+  test("a worktree's change summary learnt after the ending, before the batch goes out, is in the notification", async () => {
+    const out = join(dir, 'changes.jsonl');
+    const n = new Notifier(
+      NotificationOptionsSchema.parse({ batch_window_ms: 300, throttle_ms: 0, desktop: { enabled: false }, tmux: { enabled: false }, bell: { enabled: false }, command: { enabled: true, argv: [process.execPath, recorder, out, '{summary}'] } }),
+      { log: () => {}, activeCountFor: () => 1 },
+    );
+    const { task, previous } = ending('completed', { resultPreview: 'done it' });
+    const workspace = { repo: '/r', path: '/w', branch: 'panecrew/x', base: 'main', baseCommit: null, changes: { files: 2, added: 5, removed: 1 } };
+    n.onTaskChange(task, previous);
+    n.onTaskChange({ ...task, workspace } as typeof task, task);
+    const [args] = await waitFor(() => lines(out).then((l) => (l.length ? l : null)), 'the command to run');
+    expect(args).toEqual(['2 files changed, +5 -1 · done it']);
+    await n.close();
+  });
+
   test('placeholders are replaced inside each argument and nothing is shell-interpreted', async () => {
     const out = join(dir, 'hostile.jsonl');
     const marker = join(dir, 'x');

@@ -83,4 +83,14 @@ describe('a print-mode pane', () => {
     expect(readFileSync(join(dir, 'output.log'))).toEqual(readFileSync(FIXTURE));
     expect(JSON.parse(readFileSync(join(dir, 'exit.json'), 'utf8')).code).toBe(0);
   });
+
+  it("shows a worktree's setup output before the agent's", async () => {
+    const dir = taskDir('with-setup', renderer(join(root, 'with-setup')));
+    writeFileSync(join(dir, 'setup.log'), 'installing the dependencies\nadded 12 packages\n');
+    const rows = await runInPane(dir);
+    const setup = rows.indexOf('added 12 packages');
+    expect(setup).toBeGreaterThan(0);
+    expect(rows[setup - 1]).toBe('installing the dependencies');
+    expect(rows.findIndex((r) => r.includes(' tool calls · '))).toBeGreaterThan(setup);
+  });
 });

@@ -63,8 +63,8 @@ describe.skipIf(sandboxProblem() !== null)('sandboxes', () => {
     expect(String((await tc.cli(['output', t.id])).stdout)).toContain('finished');
   }, 90_000);
 
-  it('--offline takes the network away; the task still ends with its exit code', async () => {
-    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--offline', '--prompt', "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; exit 7"]);
+  it('--sandbox=offline takes the network away; the task still ends with its exit code', async () => {
+    const t = await tc.launch(['--agent', 'shell', '--placement', 'headless', '--cwd', outside, '--sandbox=offline', '--prompt', "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; exit 7"]);
     expect((await tc.waitFinal(t.id, 60_000)).exitCode).toBe(7);
     expect(String((await tc.cli(['output', t.id])).stdout).trim()).toBe('lo');
   }, 90_000);

@@ -63,7 +63,7 @@ Options:
   --sandbox              run the agent under bubblewrap: it may write only its worktree (or cwd), its
                          task folder, a private /tmp and its CLI's state folder (default: the
                          category's sandbox, else defaults.sandbox)
-  --offline              --sandbox without network
+  --offline              --sandbox without network (also --sandbox=offline)
   --json                 print the task as JSON instead of its id
   --batch FILE|-         launch many tasks in one request, all or nothing: one JSON object per line
                          with the fields a launch takes (or what \`launch --json\` printed): prompt,
@@ -101,6 +101,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     batch: { type: 'string' },
   },
   allowPositionals: true,
+  aliases: { '--sandbox=offline': ['--offline'], '--sandbox=on': ['--sandbox'] },
   async run({ values, positionals }, ctx) {
     if (typeof values.batch === 'string') return launchBatch(values.batch, Boolean(values.json), positionals, ctx);
     const prompt = readPrompt(values, positionals, ctx);
