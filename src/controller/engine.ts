@@ -2,9 +2,10 @@
 // runs each start, and every change goes through the store (journal first).
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeCause, type Cause } from '../core/cause.js';
+import { describeCause, stateOf, type Cause } from '../core/cause.js';
+import { exitRecordFromStatus } from '../runner/exit-record.js';
 import { taskPaths, type HomePaths } from '../core/paths.js';
-import { describeWait, isActive, isFinal, viewOf, type TaskRecord, type WaitReason } from '../core/task.js';
+import { describeWait, isActive, isFinal, viewOf, type Attempt, type TaskRecord, type WaitReason } from '../core/task.js';
 import { plan, type Limits } from '../scheduler/plan.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
@@ -201,14 +202,7 @@ export class Engine {
       } else if (recovery.kind === 'requeue') {
         store.abandonAttempt(task.id, attempt.n);
         log(`requeued ${task.id}: the controller stopped before its agent started`);
-      } else {
-        // The runner led the agent's process group: whatever it left running is ended with it.
-        const killedGroup = recovery.pid !== null && executor.kill(recovery.pid, this.deps.config.background_task.killGraceMs);
-        const cause: Cause = { kind: 'lost', pid: recovery.pid, killedGroup };
-        // An agent closed after its turn while the controller was down: the task keeps that turn.
-        if (isFinal(task.state)) store.updateAttempt(task.id, attempt.n, { state: 'ended', endedAt: Date.now(), cause: { kind: 'closed', by: describeCause(cause)! } });
-        else store.updateAttempt(task.id, attempt.n, { state: 'ended', endedAt: Date.now(), cause }, { state: 'error', cause, endedAt: Date.now() });
-      }
+      } else void this.settleLost(task, attempt, recovery.pid);
     }
     this.schedule();
     // Panes an earlier controller left (a banner whose close was pending when it stopped): a task id
@@ -219,6 +213,32 @@ export class Engine {
     };
     const views = [...store.tasks.values()].map(viewOf);
     for (const surface of this.deps.surfaces.all()) void surface.tidy(inUse, views);
+  }
+
+  /**
+   * A runner that ended while the controller was down, without an exit record. A pane's runner that
+   * could not write one (a full disk) left its exit status on its pane: the agent's own end stands.
+   * Else it is lost, and whatever its process group left running is ended with it.
+   */
+  private async settleLost(task: TaskRecord, attempt: Attempt, pid: number | null): Promise<void> {
+    const { store, executor, surfaces, config } = this.deps;
+    const view = viewOf(task);
+    const status = attempt.paneId ? await surfaces.surfaceFor(view).exitLeft(view, attempt.paneId).catch(() => null) : null;
+    const now = Date.now();
+    let cause: Cause;
+    if (status !== null) {
+      const exit = exitRecordFromStatus(status, attempt.startedAt, now);
+      cause = exit.signal ? { kind: 'signal', signal: exit.signal } : { kind: 'exit', code: exit.code };
+    } else cause = { kind: 'lost', pid, killedGroup: pid !== null && executor.kill(pid, config.background_task.killGraceMs) };
+    const ended = { state: 'ended' as const, endedAt: now, exitCode: status };
+    try {
+      // An agent closed after its turn while the controller was down: the task keeps that turn.
+      if (isFinal(task.state)) store.updateAttempt(task.id, attempt.n, { ...ended, cause: { kind: 'closed', by: describeCause(cause) ?? 'it exited' } });
+      else store.updateAttempt(task.id, attempt.n, { ...ended, cause }, { state: stateOf(cause), cause, endedAt: now });
+    } catch (err) {
+      this.deps.log(`recording the end of ${task.id} failed: ${(err as Error).message}`);
+    }
+    this.schedule();
   }
 
   cancel(ids: string[], by = 'cancelled by request'): TaskRecord[] {

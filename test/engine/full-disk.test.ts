@@ -69,4 +69,31 @@ describe.skipIf(skip !== null)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`
     expect(bad.reason).toMatch(/exited with code 3/);
     expect(bad.exitCode).toBe(3);
   });
+
+  it('the same, when the runners ended while the controller was down: recovery reads the status off the pane', async () => {
+    disk = mountTmpfs(2048);
+    tmux = await startTmuxServer({ width: 200, height: 50 });
+    tc = await startTestController(PANES_CONFIG, { PANECREW_HOME: join(disk.dir, 'home') });
+    const env = await paneEnv(tmux);
+    const launch = async (code: number) => {
+      const r = await tc!.cli(['launch', '--json', '--agent', 'shell', '--cwd', tc!.dir, `while [ ! -e go ]; do sleep 0.05; done; exit ${code}`], { env });
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      return JSON.parse(String(r.stdout)) as { id: string };
+    };
+    const ok = await launch(0);
+    const failed = await launch(3);
+    const panes = [(await tc.waitPane(ok.id)).paneId!, (await tc.waitPane(failed.id)).paneId!];
+    await tc.kill('SIGKILL');
+    disk.fill();
+    writeFileSync(join(tc.dir, 'go'), '');
+    await until(async () => (await Promise.all(panes.map((p) => tmux!.client.display(p, '#{pane_dead}')))).every((d) => d === '1'), 'the runners to exit', 30_000);
+    disk.free();
+    await tc.start();
+    const done = await tc.waitFinal(ok.id, 30_000);
+    expect(done.state, done.reason ?? '').toBe('completed');
+    expect(done.exitCode).toBe(0);
+    const bad = await tc.waitFinal(failed.id, 30_000);
+    expect(bad.state, bad.reason ?? '').toBe('error');
+    expect(bad.reason).toMatch(/exited with code 3/);
+  });
 });
