@@ -6,6 +6,7 @@
 // again from its start, and a turn whose end is already journaled is not recorded twice.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { TaskPaths } from '../core/paths.js';
 import type { AgentSignal } from '../core/signal.js';
@@ -46,6 +47,7 @@ export type SendOutcome = 'confirmed' | 'unconfirmed' | 'queued';
 
 export class Conversation {
   private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
   private prompts = 0;
   private turnEnds = 0;
   private turnStartedAt: number;
@@ -78,7 +80,8 @@ export class Conversation {
   }
 
   bytes(chunk: Buffer): void {
-    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    // A chunk may end inside a character (a long result in two reads): the decoder keeps it whole.
+    const lines = (this.partial + this.decoder.write(chunk)).split('\n');
     this.partial = lines.pop() ?? '';
     if (this.partial.length > MAX_LINE) this.partial = '';
     for (const line of lines) {
