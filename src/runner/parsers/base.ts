@@ -1,4 +1,5 @@
 // Chunk → line splitting and change tracking shared by every parser.
+import type { z } from 'zod';
 import type { OutputParser, ParseState, ParserOptions, Shown } from './types.js';
 
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
@@ -132,4 +133,10 @@ export function parseJsonObject(line: string): unknown {
 function looksLikeJsonObject(line: string): boolean {
   const trimmed = line.trim();
   return trimmed.startsWith('{') && trimmed.endsWith('}');
+}
+
+/** One line as an event of `schema`, or undefined when it is not one (skipped, never thrown). */
+export function readEvent<S extends z.ZodType>(schema: S, line: string): z.output<S> | undefined {
+  const parsed = schema.safeParse(parseJsonObject(line));
+  return parsed.success ? parsed.data : undefined;
 }

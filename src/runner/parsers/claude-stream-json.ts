@@ -10,7 +10,7 @@
 // Input tokens count everything the model read: input + cache creation + cache reads.
 // Failure is `is_error: true`; the subtype can still say "success" when the API call failed.
 import { z } from 'zod';
-import { LineParser, parseJsonObject } from './base.js';
+import { LineParser, readEvent } from './base.js';
 import { describeToolCall } from './tool-step.js';
 import type { ParserOptions } from './types.js';
 
@@ -69,9 +69,8 @@ export class ClaudeStreamJsonParser extends LineParser {
   }
 
   protected handleLine(line: string): void {
-    const parsed = EventSchema.safeParse(parseJsonObject(line));
-    if (!parsed.success) return;
-    const ev = parsed.data;
+    const ev = readEvent(EventSchema, line);
+    if (!ev) return;
     switch (ev.type) {
       case 'system':
         if (ev.subtype === 'init' && ev.cwd && !this.cwd) this.cwd = ev.cwd;

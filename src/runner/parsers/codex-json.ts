@@ -7,9 +7,8 @@
 //   turn.failed     error.message;  error  message (a fatal stream error)
 // Shapes checked against real runs of @openai/codex 0.171.0 (test/agents/codex.test.ts).
 import { z } from 'zod';
-import { LineParser, parseJsonObject } from './base.js';
+import { LineParser, readEvent } from './base.js';
 import { describeToolCall } from './tool-step.js';
-import type { ParserOptions } from './types.js';
 
 const count = z.number().finite().nonnegative();
 
@@ -66,14 +65,9 @@ function describe(item: Item, cwd: string | undefined): string | undefined {
 export class CodexJsonParser extends LineParser {
   private readonly seenItems = new Set<string>();
 
-  constructor(options?: ParserOptions) {
-    super(options);
-  }
-
   protected handleLine(line: string): void {
-    const parsed = EventSchema.safeParse(parseJsonObject(line));
-    if (!parsed.success) return;
-    const ev = parsed.data;
+    const ev = readEvent(EventSchema, line);
+    if (!ev) return;
     switch (ev.type) {
       case 'item.started':
       case 'item.updated':

@@ -7,9 +7,8 @@
 //   result       status (success | error), error.message, stats.{input_tokens, output_tokens, tool_calls}
 // Shapes checked against real runs of @google/gemini-cli 0.61.0 (test/agents/gemini.test.ts).
 import { z } from 'zod';
-import { LineParser, parseJsonObject } from './base.js';
+import { LineParser, readEvent } from './base.js';
 import { describeToolCall } from './tool-step.js';
-import type { ParserOptions } from './types.js';
 
 const count = z.number().finite().nonnegative();
 
@@ -43,14 +42,9 @@ export class GeminiStreamJsonParser extends LineParser {
   /** The assistant's text since the last tool call: the answer, once the run ends. */
   private text = '';
 
-  constructor(options?: ParserOptions) {
-    super(options);
-  }
-
   protected handleLine(line: string): void {
-    const parsed = EventSchema.safeParse(parseJsonObject(line));
-    if (!parsed.success) return;
-    const ev = parsed.data;
+    const ev = readEvent(EventSchema, line);
+    if (!ev) return;
     switch (ev.type) {
       case 'message':
         if (ev.role !== 'assistant') return;

@@ -8,9 +8,8 @@
 //   error        error.{name, data.message}
 // Shapes checked against real runs of opencode-ai 1.18.33 (test/runner/fixtures/opencode-*.jsonl).
 import { z } from 'zod';
-import { LineParser, parseJsonObject } from './base.js';
+import { LineParser, readEvent } from './base.js';
 import { describeToolCall } from './tool-step.js';
-import type { ParserOptions } from './types.js';
 
 const count = z.number().finite().nonnegative();
 
@@ -53,14 +52,9 @@ export class OpencodeJsonParser extends LineParser {
   private textMessageId: string | undefined;
   private readonly textParts = new Map<string, string>();
 
-  constructor(options?: ParserOptions) {
-    super(options);
-  }
-
   protected handleLine(line: string): void {
-    const parsed = EventSchema.safeParse(parseJsonObject(line));
-    if (!parsed.success) return;
-    const ev = parsed.data;
+    const ev = readEvent(EventSchema, line);
+    if (!ev) return;
     switch (ev.type) {
       case 'tool_use': {
         // One call may be reported more than once (pending, running, completed): count it once.

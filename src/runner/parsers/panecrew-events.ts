@@ -5,10 +5,9 @@
 //   {"type":"result","at":...,"text":"final answer","isError":false}
 //   {"type":"error","at":...,"message":"...","retryable":true,"status":429}
 import { z } from 'zod';
-import { LineParser, parseJsonObject } from './base.js';
+import { LineParser, readEvent } from './base.js';
 import { oneLine } from './text.js';
 import { STEP_MAX } from './tool-step.js';
-import type { ParserOptions } from './types.js';
 
 const count = z.number().finite().nonnegative();
 
@@ -26,14 +25,9 @@ const EventSchema = z.discriminatedUnion('type', [
 ]);
 
 export class PanecrewEventsParser extends LineParser {
-  constructor(options?: ParserOptions) {
-    super(options);
-  }
-
   protected handleLine(line: string): void {
-    const parsed = EventSchema.safeParse(parseJsonObject(line));
-    if (!parsed.success) return;
-    const ev = parsed.data;
+    const ev = readEvent(EventSchema, line);
+    if (!ev) return;
     switch (ev.type) {
       case 'start':
         return;

@@ -7,7 +7,6 @@
 // a trailing % is allowed) and, when text follows, the step. Such lines are not part of the result.
 import { LineParser } from './base.js';
 import { oneLine, stripAnsi } from './text.js';
-import type { ParserOptions } from './types.js';
 import { STEP_MAX } from './tool-step.js';
 
 export const PLAIN_RESULT_LINES = 40;
@@ -15,10 +14,6 @@ const PROGRESS_RE = /^PANECREW_PROGRESS\s+(\d{1,3}(?:\.\d+)?)%?(?:\s+(.*))?$/;
 
 export class PlainParser extends LineParser {
   private readonly tail: string[] = [];
-
-  constructor(options?: ParserOptions) {
-    super(options);
-  }
 
   protected handleLine(raw: string): void {
     // A carriage return redraws the line (progress bars): what remains visible is the text after it.
