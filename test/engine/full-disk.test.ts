@@ -20,6 +20,33 @@ afterEach(async () => {
   tmux = undefined;
 });
 
+/** Two pane tasks on a 2 MB home, each waiting for the file `go`, then exiting 0 and 3. */
+async function twoPaneTasks() {
+  disk = mountTmpfs(2048);
+  tmux = await startTmuxServer({ width: 200, height: 50 });
+  tc = await startTestController(PANES_CONFIG, { PANECREW_HOME: join(disk.dir, 'home') });
+  const env = await paneEnv(tmux);
+  const launch = async (code: number) => {
+    const r = await tc!.cli(['launch', '--json', '--agent', 'shell', '--cwd', tc!.dir, `while [ ! -e go ]; do sleep 0.05; done; exit ${code}`], { env });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    return JSON.parse(String(r.stdout)) as { id: string };
+  };
+  const ok = await launch(0);
+  const failed = await launch(3);
+  return { ok, failed, panes: [(await tc.waitPane(ok.id)).paneId!, (await tc.waitPane(failed.id)).paneId!] };
+}
+
+/** The exit codes the agents ended with stand: 0 completed, 3 an error saying so. */
+async function endedWithTheirCodes(okId: string, failedId: string): Promise<void> {
+  const done = await tc!.waitFinal(okId, 30_000);
+  expect(done.state, done.reason ?? '').toBe('completed');
+  expect(done.exitCode).toBe(0);
+  const bad = await tc!.waitFinal(failedId, 30_000);
+  expect(bad.state, bad.reason ?? '').toBe('error');
+  expect(bad.reason).toMatch(/exited with code 3/);
+  expect(bad.exitCode).toBe(3);
+}
+
 describe.skipIf(skip !== null)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`, () => {
   it('the controller stays up, refuses a launch saying why, and records the running task once space returns', async () => {
     disk = mountTmpfs(2048);
@@ -43,57 +70,24 @@ describe.skipIf(skip !== null)(`a full disk${skip ? ` (skipped: ${skip})` : ''}`
   });
 
   it('a pane task whose runner could not write its exit record ends with the status the runner left on its pane', async () => {
-    disk = mountTmpfs(2048);
-    tmux = await startTmuxServer({ width: 200, height: 50 });
-    tc = await startTestController(PANES_CONFIG, { PANECREW_HOME: join(disk.dir, 'home') });
-    const env = await paneEnv(tmux);
-    const launch = async (code: number) => {
-      const r = await tc!.cli(['launch', '--json', '--agent', 'shell', '--cwd', tc!.dir, `while [ ! -e go ]; do sleep 0.05; done; exit ${code}`], { env });
-      expect(r.exitCode, String(r.stderr)).toBe(0);
-      return JSON.parse(String(r.stdout)) as { id: string };
-    };
-    const ok = await launch(0);
-    const failed = await launch(3);
-    const panes = [(await tc.waitPane(ok.id)).paneId!, (await tc.waitPane(failed.id)).paneId!];
-    disk.fill();
-    writeFileSync(join(tc.dir, 'go'), '');
+    const { ok, failed, panes } = await twoPaneTasks();
+    disk!.fill();
+    writeFileSync(join(tc!.dir, 'go'), '');
     // Each runner gives up on exit.json after its retries and exits with its agent's code.
     await until(async () => (await Promise.all(panes.map((p) => tmux!.client.display(p, '#{pane_dead}')))).every((d) => d === '1'), 'the runners to exit', 30_000);
-    for (const id of [ok.id, failed.id]) expect(existsSync(join(disk.dir, 'home', 'tasks', id, 'exit.json'))).toBe(false);
-    disk.free();
-    const done = await tc.waitFinal(ok.id, 30_000);
-    expect(done.state, done.reason ?? '').toBe('completed');
-    expect(done.exitCode).toBe(0);
-    const bad = await tc.waitFinal(failed.id, 30_000);
-    expect(bad.state, bad.reason ?? '').toBe('error');
-    expect(bad.reason).toMatch(/exited with code 3/);
-    expect(bad.exitCode).toBe(3);
+    for (const id of [ok.id, failed.id]) expect(existsSync(join(disk!.dir, 'home', 'tasks', id, 'exit.json'))).toBe(false);
+    disk!.free();
+    await endedWithTheirCodes(ok.id, failed.id);
   });
 
   it('the same, when the runners ended while the controller was down: recovery reads the status off the pane', async () => {
-    disk = mountTmpfs(2048);
-    tmux = await startTmuxServer({ width: 200, height: 50 });
-    tc = await startTestController(PANES_CONFIG, { PANECREW_HOME: join(disk.dir, 'home') });
-    const env = await paneEnv(tmux);
-    const launch = async (code: number) => {
-      const r = await tc!.cli(['launch', '--json', '--agent', 'shell', '--cwd', tc!.dir, `while [ ! -e go ]; do sleep 0.05; done; exit ${code}`], { env });
-      expect(r.exitCode, String(r.stderr)).toBe(0);
-      return JSON.parse(String(r.stdout)) as { id: string };
-    };
-    const ok = await launch(0);
-    const failed = await launch(3);
-    const panes = [(await tc.waitPane(ok.id)).paneId!, (await tc.waitPane(failed.id)).paneId!];
-    await tc.kill('SIGKILL');
-    disk.fill();
-    writeFileSync(join(tc.dir, 'go'), '');
+    const { ok, failed, panes } = await twoPaneTasks();
+    await tc!.kill('SIGKILL');
+    disk!.fill();
+    writeFileSync(join(tc!.dir, 'go'), '');
     await until(async () => (await Promise.all(panes.map((p) => tmux!.client.display(p, '#{pane_dead}')))).every((d) => d === '1'), 'the runners to exit', 30_000);
-    disk.free();
-    await tc.start();
-    const done = await tc.waitFinal(ok.id, 30_000);
-    expect(done.state, done.reason ?? '').toBe('completed');
-    expect(done.exitCode).toBe(0);
-    const bad = await tc.waitFinal(failed.id, 30_000);
-    expect(bad.state, bad.reason ?? '').toBe('error');
-    expect(bad.reason).toMatch(/exited with code 3/);
+    disk!.free();
+    await tc!.start();
+    await endedWithTheirCodes(ok.id, failed.id);
   });
 });
