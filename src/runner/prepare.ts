@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
-import type { TaskPaths } from '../core/paths.js';
+import { CLI_ENTRY, type TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { argvVars, expandArgv, type ArgvVars } from './argv-template.js';
 import { signalAdapter } from './signals/index.js';
@@ -14,7 +14,6 @@ import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './tas
 /** The runner script, next to this module in src/ and in dist/. */
 export const RUNNER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'runner.sh');
 /** The CLI entry, for the built-in agent's `{panecrew}` placeholder. */
-export const CLI_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
 export interface DependencyResult {
   id: string;
