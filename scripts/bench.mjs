@@ -141,7 +141,7 @@ console.log(`\n${machineLine}`);
 const goals = judgeGoals(r);
 console.log(`\n${goalsTable(goals)}`);
 if (values.readme) {
-  if (opts.quick || values.only) console.error('--readme: not written, the README takes a full run (no --quick, no --only)');
+  if (opts.quick || values.only || Object.keys(errors).length) console.error('--readme: not written, the README takes a full run (no --quick, no --only) in which every section succeeded');
   else console.log(`README table: ${writeReadmeTable(goals, `Measured ${new Date().toISOString().slice(0, 10)}: ${machineLine}.`)}`);
 }
 
