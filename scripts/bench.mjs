@@ -7,8 +7,10 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBatch } from './bench/batch.mjs';
+import { benchCli } from './bench/cli.mjs';
 import { benchCompletion } from './bench/completion.mjs';
 import { benchFootprint } from './bench/footprint.mjs';
+import { goalsTable, judgeGoals, writeReadmeTable } from './bench/goals.mjs';
 import { benchLaunch } from './bench/launch.mjs';
 import { benchPanes } from './bench/panes.mjs';
 import { benchPlans } from './bench/plans.mjs';
@@ -19,6 +21,7 @@ import { benchThroughput, tspBinary } from './bench/throughput.mjs';
 import { commandVersion, fmtMs, now, ROOT } from './bench/lib.mjs';
 
 const SECTIONS = {
+  cli: ['0. CLI start-up vs node -e 0', benchCli],
   launch: ['1. launch latency', benchLaunch],
   completion: ['2. completion detection latency', benchCompletion],
   sleepers: ['3. 8 × sleep 3 under a limit of 8', benchSleepers],
@@ -31,13 +34,15 @@ const SECTIONS = {
   plans: ['10. plans: 100-task submission, 3-phase sleep plan vs ideal', benchPlans],
 };
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, tasks: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, tasks: { type: 'string' }, readme: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
   console.log(`usage: node scripts/bench.mjs [--quick] [--only ${Object.keys(SECTIONS).join(',')}]
   --quick  fewer repetitions and smaller loads (about a minute)
   --only   run only these sections
   --tasks N  no-op tasks in sections 4 and 9 (default 500; 200 with --quick)
-Results: a table on stdout and .bench/results.json.`);
+  --readme   write the goals table into README.md (Performance); a full run, not --quick or --only
+Results: the figures and the goals (figure, floor or peer of the same run, ratio, MET/MISSED) on
+stdout, and .bench/results.json.`);
   process.exit(0);
 }
 if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
@@ -82,9 +87,12 @@ if (r.launch) {
   row('  client: request → created | → running | → runner | → agent', [client.toCreated, client.toRunning, client.toRunner, client.runnerToAgent].map((s) => fmtMs(s.median)).join(' | '), 'journal ms timestamps, ±1 ms');
   row('  Node start-up floor: node -e 0 | panecrew --help', `${fmtMs(nodeBare.median)} | ${fmtMs(cliHelp.median)}`, `CLI process exits after ${fmtMs(cli.cliExit.median)}`);
 }
+if (r.cli) {
+  for (const [verb, s] of Object.entries(r.cli.verbs)) row(`CLI: panecrew ${verb} (median of ${r.cli.n})`, fmtMs(s.median), `${s.ratio}× node -e 0 (${fmtMs(r.cli.floor.median)}); p90 ${fmtMs(s.p90)}`);
+}
 if (r.completion) {
   const c = r.completion;
-  row('agent exit → completed event (median)', fmtMs(c.total.median), target(c.total.median < 50, 'p50 < 50 ms'));
+  row('agent exit → completed event (median)', fmtMs(c.total.median), target(c.total.median <= 10, 'p50 ≤ 10 ms'));
   row('agent exit → completed event (p90)', fmtMs(c.total.p90), `n=${c.n}`);
   row('  agent end → exit.json | → journal | → subscriber', [c.runnerExit, c.detect, c.publish].map((s) => fmtMs(s.median)).join(' | '), 'medians');
 }
@@ -123,8 +131,8 @@ if (r.replay) {
 }
 if (r.panes) {
   const p = r.panes;
-  row('launch → first output visible in its pane (median)', fmtMs(p.firstOutput.median), `p90 ${fmtMs(p.firstOutput.p90)}; n=${p.n}; 240x60 window, close_delay 0`);
-  row('task end → pane closed and window laid out (median)', fmtMs(p.relayout.median), `p90 ${fmtMs(p.relayout.p90)}`);
+  row('launch → first output visible in its pane (median)', fmtMs(p.firstOutput.median), `bare split-window ${fmtMs(p.firstOutput.floor.median)}; p90 ${fmtMs(p.firstOutput.p90)}; n=${p.n}; 240x60 window, close_delay 0`);
+  row('task end → pane closed and window laid out (median)', fmtMs(p.relayout.median), `bare kill-pane + select-layout ${fmtMs(p.relayout.floor.median)}; p90 ${fmtMs(p.relayout.p90)}`);
 }
 if (r.storms) {
   const titles = { frames: '100 unterminated 3.9 MB frames', lists: '2,000 pipelined list --all never read', idle: '500 idle connections', slowloris: 'slowloris, 50 connections × 1 B/100 ms' };
@@ -139,7 +147,16 @@ console.log();
 console.log(line(['figure', 'value', 'note']));
 console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
 for (const x of rows) console.log(line(x));
-console.log(`\n${cpus().length} cores (${cpus()[0]?.model?.trim()}), Node ${process.version}, load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}, ${opts.quick ? 'quick run, ' : ''}${totalS} s in all`);
+const machineLine = `${cpus().length} cores (${cpus()[0]?.model?.trim()}), Node ${process.version}, load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}, ${opts.quick ? 'quick run, ' : ''}${totalS} s in all`;
+console.log(`\n${machineLine}`);
+
+// ---- the goals of the speed issue: figure, floor or peer of this run, ratio, verdict ----
+const goals = judgeGoals(r);
+console.log(`\n${goalsTable(goals)}`);
+if (values.readme) {
+  if (opts.quick || values.only || Object.keys(errors).length) console.error('--readme: not written, the README takes a full run (no --quick, no --only) in which every section succeeded');
+  else console.log(`README table: ${writeReadmeTable(goals, `Measured ${new Date().toISOString().slice(0, 10)}: ${machineLine}.`)}`);
+}
 
 const machine = {
   cores: cpus().length,
@@ -154,7 +171,7 @@ const machine = {
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 mkdirSync(join(ROOT, '.bench'), { recursive: true });
 const out = join(ROOT, '.bench/results.json');
-writeFileSync(out, `${JSON.stringify({ version: pkg.version, at: new Date().toISOString(), quick: opts.quick, totalS, machine, results, errors }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ version: pkg.version, at: new Date().toISOString(), quick: opts.quick, totalS, machine, goals, results, errors }, null, 2)}\n`);
 console.log(`results: ${out}`);
 if (Object.keys(errors).length) {
   console.error(`failed sections: ${Object.keys(errors).join(', ')}`);

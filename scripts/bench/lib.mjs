@@ -11,8 +11,16 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 // BENCH_CLI=path/to/dist/cli/main.js runs the controller and CLI of another build (e.g. a patched copy).
 export const CLI = process.env.BENCH_CLI ? resolve(process.env.BENCH_CLI) : join(ROOT, 'dist/cli/main.js');
 
-/** Epoch milliseconds with sub-millisecond resolution (comparable with `date +%s%N`). */
-export const now = () => performance.timeOrigin + performance.now();
+/** Epoch milliseconds with sub-millisecond resolution (comparable with `date +%s%N`). The monotonic clock
+ * drifts from the wall clock on a loaded VM (240 ms in a minute, seen: completion came out negative), so
+ * the offset follows Date.now() whenever the two disagree by more than its 1 ms resolution. */
+let wallOffset = Date.now() - performance.now();
+export const now = () => {
+  const mono = performance.now();
+  const offset = Date.now() - mono;
+  if (Math.abs(offset - wallOffset) > 1) wallOffset = offset;
+  return wallOffset + mono;
+};
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `date +%s%N` output (nanoseconds) as epoch milliseconds. */

@@ -1,5 +1,7 @@
 // 7. Panes: launch → the agent's first output visible in its tmux pane, and task end → the window laid
 // out again without the pane. A private tmux server (240x60); tasks launched from its main pane.
+// The floors, taken in the same loop: the same command in a bare `tmux split-window`, and a bare
+// `kill-pane` + `select-layout` (both awaited the same way, by asking tmux).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { captureEnv, connect, makeHome, now, progress, readNsFile, startController, summarize, teardown, Tracker } from './lib.mjs';
@@ -29,8 +31,25 @@ export async function benchPanes({ quick }) {
   const env = { ...captureEnv(h.env), TMUX: `${path},1,0`, TMUX_PANE: main };
   const firstOutput = [];
   const relayout = [];
+  const floorOutput = [];
+  const floorRelayout = [];
+  const panes = () => tmux('list-panes', '-t', win, '-F', '#{pane_id}').split('\n');
   try {
     for (let i = 0; i < n; i++) {
+      // The floor: tmux alone opens a pane running the command, then closes it and lays the window out.
+      const bareMarker = `bare-output-${i}`;
+      const b0 = now();
+      const bare = tmux('split-window', '-d', '-P', '-F', '#{pane_id}', '-t', main, '--', 'sh', '-c', `echo ${bareMarker}; sleep 30`);
+      while (!tmux('capture-pane', '-p', '-t', bare).includes(bareMarker)) {
+        if (now() - b0 > 10_000) throw new Error('the bare pane showed nothing within 10 s');
+      }
+      floorOutput.push(now() - b0);
+      const k0 = now();
+      tmux('kill-pane', '-t', bare);
+      tmux('select-layout', '-t', win, 'main-vertical');
+      while (panes().length > 1) if (now() - k0 > 10_000) throw new Error('the bare pane did not close within 10 s');
+      floorRelayout.push(now() - k0);
+
       const marker = `first-output-${i}`;
       const endFile = join(h.dir, `end-${i}`);
       const t0 = now();
@@ -40,22 +59,26 @@ export async function benchPanes({ quick }) {
       });
       // Watching the screen is the measurement: capture-pane as fast as tmux answers.
       for (;;) {
-        const panes = tmux('list-panes', '-t', win, '-F', '#{pane_id}').split('\n');
-        const agent = panes.find((p) => p !== main);
+        const agent = panes().find((p) => p !== main);
         if (agent && tmux('capture-pane', '-p', '-t', agent).includes(marker)) break;
         if (now() - t0 > 10_000) throw new Error('the first output did not show within 10 s');
       }
       firstOutput.push(now() - t0);
       await tracker.final(task.id, 10_000);
-      while (tmux('list-panes', '-t', win, '-F', '#{pane_id}').split('\n').length > 1) {
+      while (panes().length > 1) {
         if (now() - t0 > 20_000) throw new Error('the pane did not close within 20 s');
       }
       relayout.push(now() - readNsFile(endFile));
-      progress(`pane ${i + 1}/${n}: first output after ${firstOutput.at(-1).toFixed(0)} ms, laid out again ${relayout.at(-1).toFixed(0)} ms after the end`);
+      progress(`pane ${i + 1}/${n}: first output after ${firstOutput.at(-1).toFixed(0)} ms (bare tmux ${floorOutput.at(-1).toFixed(0)}), laid out again ${relayout.at(-1).toFixed(0)} ms after the end (bare ${floorRelayout.at(-1).toFixed(0)})`);
     }
   } finally {
     await teardown(h, ctl, client);
     execFileSync('tmux', ['-L', socket, 'kill-server']);
   }
-  return { n, firstOutput: summarize(firstOutput), relayout: summarize(relayout) };
+  const ratio = (a, b) => Math.round((summarize(a).median / summarize(b).median) * 100) / 100;
+  return {
+    n,
+    firstOutput: { ...summarize(firstOutput), floor: summarize(floorOutput), ratio: ratio(firstOutput, floorOutput) },
+    relayout: { ...summarize(relayout), floor: summarize(floorRelayout), ratio: ratio(relayout, floorRelayout) },
+  };
 }

@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { homePaths, panecrewHome, type HomePaths } from '../core/paths.js';
+import { CLI_ENTRY, homePaths, panecrewHome, type HomePaths } from '../core/paths.js';
 import { isFinal } from '../core/task.js';
-import { CLI_ENTRY } from '../runner/prepare.js';
 import { formatZodError, ServerMessageSchema, type ErrorCode, type ListedTask, type Op, type RequestFor, type Results, type ServerEvent, type ServerMessage } from './protocol.js';
 
 export class ClientError extends Error {

@@ -1,6 +1,11 @@
 // XDG locations and the layout of PANECREW_HOME.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI's entry point (the controller and agents' `{panecrew}` run it). Here, not in runner/prepare.ts,
+ * so that a client verb finds it without loading the runner's modules. */
+export const CLI_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
 export function xdgConfigHome(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');

@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
-import type { TaskPaths } from '../core/paths.js';
+import { CLI_ENTRY, type TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { argvVars, expandArgv, type ArgvVars } from './argv-template.js';
 import { signalAdapter } from './signals/index.js';
@@ -27,7 +27,6 @@ export function shownOutput(taskDir: string): string {
   return existsSync(copy) ? copy : join(taskDir, 'output.log');
 }
 /** The CLI entry, for the built-in agent's `{panecrew}` placeholder. */
-export const CLI_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
 export interface DependencyResult {
   id: string;

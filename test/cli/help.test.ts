@@ -9,14 +9,14 @@ import { SUMMARY } from '../../src/cli/summaries.js';
 import { CLI } from '../support/controller.js';
 
 /** The modules a CLI run loads, from a resolve hook that prints each one to stderr. */
-async function loaded(args: string[]): Promise<{ stdout: string; modules: string[] }> {
+async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; modules: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'panecrew-help-'));
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'LOAD ' + r.url + '\\n'); return r; }\n`);
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = await execa('node', ['--import', pathToFileURL(register).href, CLI, ...args], { reject: false });
-  expect(r.exitCode).toBe(0);
+  const r = await execa('node', ['--import', pathToFileURL(register).href, CLI, ...args], { reject: false, env });
+  expect(r.exitCode, r.stderr).toBe(exitCode);
   return { stdout: r.stdout, modules: r.stderr.split('\n').filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5)) };
 }
 
@@ -30,4 +30,12 @@ test('panecrew --help lists every verb and loads no verb module and no dependenc
 test('demo --help says what happens inside tmux: it waits for Enter before closing', async () => {
   const r = await execa('node', [CLI, 'demo', '--help']);
   expect(r.stdout).toMatch(/Inside tmux[\s\S]*press Enter/);
+});
+
+test('controller status loads a client, not the controller, the runner or execa', async () => {
+  // Every module costs start-up time (issue 16): `controller status` once loaded the whole controller.
+  const env = { ...process.env, PANECREW_HOME: mkdtempSync(join(tmpdir(), 'panecrew-help-home-')) };
+  const { modules } = await loaded(['controller', 'status'], 3, env); // 3: none is running (and none is started)
+  expect(modules.some((m) => m.endsWith('/controller/client.js')), 'the hook sees the client').toBe(true);
+  expect(modules.filter((m) => /\/(controller\/(main|engine|server)|runner\/(prepare|output-cap)|config\/load)\.js$|\/node_modules\/(execa|yaml|blessed|@modelcontextprotocol)\//.test(m))).toEqual([]);
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { ControllerClient, startController } from '../../controller/client.js';
-import { runController } from '../../controller/main.js';
 import type { Stats } from '../../controller/protocol.js';
 import { homePaths, panecrewHome } from '../../core/paths.js';
 import { processAlive } from '../../runner/kill.js';
@@ -40,9 +39,12 @@ Exit codes: 0 ok; 2 reload refused (the files do not validate; nothing changed);
     if (rest.length || !action) throw new UsageError('give one action: start, stop, status, reload or run');
     const paths = homePaths(panecrewHome(ctx.env));
     switch (action) {
-      case 'run':
+      case 'run': {
+        // Only `run` loads the controller itself: `controller status` must start as fast as a client.
+        const { runController } = await import('../../controller/main.js');
         await runController({ env: ctx.env, cwd: ctx.cwd, sets: (values.set as string[] | undefined) ?? [] });
         return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+      }
       case 'start': {
         const existing = await tryConnect(ctx.env);
         if (existing) {

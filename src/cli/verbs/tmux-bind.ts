@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { CLI_ENTRY } from '../../runner/prepare.js';
+import { CLI_ENTRY } from '../../core/paths.js';
 import { defineVerb, EXIT, UsageError } from '../command.js';
 import { SUMMARY } from '../summaries.js';
 
