@@ -61,6 +61,8 @@ export class Conversation {
   /** Text waiting until the agent can take it (the person's half-typed input, a dialog). */
   private readonly retries = new Set<NodeJS.Timeout>();
   private silentStart: NodeJS.Timeout | undefined;
+  /** The step a question is about ("Bash npm test"): only its end answers it, not a parallel step's. */
+  private askedAbout: string | undefined;
 
   constructor(private readonly init: ConversationInit) {
     const task = init.owner.current();
@@ -114,24 +116,32 @@ export class Conversation {
         else this.answered(task);
         return;
       case 'waiting':
-        if (this.live && task.state === 'running') owner.record({}, { state: 'waiting', question: s.question ?? null });
+        if (this.live && task.state === 'running') {
+          this.askedAbout = stepOf(s);
+          owner.record({}, { state: 'waiting', question: s.question ?? null });
+        }
         return;
       case 'step':
-        this.progressState = { ...this.progressState, step: [s.tool, s.target].filter(Boolean).join(' ') || undefined, toolCalls: this.progressState.toolCalls + 1 };
-        this.answered(task);
+        this.progressState = { ...this.progressState, step: stepOf(s), toolCalls: this.progressState.toolCalls + 1 };
+        if (!this.askedAbout) this.answered(task);
         break;
       case 'step-done':
-        this.answered(task);
+        if (!this.askedAbout || this.askedAbout === stepOf(s)) this.answered(task);
         break;
+      case 'usage': {
+        this.usage = { ...this.usage, ...usageOf(s) };
+        // The session's totals come after its turn's end (Claude Code's status line): the completed
+        // turn's record is brought up to date, once per change.
+        const usage = { ...task.usage, ...this.usage };
+        if (this.live && isFinal(task.state) && !sameUsage(task.usage, usage)) owner.record({}, { usage });
+        break;
+      }
       case 'turn-end':
         this.turnEnds++;
         if (this.turnEnds > this.recordedTurns) this.turnEnded(s, task);
         return;
       case 'session-end':
         return;
-    }
-    if (s.inputTokens !== undefined || s.outputTokens !== undefined) {
-      this.usage = { ...this.usage, inputTokens: s.inputTokens ?? this.usage.inputTokens, outputTokens: s.outputTokens ?? this.usage.outputTokens };
     }
     if (this.live) owner.progress({ progress: { ...this.progressState, lastActivityAt: s.at }, usage: this.usage });
   }
@@ -143,6 +153,7 @@ export class Conversation {
 
   /** The agent goes on after a question: the person answered it. */
   private answered(task: TaskRecord): void {
+    this.askedAbout = undefined;
     if (this.live && task.state === 'waiting') this.init.owner.record({}, { state: 'running', question: null });
   }
 
@@ -155,7 +166,9 @@ export class Conversation {
     writeFileAtomic(paths.result, text, 0o600);
     const preview = resultPreview(text);
     const turn: Turn = { n: number, attempt: n, startedAt: this.turnStartedAt, endedAt: s.at, resultPreview: preview };
-    const usage = { ...task.usage, ...this.usage, ...(s.costUsd !== undefined ? { costUsd: s.costUsd } : {}) };
+    this.usage = { ...this.usage, ...usageOf(s) };
+    this.askedAbout = undefined;
+    const usage = { ...task.usage, ...this.usage };
     owner.record({}, { state: 'completed', cause: { kind: 'turn', n: number }, endedAt: s.at, question: null, resultPreview: preview, usage, turns: [...(task.turns ?? []), turn] });
     this.armKeepOpen(s.at);
   }
@@ -243,6 +256,15 @@ export class Conversation {
     for (const confirm of this.confirmations.splice(0)) confirm(false);
   }
 }
+
+/** What a step signal names: "Bash npm test"; undefined when it names nothing. */
+const stepOf = (s: AgentSignal): string | undefined => [s.tool, s.target].filter(Boolean).join(' ') || undefined;
+
+/** The totals a signal carries (only those it has). */
+const usageOf = (s: AgentSignal): Partial<Usage> =>
+  Object.fromEntries(Object.entries({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd }).filter(([, v]) => v !== undefined));
+
+const sameUsage = (a: Usage, b: Usage): boolean => a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.costUsd === b.costUsd;
 
 /** The conversation of an attempt whose agent runs interactively under `interactive`. */
 export function conversationOf(

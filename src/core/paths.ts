@@ -42,6 +42,9 @@ export function homePaths(home: string): HomePaths {
 }
 
 /** Files of one task's folder. */
+/** Where an interactive agent's hooks append their signals, in its task folder. */
+export const SIGNALS_FILE = 'signals.jsonl';
+
 export function taskPaths(tasksDir: string, id: string) {
   const dir = join(tasksDir, id);
   return {
@@ -52,7 +55,7 @@ export function taskPaths(tasksDir: string, id: string) {
     prompt: join(dir, 'prompt.md'),
     output: join(dir, 'output.log'),
     events: join(dir, 'events.jsonl'),
-    signals: join(dir, 'signals.jsonl'),
+    signals: join(dir, SIGNALS_FILE),
     turns: join(dir, 'turns'),
     exit: join(dir, 'exit.json'),
     result: join(dir, 'result.md'),

@@ -19,6 +19,8 @@ export const SIGNAL_KINDS = [
   'turn-end',
   /** The agent's session ended (it is exiting). */
   'session-end',
+  /** The session's running totals so far: tokens and cost (they may come after the turn's end). */
+  'usage',
 ] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentSignal, SignalKind } from '../../src/core/signal.js';
-import { claudeSignal, SIGNALS_FILE } from '../../src/runner/signals/claude.js';
+import { SIGNALS_FILE } from '../../src/core/paths.js';
+import { claudeSignal } from '../../src/runner/signals/claude.js';
 import { claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
 import { deliverText, pendingInput, PendingInputError } from '../../src/tmux/input.js';
 import { offersTool, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
@@ -116,6 +117,11 @@ describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code interactive in a 
     // writes the turn's last message there after the Stop hook has run.
     expect(end.transcriptPath).toBeDefined();
     await until('the result in the transcript', async () => claudeTurnResult({ transcriptPath: end.transcriptPath }) === 'First answer: tui-step-ran', SLOW);
+    // No hook carries tokens or cost: the status line, wired to the same script, brings the
+    // session's cost, and the transcript its tokens (the model's three replies, one tool call).
+    const usage = await until('a usage signal with the cost after the turn', async () => signals().find((s) => s.kind === 'usage' && s.at >= end.at && (s.costUsd ?? 0) > 0), SLOW).catch(explain);
+    expect(usage.inputTokens).toBeGreaterThan(0);
+    expect(usage.outputTokens).toBeGreaterThan(0);
   });
 
   it('tells half-typed input in the box from an empty box', { timeout: 3 * SLOW }, async () => {

@@ -76,6 +76,11 @@ describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code live in its pane,
     expect(done.resultPreview).toBe('First answer: live-step-ran');
     expect(done.agentOpen).toBe(true);
     expect(done.attempts.at(-1)!.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    // Tokens and cost as Claude Code counts them (its status line and transcript), kept on the
+    // completed turn even when they come after its end.
+    const counted = await state((x) => (x.usage.costUsd ?? 0) > 0 && x.usage.outputTokens > 0, 'the turn\'s tokens and cost');
+    expect(counted.state).toBe('completed');
+    expect(counted.usage.inputTokens).toBeGreaterThan(0);
   });
 
   it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, async () => {

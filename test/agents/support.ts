@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { isFinal } from '../../src/core/task.js';
-import { CLAUDE_SETTINGS_FILE, claudeSignals, SIGNALS_FILE } from '../../src/runner/signals/claude.js';
+import { SIGNALS_FILE } from '../../src/core/paths.js';
+import { CLAUDE_SETTINGS_FILE, claudeSignals } from '../../src/runner/signals/claude.js';
 import { offersTool, toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
 import type { TestController } from '../support/controller.js';
 

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { claudeSettings, claudeSignal, claudeSignals, SIGNAL_HOOK_SCRIPT, SIGNALS_FILE } from '../../src/runner/signals/claude.js';
-import { taskPaths } from '../../src/core/paths.js';
+import { SIGNALS_FILE, taskPaths } from '../../src/core/paths.js';
+import { claudeSettings, claudeSignal, claudeSignals, SIGNAL_HOOK_SCRIPT } from '../../src/runner/signals/claude.js';
 import type { TaskRecord } from '../../src/core/task.js';
 import { prepareTaskFolder } from '../../src/runner/prepare.js';
 import { BUILTIN_PROFILES } from '../../src/runner/profiles.js';
 import { writeClaudeSettings } from '../agents/support.js';
-import { claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
+import { claudeSessionTokens, claudeTurnResult } from '../../src/runner/signals/claude-transcript.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'claude-hooks.jsonl');
 const SESSION = 'a59dfa6e-0ea9-46d1-9704-bb6991992c3f';
@@ -89,6 +89,24 @@ describe('the turn result from the transcript', () => {
     expect(claudeTurnResult({ result: 'From Stop', transcriptPath: file })).toBe('From Stop');
   });
 
+  it('gives the session tokens, each message once though its lines repeat its usage; Stop and the status line carry them', () => {
+    const dir = tempDir('panecrew-transcript-');
+    const file = join(dir, 'session.jsonl');
+    const assistant = (id: string, block: unknown, usage: unknown) => JSON.stringify({ type: 'assistant', message: { id, role: 'assistant', content: [block], usage } });
+    const u1 = { input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 5 };
+    const u2 = { input_tokens: 20, output_tokens: 7 };
+    writeFileSync(file, [assistant('m1', { type: 'text', text: 'Looking.' }, u1), assistant('m1', { type: 'tool_use', name: 'Bash', input: {} }, u1), entry('user', [{ type: 'tool_result', content: 'ok' }]), assistant('m2', { type: 'text', text: 'Done.' }, u2), ''].join('\n'));
+    expect(claudeSessionTokens(file)).toEqual({ inputTokens: 1130, outputTokens: 12 });
+    expect(claudeSessionTokens('/nonexistent/session.jsonl')).toBeUndefined();
+    // Stop without its text reads the result and the tokens from the transcript.
+    const stop = JSON.stringify({ hook: 'Stop', at: 5, payload: { session_id: 's1', transcript_path: file } });
+    expect(claudeSignal(stop)).toEqual({ kind: 'turn-end', at: 5, sessionId: 's1', transcriptPath: file, result: 'Done.', inputTokens: 1130, outputTokens: 12 });
+    const status = JSON.stringify({ hook: 'StatusLine', at: 6, payload: { session_id: 's1', transcript_path: file, cost: { total_cost_usd: 0.0123, total_duration_ms: 9 }, model: { id: 'x' } } });
+    expect(claudeSignal(status)).toEqual({ kind: 'usage', at: 6, sessionId: 's1', costUsd: 0.0123, inputTokens: 1130, outputTokens: 12 });
+    // A cost of the wrong type is dropped, not the signal.
+    expect(claudeSignal(JSON.stringify({ hook: 'StatusLine', at: 7, payload: { cost: { total_cost_usd: 'a lot' } } }))).toEqual({ kind: 'usage', at: 7 });
+  });
+
   it('is undefined when there is nothing safe to read', () => {
     expect(claudeTurnResult({})).toBeUndefined();
     expect(claudeTurnResult({ transcriptPath: 'relative/session.jsonl' })).toBeUndefined();
@@ -109,7 +127,8 @@ describe('the per-task settings and TUI argv', () => {
     expect(readFileSync(file, 'utf8')).toBe(wiring.files['claude-settings.json']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const settings = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<typeof claudeSettings>;
-    expect(Object.keys(settings)).toEqual(['hooks']);
+    expect(Object.keys(settings)).toEqual(['hooks', 'statusLine']);
+    expect(settings.statusLine).toEqual({ type: 'command', command: `${SIGNAL_HOOK_SCRIPT} StatusLine ${join(taskDir, SIGNALS_FILE)}` });
     expect(Object.keys(settings.hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest', 'Notification', 'Stop', 'SessionEnd']);
     expect(settings.hooks.Notification).toEqual([{ matcher: 'permission_prompt|elicitation_dialog', hooks: [{ type: 'command', command: `${SIGNAL_HOOK_SCRIPT} Notification ${join(taskDir, SIGNALS_FILE)}`, timeout: 10 }] }]);
     expect(settings.hooks.Stop).toEqual([{ hooks: [expect.objectContaining({ type: 'command' })] }]);

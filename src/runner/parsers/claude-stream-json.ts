@@ -16,7 +16,8 @@ import type { ParserOptions } from './types.js';
 
 const count = z.number().finite().nonnegative();
 
-const UsageSchema = z.looseObject({
+/** A message's usage, as Claude Code writes it in its stream and in its session transcripts. */
+export const UsageSchema = z.looseObject({
   input_tokens: count.optional(),
   cache_creation_input_tokens: count.optional(),
   cache_read_input_tokens: count.optional(),
@@ -55,7 +56,7 @@ const EventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-const inputOf = (u: ClaudeUsage): number =>
+export const inputOf = (u: ClaudeUsage): number =>
   (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
 
 export class ClaudeStreamJsonParser extends LineParser {

@@ -14,14 +14,18 @@
 //  - Nothing fires when the person answers; the step's PostToolUse (or PostToolUseFailure when it
 //    is refused or fails) is the next signal.
 //  - Stop carries `last_assistant_message`: the turn's result.
+//  - No hook carries tokens or cost. The status line command gets the session's cost
+//    (`cost.total_cost_usd`) after each change of the conversation, the last one after Stop: it is
+//    wired to the same script (which prints nothing, so the line stays empty) as a `usage` signal;
+//    tokens are summed from the transcript (claude-transcript.ts) at Stop and at each `usage`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
 import { shellQuote } from '../../core/text.js';
 import { toolTarget } from '../parsers/tool-step.js';
+import { claudeSessionTokens, claudeTurnResult } from './claude-transcript.js';
 
-export const SIGNALS_FILE = 'signals.jsonl';
 export const CLAUDE_SETTINGS_FILE = 'claude-settings.json';
 /** dist/runner/signal-hook.sh (scripts/copy-assets.mjs puts it there). */
 export const SIGNAL_HOOK_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'signal-hook.sh');
@@ -43,16 +47,16 @@ const HOOKS: ReadonlyArray<{ event: string; matcher?: string }> = [
 /** A hook that hangs (a stuck disk) must not hold the agent for Claude Code's default 600 s. */
 const HOOK_TIMEOUT_S = 10;
 
-/** The `--settings` JSON for one task: every hook appends to `signalsFile` (the task's signals.jsonl). */
-export function claudeSettings(signalsFile: string, hookScript = SIGNAL_HOOK_SCRIPT): { hooks: Record<string, unknown[]> } {
+/** The `--settings` JSON for one task: every hook, and the status line, append to `signalsFile`. */
+export function claudeSettings(signalsFile: string, hookScript = SIGNAL_HOOK_SCRIPT): { hooks: Record<string, unknown[]>; statusLine: { type: 'command'; command: string } } {
+  // A command string is unavoidable here (Claude Code runs it with a shell): it holds only our
+  // script path, the event name and the task folder's path, each quoted; no user text.
+  const command = (event: string) => [hookScript, event, signalsFile].map(shellQuote).join(' ');
   const hooks: Record<string, unknown[]> = {};
   for (const { event, matcher } of HOOKS) {
-    // A command string is unavoidable here (Claude Code runs it with a shell): it holds only our
-    // script path, the event name and the task folder's path, each quoted; no user text.
-    const command = [hookScript, event, signalsFile].map(shellQuote).join(' ');
-    hooks[event] = [{ ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command, timeout: HOOK_TIMEOUT_S }] }];
+    hooks[event] = [{ ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command: command(event), timeout: HOOK_TIMEOUT_S }] }];
   }
-  return { hooks };
+  return { hooks, statusLine: { type: 'command', command: command('StatusLine') } };
 }
 
 /**
@@ -81,6 +85,7 @@ const PayloadSchema = z.looseObject({
   message: str,
   notification_type: str,
   last_assistant_message: str,
+  cost: z.looseObject({ total_cost_usd: z.number().nonnegative().optional().catch(undefined) }).optional().catch(undefined),
 });
 type Payload = z.output<typeof PayloadSchema>;
 
@@ -134,8 +139,14 @@ function toSignal(hook: string, p: Payload): Fields | null {
     case 'Notification':
       if (p.notification_type !== 'permission_prompt' && p.notification_type !== 'elicitation_dialog') return null;
       return { kind: 'waiting', ...question(p.message) };
-    case 'Stop':
-      return { kind: 'turn-end', ...transcript(p), ...(p.last_assistant_message !== undefined ? { result: p.last_assistant_message } : {}) };
+    case 'Stop': {
+      const result = claudeTurnResult({ result: p.last_assistant_message, transcriptPath: p.transcript_path });
+      return { kind: 'turn-end', ...transcript(p), ...(result !== undefined ? { result } : {}), ...claudeSessionTokens(p.transcript_path) };
+    }
+    case 'StatusLine': {
+      const cost = p.cost?.total_cost_usd;
+      return { kind: 'usage', ...(cost !== undefined ? { costUsd: cost } : {}), ...claudeSessionTokens(p.transcript_path) };
+    }
     case 'SessionEnd':
       return { kind: 'session-end' };
     default:
