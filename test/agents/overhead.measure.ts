@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestController, type TestController } from '../support/controller.js';
 import { startMockApi, type MockApi } from '../support/mock-api.js';
 import { BIN, claudeEnv, followTask, launchWith, makeProject, PHRASE, readFileScript, type Project } from './support.js';
+import { median } from '../support/figures.js';
 
 const RUNS = 5;
 const PROMPT = 'What do the notes in NOTES.md say?';
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe('overhead of running Claude Code under panecrew', () => {
   let tc: TestController;

@@ -6,6 +6,7 @@ import type { LaunchSpec, ListedTask } from '../../src/controller/protocol.js';
 import type { ControllerClient } from '../../src/controller/client.js';
 import { BASE_CONFIG, startTestController, type TestController } from '../support/controller.js';
 import { openDashboard, type DashboardPane } from './harness.js';
+import { median } from '../support/figures.js';
 
 const CONFIG = BASE_CONFIG.replace('background_task:', 'background_task:\n  maxConcurrentTasks: 32\n  modelConcurrency: { local/shell: 4, local/fast: 8 }');
 
@@ -47,7 +48,6 @@ async function cpuOver(pid: number, ms: number, during?: () => Promise<unknown>)
   return pct;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe('dashboard measurements', () => {
   test('a task event reaches the screen quickly (median of 10)', async () => {

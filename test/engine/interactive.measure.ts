@@ -9,7 +9,11 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ControllerClient } from '../../src/controller/client.js';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
+import { figureCell, figureLine, median, recordRow } from '../support/figures.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
+import { lastSignalAt, SIGNAL_TABLE, TURN_COLUMN, WAITING_COLUMN } from '../support/signal-figures.js';
+import type { AgentSignal } from '../../src/core/signal.js';
+import { signalAdapter } from '../../src/runner/signals/index.js';
 
 const AGENT = resolve(import.meta.dirname, '../fixtures/interactive-agent.mjs');
 const RUNS = 12;
@@ -40,10 +44,7 @@ afterAll(async () => {
   await tmux?.kill();
 });
 
-function signalAt(id: string, kind: string): number {
-  const signals = readFileSync(join(tc.home, 'tasks', id, 'signals.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; at: number });
-  return signals.reverse().find((s) => s.kind === kind)!.at;
-}
+const signalAt = (id: string, kind: AgentSignal['kind']) => lastSignalAt(join(tc.home, 'tasks', id, 'signals.jsonl'), signalAdapter('panecrew').read, kind);
 
 const eventAt = (id: string, want: (t: ListedTask) => boolean) =>
   until(async () => events.find((e) => e.task.id === id && want(e.task))?.at, `the event of ${id}`, 60_000).catch((err: unknown) => {
@@ -53,12 +54,6 @@ const eventAt = (id: string, want: (t: ListedTask) => boolean) =>
     console.log(events.filter((e) => e.task.id === id).map((e) => `${e.task.state} ${e.task.paneId}`).join(' | '));
     throw err;
   });
-
-function summary(name: string, xs: number[]): string {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  return `${name}: median ${at(0.5)} ms, p90 ${at(0.9)} ms (n=${s.length})`;
-}
 
 test('signal → event, beside the stability fallback', async () => {
   const env = await paneEnv(tmux);
@@ -81,10 +76,11 @@ test('signal → event, beside the stability fallback', async () => {
     const { mtimeMs } = statSync(join(tc.home, 'tasks', quiet.id, 'output.log'));
     stability.push(Math.round(quietDoneAt - mtimeMs));
   }
-  console.log(summary('turn-end signal → completed event', turn));
-  console.log(summary('waiting signal → waiting event', question));
-  console.log(summary(`stability fallback: last output → completed event (stabilityMs ${STABILITY_MS})`, stability));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(figureLine('turn-end signal → completed event', turn));
+  console.log(figureLine('waiting signal → waiting event', question));
+  console.log(figureLine(`stability fallback: last output → completed event (stabilityMs ${STABILITY_MS})`, stability));
+  recordRow(SIGNAL_TABLE, { agent: 'fixture agent (panecrew signals)', [TURN_COLUMN]: figureCell(turn), [WAITING_COLUMN]: figureCell(question) });
+  recordRow(SIGNAL_TABLE, { agent: `no signals: stability fallback (${STABILITY_MS} ms of quiet)`, [TURN_COLUMN]: figureCell(stability), [WAITING_COLUMN]: 'never (no signal)' });
   console.log(`signals vs stability fallback: ${(median(stability) / Math.max(1, median(turn))).toFixed(1)}× faster`);
   expect(median(turn)).toBeLessThan(median(stability));
 });

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestController } from '../support/controller.js';
 import { taskIdOf, useMcpSession, type McpSession } from './helpers.js';
+import { median, p90 } from '../support/figures.js';
 
 const N = 20;
 const session = useMcpSession();
@@ -13,8 +14,6 @@ beforeAll(() => {
   mcp = session.mcp();
 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
