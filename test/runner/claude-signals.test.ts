@@ -1,7 +1,7 @@
 // Claude Code's hook wiring: the per-task settings, the hook script they run (for real, through a
 // shell as Claude Code runs it), the normaliser on payloads recorded from the real CLI (2.1.197),
 // and the turn result read from a transcript.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -105,6 +105,20 @@ describe('the turn result from the transcript', () => {
     expect(claudeSignal(status)).toEqual({ kind: 'usage', at: 6, sessionId: 's1', costUsd: 0.0123, inputTokens: 1130, outputTokens: 12 });
     // A cost of the wrong type is dropped, not the signal.
     expect(claudeSignal(JSON.stringify({ hook: 'StatusLine', at: 7, payload: { cost: { total_cost_usd: 'a lot' } } }))).toEqual({ kind: 'usage', at: 7 });
+  });
+
+  it('tallies a growing transcript from where it left off, a line being written included once whole, and a replaced one anew', () => {
+    const file = join(tempDir('panecrew-transcript-'), 'session.jsonl');
+    const line = (id: string, output: number) => `${JSON.stringify({ type: 'assistant', message: { id, content: [], usage: { input_tokens: 1, output_tokens: output } } })}\n`;
+    writeFileSync(file, line('m1', 5));
+    expect(claudeSessionTokens(file)).toEqual({ inputTokens: 1, outputTokens: 5 });
+    const next = line('m2', 7);
+    appendFileSync(file, line('m1', 6) + next.slice(0, 20)); // m1's usage grew as it streamed; m2 half written
+    expect(claudeSessionTokens(file)).toEqual({ inputTokens: 1, outputTokens: 6 });
+    appendFileSync(file, next.slice(20));
+    expect(claudeSessionTokens(file)).toEqual({ inputTokens: 2, outputTokens: 13 });
+    writeFileSync(file, line('m9', 2));
+    expect(claudeSessionTokens(file)).toEqual({ inputTokens: 1, outputTokens: 2 });
   });
 
   it('is undefined when there is nothing safe to read', () => {

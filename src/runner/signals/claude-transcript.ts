@@ -36,35 +36,60 @@ export function claudeTurnResult(signal: Pick<AgentSignal, 'result' | 'transcrip
   return undefined;
 }
 
+/** A transcript's token tally so far: read on from `offset` each time, never again from its start
+ *  (the status line asks several times a second while the model streams). */
+interface Tally {
+  offset: number;
+  byMessage: Map<string, { input: number; output: number }>;
+}
+const tallies = new Map<string, Tally>();
+/** Tallies kept (sessions of tasks open at once); the least recently read goes first. */
+const MAX_TALLIES = 64;
+
 /** The session's tokens so far: each message's usage once (its lines repeat it), summed. */
 export function claudeSessionTokens(transcriptPath: string | undefined, tailBytes = TRANSCRIPT_TAIL_BYTES): { inputTokens: number; outputTokens: number } | undefined {
-  const entries = assistantEntries(transcriptPath, tailBytes);
-  if (!entries) return undefined;
-  const byMessage = new Map<string, { input: number; output: number }>();
-  entries.forEach((e, i) => {
-    if (e.message.usage) byMessage.set(e.message.id ?? `#${i}`, { input: inputOf(e.message.usage), output: e.message.usage.output_tokens ?? 0 });
-  });
+  if (!safePath(transcriptPath)) return undefined;
+  let tally = tallies.get(transcriptPath);
+  tallies.delete(transcriptPath);
+  let chunk: { text: string; end: number; size: number };
+  try {
+    chunk = readFrom(transcriptPath, tally?.offset ?? 0, tailBytes);
+  } catch {
+    return undefined;
+  }
+  // A transcript shorter than what was read (replaced) is tallied again from its tail.
+  if (!tally || chunk.size < tally.offset) tally = { offset: 0, byMessage: new Map() };
+  tally.offset = chunk.end;
+  for (const e of entriesOf(chunk.text.split('\n'))) {
+    if (e.message.usage) tally.byMessage.set(e.message.id ?? `#${tally.byMessage.size}`, { input: inputOf(e.message.usage), output: e.message.usage.output_tokens ?? 0 });
+  }
+  tallies.set(transcriptPath, tally);
+  if (tallies.size > MAX_TALLIES) tallies.delete(tallies.keys().next().value!);
   let inputTokens = 0;
   let outputTokens = 0;
-  for (const u of byMessage.values()) {
+  for (const u of tally.byMessage.values()) {
     inputTokens += u.input;
     outputTokens += u.output;
   }
   return { inputTokens, outputTokens };
 }
 
-/** The assistant entries in the transcript's tail, oldest first; undefined when there is no transcript
- *  safe to read (the path comes from the agent: only an absolute .jsonl file is opened). */
+/** The path comes from the agent: only an absolute .jsonl file is opened. */
+const safePath = (path: string | undefined): path is string => !!path && isAbsolute(path) && path.endsWith('.jsonl');
+
+/** The assistant entries in the transcript's tail, oldest first; undefined when there is none to read. */
 function assistantEntries(path: string | undefined, tailBytes: number): Entry[] | undefined {
-  if (!path || !isAbsolute(path) || !path.endsWith('.jsonl')) return undefined;
-  let tail: string;
+  if (!safePath(path)) return undefined;
   try {
-    tail = readTail(path, tailBytes);
+    return entriesOf(readFrom(path, 0, tailBytes).text.split('\n'));
   } catch {
     return undefined;
   }
+}
+
+function entriesOf(lines: string[]): Entry[] {
   const entries: Entry[] = [];
-  for (const line of tail.split('\n')) {
+  for (const line of lines) {
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -77,14 +102,17 @@ function assistantEntries(path: string | undefined, tailBytes: number): Entry[] 
   return entries;
 }
 
-function readTail(path: string, maxBytes: number): string {
+/** The file's whole lines from `offset` on, at most its last `maxBytes`; `end` is where the next
+ *  read starts (a line being written is left for it). */
+function readFrom(path: string, offset: number, maxBytes: number): { text: string; end: number; size: number } {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(length);
-    const got = readSync(fd, buf, 0, length, size - length);
-    return buf.subarray(0, got).toString('utf8');
+    const start = Math.max(offset > size ? 0 : offset, size - maxBytes);
+    const buf = Buffer.alloc(size - start);
+    const got = readSync(fd, buf, 0, buf.length, start);
+    const whole = buf.lastIndexOf(0x0a, got - 1) + 1;
+    return { text: buf.subarray(0, whole).toString('utf8'), end: start + whole, size };
   } finally {
     closeSync(fd);
   }
