@@ -1,6 +1,7 @@
 // The dashboard's state as plain data, and the pure changes made to it by events and keys.
 import type { ListedTask, ServerEvent, Stats } from '../controller/protocol.js';
 import { isFinal, type TaskState } from '../core/task.js';
+import { groupRows, type TableRow } from './groups.js';
 
 export type Connection =
   | { state: 'connecting' }
@@ -74,11 +75,16 @@ export function matches(t: ListedTask, filter: string): boolean {
   return [t.id, t.title, t.agent, t.key, t.model ?? '', t.state].some((s) => s.toLowerCase().includes(f));
 }
 
-/** The tasks the table shows, in order. */
-export function visibleTasks(s: Pick<DashboardState, 'tasks' | 'filter' | 'showFinished'>): ListedTask[] {
+/** The table's rows in order: tasks outside a plan, then each plan's header, phase lines and tasks. */
+export function tableRows(s: Pick<DashboardState, 'tasks' | 'filter' | 'showFinished'>): TableRow[] {
   const out: ListedTask[] = [];
   for (const t of s.tasks.values()) if ((s.showFinished || !isFinal(t.state)) && matches(t, s.filter)) out.push(t);
-  return out.sort(order);
+  return groupRows(out.sort(order), s.tasks.values());
+}
+
+/** The tasks the table shows, in the order they appear. */
+export function visibleTasks(s: Pick<DashboardState, 'tasks' | 'filter' | 'showFinished'>): ListedTask[] {
+  return tableRows(s).flatMap((r) => (r.kind === 'task' ? [r.task] : []));
 }
 
 /** Keeps a selection: the same task if still shown, else the row where it was, else the first. */
@@ -118,11 +124,14 @@ export function move(s: DashboardState, delta: number): DashboardState {
 }
 
 /** The scroll offset that keeps the selected row among `height` shown rows, moving as little as possible. */
-export function scrollFor(s: DashboardState, rows: ListedTask[], height: number): number {
+export function scrollFor(s: DashboardState, rows: TableRow[], height: number): number {
   if (height <= 0) return 0;
-  const at = rows.findIndex((t) => t.id === s.selectedId);
+  const at = rows.findIndex((r) => r.kind === 'task' && r.task.id === s.selectedId);
   let scroll = Math.min(s.scroll, Math.max(0, rows.length - height));
-  if (at >= 0 && at < scroll) scroll = at;
+  // Going up onto a plan's first task shows its header and phase line too.
+  let top = at;
+  while (top > 0 && rows[top - 1]!.kind !== 'task') top--;
+  if (at >= 0 && at < scroll) scroll = top;
   if (at >= scroll + height) scroll = at - height + 1;
   return Math.max(0, scroll);
 }

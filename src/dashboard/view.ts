@@ -5,7 +5,9 @@ import { isActive, isFinal } from '../core/task.js';
 import { STATE_SYMBOL } from '../render/format.js';
 import { contentNeeds, layoutColumns, STATE_COLOR } from './columns.js';
 import { box, cell, restyle, row, type Frame, type Line, type Segment, type Style } from './frame.js';
-import { scrollFor, selected, visibleTasks, type DashboardState } from './state.js';
+import { groupLine } from './group-lines.js';
+import type { TableRow } from './groups.js';
+import { scrollFor, selected, tableRows, type DashboardState } from './state.js';
 import { plainLines, tailRows, wrap } from './text.js';
 import { displayWidth } from '../render/width.js';
 
@@ -102,8 +104,8 @@ function concurrencyLines(stats: Stats | null, width: number, maxKeyLines: numbe
   return lines;
 }
 
-function tableLines(s: DashboardState, rows: ListedTask[], scroll: number, width: number, height: number, now: number): Line[] {
-  const cols = layoutColumns(width, undefined, contentNeeds(rows));
+function tableLines(s: DashboardState, rows: TableRow[], scroll: number, width: number, height: number, now: number): Line[] {
+  const cols = layoutColumns(width, undefined, contentNeeds(rows.flatMap((r) => (r.kind === 'task' ? [r.task] : []))));
   const head: Segment[] = [];
   cols.forEach((p, i) => head.push(cell(p.column.header, p.width, { bold: true }, p.column.align), ...(i < cols.length - 1 ? [{ text: ' ' }] : [])));
   const lines: Line[] = [row(head, width)];
@@ -112,7 +114,12 @@ function tableLines(s: DashboardState, rows: ListedTask[], scroll: number, width
     lines.push(row([{ text: why, style: { fg: 'gray' } }], width));
     return lines;
   }
-  for (const t of rows.slice(scroll, scroll + height - 1)) {
+  for (const r of rows.slice(scroll, scroll + height - 1)) {
+    if (r.kind !== 'task') {
+      lines.push(groupLine(r, width));
+      continue;
+    }
+    const t = r.task;
     const parts: Segment[] = [];
     cols.forEach((p, i) => parts.push(p.column.render(t, now, p.width), ...(i < cols.length - 1 ? [{ text: ' ' }] : [])));
     const line = row(parts, width);
@@ -199,7 +206,7 @@ export function renderView(s: DashboardState, size: ViewSize): View {
     const lines = Array.from({ length: height }, (_, i) => row(i ? [] : [{ text: `${width}x${height} is too small; q quits` }], width));
     return { frame: { width, height, lines }, scroll: s.scroll, pageRows: 1, outputTop: 0 };
   }
-  const rows = visibleTasks(s);
+  const rows = tableRows(s);
   const task = selected(s);
   const lines: Line[] = [header(s, width, now)];
   let avail = height - 2;
@@ -217,8 +224,12 @@ export function renderView(s: DashboardState, size: ViewSize): View {
   const tableHeight = avail - detailHeight;
   const pageRows = Math.max(1, tableHeight - 3);
   const scroll = scrollFor(s, rows, pageRows);
-  const shown = rows.length ? `${scroll + 1}-${Math.min(rows.length, scroll + pageRows)} of ${rows.length}` : '0';
-  const title = `tasks ${shown}${rows.length < s.tasks.size ? ` (${s.tasks.size} known)` : ''}${s.filter ? ` · filter /${s.filter}` : ''}${s.showFinished ? '' : ' · finished hidden'}`;
+  const isTask = (r: TableRow): boolean => r.kind === 'task';
+  const total = rows.filter(isTask).length;
+  const above = rows.slice(0, scroll).filter(isTask).length;
+  const inView = rows.slice(scroll, scroll + pageRows).filter(isTask).length;
+  const shown = total ? `${above + 1}-${above + inView} of ${total}` : '0';
+  const title = `tasks ${shown}${total < s.tasks.size ? ` (${s.tasks.size} known)` : ''}${s.filter ? ` · filter /${s.filter}` : ''}${s.showFinished ? '' : ' · finished hidden'}`;
   const tableTop = lines.length;
   lines.push(...box(title, tableLines(s, rows, scroll, width - 2, tableHeight - 2, now), width, tableHeight, s.overlay.kind === 'none'));
   if (detailHeight) lines.push(...box(task ? `task ${task.id}` : 'task', detailLines(s, task, width - 2, detailHeight - 2), width, detailHeight));

@@ -1,4 +1,6 @@
 // The dashboard against a real controller, real shell tasks and a real tmux pane.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { displayWidth } from '../../src/render/width.js';
@@ -46,6 +48,17 @@ describe('panecrew dashboard in a real terminal', () => {
     await dash.waitFor(`output ${t.id} live row`);
     await dash.keys('Escape');
     await dash.waitFor((s) => s.includes('STEP / WAITING') || s.includes('TITLE'), 'the table again');
+  });
+
+  test('a plan run shows grouped under its header with a live progress line per phase, at 100 columns', async () => {
+    const { tc, dash } = await setup(BASE_CONFIG, { width: 100 });
+    const file = join(tc.dir, 'grouped.plan.yaml');
+    writeFileSync(file, 'name: grouped\ndefaults: { agent: shell }\ntasks:\n  first: { prompt: "sleep 1" }\n  second: { prompt: "sleep 1", after: [first] }\n');
+    const r = await tc.cli(['plan', 'run', file]);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const id = String(r.stdout).split('\n')[0]!.trim();
+    await dash.waitFor((s) => s.includes(`plan grouped  ${id}  running`) && s.includes('phase 1/2 first: 1 running') && s.includes('phase 2/2 second: 1 queued'), 'the plan running, grouped');
+    await dash.waitFor((s) => s.includes(`plan grouped  ${id}  completed  2/2 done`) && s.includes('phase 2/2 second: 1 done'), 'the plan completed');
   });
 
   test('per-key running/limit and the queue with its wait reason', async () => {
