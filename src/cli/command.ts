@@ -9,13 +9,13 @@ import { inert } from '../render/inert.js';
 /** Every exit code of every verb, with its meaning: the README's table (a test compares the two). */
 export const EXIT_CODES = {
   ok: [0, 'success'],
-  failed: [1, 'a task ended other than completed (`wait`, `output --follow`, `demo`), a check failed (`doctor`, `notify test`, `integrate`), an agent did not confirm a follow-up (`send`), a merge was refused or conflicts (`merge`), or a worktree holds unmerged work (`worktree rm`)'],
+  failed: [1, 'a task ended other than completed (`wait`, `plan wait`, `plan show --watch`, `output --follow`, `demo`), a check failed (`doctor`, `notify test`, `integrate`), an agent did not confirm a follow-up (`send`), a merge was refused or conflicts (`merge`), or a worktree holds unmerged work (`worktree rm`)'],
   usage: [2, 'bad arguments or an invalid configuration (every verb that reads it, `config check`, `config show`)'],
   controller: [3, 'the controller is unreachable or refused the request (e.g. `relaunch` of an active task, `focus` of a task without a pane)'],
   notFound: [4, 'no such task, or (`attach`) no such tmux session'],
   internal: [70, 'an internal error: a bug in panecrew (the message has the stack)'],
   timeout: [124, 'timed out (`wait --timeout`, `demo`)'],
-  interrupted: [130, 'interrupted by Ctrl-C (`demo`)'],
+  interrupted: [130, 'interrupted by Ctrl-C (`demo`, `plan show --watch`)'],
 } as const;
 
 export const EXIT = Object.fromEntries(Object.entries(EXIT_CODES).map(([k, [code]]) => [k, code])) as {

@@ -5,13 +5,15 @@ import type { ControllerClient } from '../../controller/client.js';
 import { isFinal } from '../../core/task.js';
 import { PlanError, readPlanFile } from '../../plan/load.js';
 import { PlanNotFound, planTasks, retryPlan, submitPlan } from '../../plan/submit.js';
-import { latestByNode, planLine, plansOf, renderPlan, viewOfPlan } from '../../plan/view.js';
+import { latestByNode, planLine, plansOf, renderPlan, viewOfPlan, type PlanView } from '../../plan/view.js';
+import { watchPlan } from '../../plan/watch.js';
 import { inert } from '../../render/inert.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
 
-const WATCH_REFRESH_MS = 500;
+/** Clears the screen before each drawing of `show --watch` on a terminal. */
+const CLEAR = '\u001b[H\u001b[2J';
 const PLAN_ID = /^pl_[0-9a-z]{8}$/;
 
 function parseSet(values: string[] | undefined): Record<string, string> {
@@ -67,12 +69,14 @@ Actions:
                  completed results are kept. With FILE (edited), changed tasks run again too.
 Options:
   --set NAME=VALUE   give a plan variable ({{ vars.NAME }}) a value (repeatable; run and retry)
-  --watch            show: redraw until the plan ends
+  --watch            show: draw again on every change until the plan ends (exit codes as wait;
+                     130 on Ctrl-C, which stops the watching, not the plan); with --json, one
+                     JSON line per change
   --timeout DUR      wait: give up after DUR (30s, 5m; a bare number is seconds)
   --json             print JSON
-The format is in the README ("Plans"). Exit codes: 0 ok (wait: every task completed), 1 wait: a
-task ended otherwise, 2 bad arguments or plan file, 3 controller unreachable or refused, 4 no such
-plan, 124 wait timed out.`,
+The format is in the README ("Plans"). Exit codes: 0 ok (wait, show --watch: every task
+completed), 1 wait, show --watch: a task ended otherwise, 2 bad arguments or plan file, 3 controller unreachable or refused, 4 no such
+plan, 124 wait timed out, 130 show --watch interrupted.`,
   options: { set: { type: 'string', multiple: true }, watch: { type: 'boolean' }, timeout: { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, ctx) {
@@ -103,12 +107,23 @@ plan, 124 wait timed out.`,
       case 'show':
         return guarded(ctx, async (c) => {
           const id = planId(positionals, 'show');
-          for (;;) {
+          const print = (view: PlanView, clear: boolean) => (json ? ctx.out(JSON.stringify(view)) : ctx.out(`${clear ? CLEAR : ''}${renderPlan(view, ctx.color)}`));
+          if (!values.watch) {
             const view = viewOfPlan(await planTasks(c, id));
             if (json) printJson(ctx, view);
-            else ctx.out(`${values.watch ? '\u001b[H\u001b[2J' : ''}${renderPlan(view, ctx.color)}`);
-            if (!values.watch || json || view.state === 'completed' || view.state === 'failed') return EXIT.ok;
-            await new Promise((r) => setTimeout(r, WATCH_REFRESH_MS));
+            else print(view, false);
+            return EXIT.ok;
+          }
+          // Ctrl-C ends the watch, not the plan: the last drawing stays on the screen.
+          const stop = new AbortController();
+          const onInt = (): void => stop.abort();
+          process.once('SIGINT', onInt);
+          try {
+            const view = await watchPlan(c, id, (v) => print(v, ctx.color), stop.signal);
+            if (stop.signal.aborted) return EXIT.interrupted;
+            return view.state === 'completed' ? EXIT.ok : EXIT.failed;
+          } finally {
+            process.off('SIGINT', onInt);
           }
         });
       case 'ls':
