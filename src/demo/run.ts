@@ -11,6 +11,8 @@ import { processAlive } from '../runner/kill.js';
 import { PACKAGE_ROOT } from '../config/layers.js';
 import { attachDemo, DEMO_SESSION, killDemoServer, startDemoSession, startMockServer, type MockServer } from './session.js';
 import { demoTasks } from './tasks.js';
+import { readPlanFile } from '../plan/load.js';
+import { submitPlan } from '../plan/submit.js';
 import { table } from '../render/format.js';
 import { inert } from '../render/inert.js';
 
@@ -62,7 +64,12 @@ export interface DemoOptions {
   out(text: string): void;
   err(text: string): void;
   interactive: boolean;
+  /** Run examples/demo.plan.yaml instead of the six separate tasks. */
+  plan: boolean;
 }
+
+/** The plan `demo --plan` runs; its explorers use the built-in agent, so the local server answers them. */
+const DEMO_PLAN = join(PACKAGE_ROOT, 'examples', 'demo.plan.yaml');
 
 interface Resources {
   dir: string;
@@ -190,8 +197,16 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const launcherEnv = Object.fromEntries(
       Object.entries({ ...env, ...session.launcherEnv, PANECREW_DEMO_NODE: process.execPath }).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
-    const launched = await launchAll(r.client, launcherEnv, { tmuxSocket: session.socketPath, tmuxPane: session.mainPane });
-    opts.out(`Launched ${launched.length} tasks in tmux session ${DEMO_SESSION} (its own server: tmux -L ${opts.socketName}).`);
+    const origin = { tmuxSocket: session.socketPath, tmuxPane: session.mainPane };
+    let launched: ListedTask[];
+    if (opts.plan) {
+      const plan = await submitPlan(r.client, { located: readPlanFile(DEMO_PLAN), file: DEMO_PLAN, set: {}, env: launcherEnv, origin });
+      launched = plan.tasks;
+      opts.out(`Launched plan ${plan.id} "${plan.name}" (${DEMO_PLAN}): ${launched.length} tasks in tmux session ${DEMO_SESSION} (its own server: tmux -L ${opts.socketName}).`);
+    } else {
+      launched = await launchAll(r.client, launcherEnv, origin);
+      opts.out(`Launched ${launched.length} tasks in tmux session ${DEMO_SESSION} (its own server: tmux -L ${opts.socketName}).`);
+    }
 
     const insideTmux = Boolean(opts.env.TMUX);
     if (opts.attach && opts.interactive && !insideTmux) {

@@ -2,12 +2,14 @@
 // tasks in real panes, the outcome printed, everything torn down.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDemoSession, startMockServer } from '../../src/demo/session.js';
 import { REPO } from './support.js';
+import { until } from '../support/until.js';
 
 describe('panecrew demo --no-attach', () => {
   const socketName = `pc-demo-${randomBytes(4).toString('hex')}`;
@@ -39,6 +41,46 @@ describe('panecrew demo --no-attach', () => {
     // Torn down: no tmux server left behind, no demo home in the temp folder it made.
     expect((await execa('tmux', ['-L', socketName, 'has-session'], { reject: false })).exitCode).not.toBe(0);
     expect(took).toBeLessThan(90_000);
+  });
+});
+
+describe('panecrew demo --plan', () => {
+  const socketName = `pc-demo-${randomBytes(4).toString('hex')}`;
+  const home = mkdtempSync(join(tmpdir(), 'panecrew-demo-plan-test-'));
+  const after: Array<() => Promise<unknown>> = [];
+  afterAll(async () => {
+    for (const f of after) await f().catch(() => {});
+    await execa('tmux', ['-L', socketName, 'kill-server'], { reject: false });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('runs examples/demo.plan.yaml with no API key, and the dashboard shows it grouped by phase', { timeout: 120_000 }, async () => {
+    for (const d of ['config', 'state', 'cache']) mkdirSync(join(home, d));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), NO_COLOR: '1' };
+    for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'TMUX', 'TMUX_PANE', 'PANECREW_HOME', 'PANECREW_CONFIG']) delete env[k];
+    // --keep leaves the session up so the dashboard can be read after the plan ended. The kept local
+    // server holds on to an inherited descriptor, so the end is the demo's exit, not its pipes closing.
+    const child = spawn('node', [join(REPO, 'dist/cli/main.js'), 'demo', '--plan', '--no-attach', '--keep', '--socket', socketName], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: home });
+    const r = { stdout: '', stderr: '', exitCode: null as number | null };
+    child.stdout.on('data', (d: Buffer) => (r.stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (r.stderr += d.toString()));
+    r.exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await until(() => r.exitCode !== 0 || r.stdout.includes('end it:'), 'the rest of the output', 5000).catch(() => {});
+    const kept = /PANECREW_HOME=(\S+) PANECREW_CONFIG=(\S+) panecrew ls/.exec(r.stdout);
+    const mockPid = /; kill (\d+)/.exec(r.stdout);
+    if (kept) after.push(() => execa('node', [join(REPO, 'dist/cli/main.js'), 'controller', 'stop'], { env: { ...env, PANECREW_HOME: kept[1], PANECREW_CONFIG: kept[2] }, extendEnv: false, reject: false }));
+    if (mockPid) after.push(async () => process.kill(Number(mockPid[1])));
+    if (kept) after.push(async () => rmSync(dirname(kept[1]!), { recursive: true, force: true }));
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/Launched plan pl_[0-9a-z]{8} "demo tour"/);
+    expect(r.stdout).toContain('5 of 5 completed');
+    expect(r.stdout).toMatch(/3 explorer results; count said: \d+ TypeScript files in src\//);
+    const panes = await execa('tmux', ['-L', socketName, 'list-panes', '-s', '-t', 'panecrew-demo', '-F', '#{pane_id} #{pane_start_command}']);
+    const dashboard = panes.stdout.split('\n').find((l) => l.includes('dashboard'))!.split(' ')[0]!;
+    const screen = (await execa('tmux', ['-L', socketName, 'capture-pane', '-p', '-t', dashboard])).stdout;
+    expect(screen).toMatch(/plan demo tour\s+pl_[0-9a-z]{8}\s+completed\s+5\/5 done/);
+    expect(screen).toContain('phase 1/2 explore[0], explore[1], explore[2], count: 4 done');
+    expect(screen).toContain('phase 2/2 synthesis: 1 done');
   });
 });
 

@@ -5,7 +5,7 @@ import { SUMMARY } from '../summaries.js';
 export default defineVerb({
   name: 'demo',
   summary: SUMMARY.demo,
-  usage: 'demo [--no-attach] [--keep] [--socket NAME]',
+  usage: 'demo [--plan] [--no-attach] [--keep] [--socket NAME]',
   help: `
 Starts a throw-away controller (its own PANECREW_HOME), a local Messages API server (no API key
 needed; with ANTHROPIC_API_KEY set the explorers use the real API instead), and a tmux session
@@ -22,10 +22,12 @@ With --no-attach, or without a terminal, it exits once the tasks end. Exit codes
 1 any did not, 124 they did not end in time, 130 interrupted.
 
 Options:
+  --plan            run a plan instead (examples/demo.plan.yaml: three explorers and a shell task,
+                    then a synthesis reading their results); the list groups it by phase
   --no-attach       do not attach; wait for the tasks and print the outcome
   --keep            leave the session, controller and local server running at the end
   --socket NAME     tmux -L name of the demo's server (default panecrew-demo)`,
-  options: { 'no-attach': { type: 'boolean' }, keep: { type: 'boolean' }, socket: { type: 'string' } },
+  options: { plan: { type: 'boolean' }, 'no-attach': { type: 'boolean' }, keep: { type: 'boolean' }, socket: { type: 'string' } },
   async run({ values }, ctx) {
     const socketName = (values.socket as string | undefined) ?? 'panecrew-demo';
     if (!/^[A-Za-z0-9._-]+$/.test(socketName)) throw new UsageError(`--socket ${socketName}: letters, digits, ".", "_" and "-" only`);
@@ -37,6 +39,7 @@ Options:
       out: ctx.out,
       err: ctx.err,
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      plan: Boolean(values.plan),
     });
   },
 });
