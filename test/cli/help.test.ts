@@ -39,3 +39,15 @@ test('controller status loads a client, not the controller, the runner or execa'
   expect(modules.some((m) => m.endsWith('/controller/client.js')), 'the hook sees the client').toBe(true);
   expect(modules.filter((m) => /\/(controller\/(main|engine|server)|runner\/(prepare|output-cap)|config\/load)\.js$|\/node_modules\/(execa|yaml|blessed|@modelcontextprotocol)\//.test(m))).toEqual([]);
 });
+
+test('status of a task without a worktree loads no execa (git runs only for a worktree task)', async () => {
+  // execa and its ~140 modules doubled `panecrew status` start-up (issue 16).
+  const env = { ...process.env, PANECREW_HOME: mkdtempSync(join(tmpdir(), 'panecrew-help-home-')) };
+  try {
+    const { modules } = await loaded(['status', 'x'], 2, env); // 2: not a task id (the verb module is loaded by then)
+    expect(modules.some((m) => m.endsWith('/verbs/status.js')), 'the hook sees the verb').toBe(true);
+    expect(modules.filter((m) => /\/node_modules\/execa\/|\/worktree\/(changes|git)\.js$/.test(m))).toEqual([]);
+  } finally {
+    await execa('node', [CLI, 'controller', 'stop'], { env, reject: false });
+  }
+});

@@ -3,7 +3,6 @@ import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.
 import { detail, elapsed, paint, STATE_SYMBOL, tokens } from '../../render/format.js';
 import { inert } from '../../render/inert.js';
 import { SUMMARY } from '../summaries.js';
-import { changeLine } from '../../worktree/changes.js';
 
 export default defineVerb({
   name: 'status',
@@ -29,7 +28,11 @@ Exit codes: 0 found, 4 no such task.`,
     ];
     if (t.placementNote) lines.push(`placed there because ${inert(t.placementNote)}`);
     if (t.after.length) lines.push(`after ${t.after.join(', ')}`);
-    if (t.workspace) lines.push(`worktree ${inert(t.workspace.path)}`, `changes: ${inert(await changeLine(t.id, t.workspace))}`, ...t.workspace.notes.map((n) => `note: ${inert(n)}`));
+    if (t.workspace) {
+      // Loaded only for a worktree task: it runs git through execa, ~140 modules every other status would pay for.
+      const { changeLine } = await import('../../worktree/changes.js');
+      lines.push(`worktree ${inert(t.workspace.path)}`, `changes: ${inert(await changeLine(t.id, t.workspace))}`, ...t.workspace.notes.map((n) => `note: ${inert(n)}`));
+    }
     // A completed task's detail is the preview's first line: the preview below says it once.
     const preview = t.state === 'completed' ? t.resultPreview : null;
     const d = preview && !t.reason ? '' : detail(t);
