@@ -16,6 +16,8 @@ const ALIVE_CHECK_MS = 500;
 
 export interface HookInput {
   session: string;
+  /** `hook_event_name`: SessionStart, Stop, PostToolUse. */
+  event: string;
   /** Task ids in the tool's answer (a `task` call's `task_id: bg_…`). */
   link: string[];
 }
@@ -29,10 +31,10 @@ export function parseHookInput(text: string): HookInput | null {
     return null;
   }
   if (typeof raw !== 'object' || raw === null) return null;
-  const { session_id: session, tool_response: response } = raw as { session_id?: unknown; tool_response?: unknown };
+  const { session_id: session, hook_event_name: event, tool_response: response } = raw as { session_id?: unknown; hook_event_name?: unknown; tool_response?: unknown };
   if (typeof session !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/.test(session)) return null;
   const link = [...JSON.stringify(response ?? '').matchAll(/task_id: (bg_[0-9a-z]{8})/g)].map((m) => m[1]!);
-  return { session, link: [...new Set(link)] };
+  return { session, event: typeof event === 'string' ? event : '', link: [...new Set(link)] };
 }
 
 /** What the main agent reads: one line per ending, then how to read the rest. */

@@ -25,10 +25,12 @@ export interface ClaudePane {
   waiterArmed(): Promise<void>;
   /** Pids of the waiters holding a lock now. */
   waiters(): number[];
+  /** Starts Claude Code again in the pane (killing the one there) with these arguments, e.g. `--continue`. */
+  restart(args: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startClaudePane(reply: (req: RecordedRequest) => MockReply, allow: string[] = []): Promise<ClaudePane> {
+export async function startClaudePane(reply: (req: RecordedRequest) => MockReply, allow: string[] = [], args: string[] = []): Promise<ClaudePane> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'panecrew-rewake-')));
   const project = join(dir, 'project');
   const home = join(dir, 'home');
@@ -54,10 +56,14 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
   writeFileSync(settingsFile, JSON.stringify({ ...settings, enableAllProjectMcpServers: true, permissions }));
   const env = { ...claudeEnv(api.url, home), PANECREW_HOME: tc.home, PANECREW_CONFIG: tc.env.PANECREW_CONFIG!, XDG_CONFIG_HOME: tc.env.XDG_CONFIG_HOME!, MCP_TIMEOUT: '60000', TERM: 'xterm-256color' };
   const script = join(dir, 'main-agent.sh');
-  writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\ncd ${shellQuote(project)}\nexec claude\n`);
-  await tmux.client.run(['respawn-pane', '-k', '-t', tmux.mainPane, 'sh', script]);
-
   const screen = () => tmux.client.run(['capture-pane', '-p', '-t', tmux.mainPane]);
+  const launch = async (argv: string[]) => {
+    writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\ncd ${shellQuote(project)}\nexec claude ${argv.map(shellQuote).join(' ')}\n`);
+    await tmux.client.run(['respawn-pane', '-k', '-t', tmux.mainPane, 'sh', script]);
+    await until(async () => ((await screen()).includes('? for shortcuts') ? true : null), 'claude to be ready', 60_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await screen()}`);
+    });
+  };
   const lockDir = join(tc.home, 'waiters');
   const waiters = () => {
     try {
@@ -68,9 +74,7 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
       return [];
     }
   };
-  await until(async () => ((await screen()).includes('? for shortcuts') ? true : null), 'claude to be ready', 60_000).catch(async (e: Error) => {
-    throw new Error(`${e.message}\n${await screen()}`);
-  });
+  await launch(args);
   return {
     tc,
     api,
@@ -94,6 +98,7 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
     },
     waiterArmed: () => until(() => (waiters().length ? true : null), 'a waiter to be armed', 60_000).then(() => {}),
     waiters,
+    restart: launch,
     async close() {
       await tmux.kill();
       await api.close();
