@@ -1,0 +1,80 @@
+// The real OpenCode TUI, in a real tmux pane, its model played by the local mock API: with the
+// plugin `panecrew integrate opencode` writes, a background task's ending wakes the idle session
+// (its next model request carries the ending), each ending once, also after a controller restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/controller.js';
+import { startOpencodePane, type OpencodePane } from '../support/opencode-pane.js';
+import { offersTool, toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
+
+const MARKER = 'PANECREW-OPENCODE-WAKE';
+const lastMessage = (req: RecordedRequest) => JSON.stringify(req.messages.at(-1) ?? '');
+
+/** Launches one background task over MCP, then ends its turn; acknowledges every wake. */
+function mainAgent(req: RecordedRequest): MockReply {
+  if (lastMessage(req).includes('Background task bg_')) return { text: 'Noted the ending.' };
+  if (!JSON.stringify(req.messages).includes(MARKER) || !offersTool(req, 'panecrew_task')) return { text: 'OK.' };
+  if (!toolExchanges(req).some((e) => e.name === 'panecrew_task')) {
+    return { text: 'Starting it.', toolUse: { name: 'panecrew_task', input: { prompt: 'sleep 2; echo ONE-DONE', subagent_type: 'shell', title: 'one' } } };
+  }
+  return { text: 'Launched; I will be told when it ends.' };
+}
+
+let op: OpencodePane;
+beforeAll(async () => {
+  op = await startOpencodePane(mainAgent);
+}, 120_000);
+afterAll(async () => {
+  await op?.close();
+});
+
+const toldOf = (id: string) => op.api.requests.find((q) => JSON.stringify(q.messages).includes(`Background task ${id} `));
+const timesTold = (id: string) => JSON.stringify(op.api.requests.at(-1)!.messages).split(`Background task ${id} `).length - 1;
+
+describe('OpenCode woken by the panecrew plugin', () => {
+  it('tells an ending to the idle session, in its next model request, once', async () => {
+    await op.type(`${MARKER}: run the one task in the background`);
+    const launch = await until(() => op.api.requests.find((q) => toolExchanges(q).some((e) => e.name === 'panecrew_task')) ?? null, 'the task call', 60_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await op.screen()}\n${op.api.requests.map((q) => `#${q.index} ${lastMessage(q).slice(0, 300)}`).join('\n')}`);
+    });
+    const reply = toolExchanges(launch).find((e) => e.name === 'panecrew_task')!.result;
+    const id = /task_id: (bg_[0-9a-z]{8})/.exec(reply)![1]!;
+    const ended = await op.tc.waitFinal(id, 30_000);
+    const wake = await until(() => toldOf(id) ?? null, 'the wake with the ending', 30_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await op.screen()}\n${op.api.requests.map((q) => `#${q.index} ${lastMessage(q).slice(0, 300)}`).join('\n')}`);
+    });
+    expect(JSON.stringify(wake.messages)).toContain(`Background task ${id} (one) completed: ONE-DONE`);
+    console.log(`[opencode wake] endedAt → request ${op.arrivals[wake.index]! - ended.endedAt!} ms`);
+    expect(op.api.requests.filter((q) => op.arrivals[q.index]! > ended.endedAt! && q.index < wake.index)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(timesTold(id)).toBe(1);
+  }, 180_000);
+
+  it("tells a burst of five endings of tasks launched from the session's pane, each once", async () => {
+    const c = await op.tc.client();
+    try {
+      const tasks = await Promise.all([1, 2, 3, 4, 5].map((n) => op.tc.launchFast(c, { prompt: `sleep 1; echo BURST-${n}`, title: `burst ${n}`, origin: { tmuxPane: op.tmux.mainPane } })));
+      for (const t of tasks) await op.tc.waitFinal(t.id);
+      await until(() => (tasks.every((t) => toldOf(t.id)) ? true : null), 'every ending told', 30_000).catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await op.screen()}\n${op.api.requests.map((q) => `#${q.index} ${lastMessage(q).slice(0, 300)}`).join('\n')}`);
+      });
+      await new Promise((r) => setTimeout(r, 1_500));
+      for (const t of tasks) expect(timesTold(t.id), t.id).toBe(1);
+    } finally {
+      c.close();
+    }
+  }, 90_000);
+
+  it('tells an ending that came while the controller was SIGKILLed and restarted, once', async () => {
+    const c = await op.tc.client();
+    const t = await op.tc.launchFast(c, { prompt: 'sleep 2; echo AFTER-RESTART', title: 'restart', origin: { tmuxPane: op.tmux.mainPane } });
+    c.close();
+    await op.tc.kill('SIGKILL');
+    await op.tc.start();
+    await op.tc.waitFinal(t.id);
+    await until(() => toldOf(t.id) ?? null, 'the wake after the restart', 30_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await op.screen()}\n${op.api.requests.map((q) => `#${q.index} ${lastMessage(q).slice(0, 300)}`).join('\n')}`);
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(timesTold(t.id)).toBe(1);
+  }, 90_000);
+});
