@@ -191,9 +191,11 @@ export function createHandlers(deps: HandlerDeps) {
         return { collected };
       }
       case 'claim': {
-        const { taken, active } = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined);
+        const { strategy, min_progress_delta: step } = deps.config.notification;
+        const rules = req.wake ? { endings: strategy !== 'silent', milestoneStep: strategy === 'milestone' || strategy === 'verbose' ? step : null } : undefined;
+        const { taken, milestones, active } = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined, rules);
         const ended = taken.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map((t) => engine.listed(t));
-        return { tasks: ended, active, strategy: deps.config.notification.strategy };
+        return { tasks: ended, milestones: milestones.map((m) => ({ task: engine.listed(m.task), percent: m.percent })), active, strategy };
       }
       case 'stats':
         return stats;

@@ -114,6 +114,8 @@ export const RequestSchema = z.discriminatedUnion('op', [
       pane: z.string().max(64).optional(),
       link: z.array(TaskIdSchema).max(100).default([]),
       take: z.boolean().default(true),
+      /** A wake (the waiter, the plugin): follows the notification strategy. Without it (a person's prompt asked) every ending is taken. */
+      wake: z.boolean().default(false),
     })
     .strict(),
   z.object({ id: z.number(), op: z.literal('stats') }).strict(),
@@ -205,7 +207,7 @@ export interface Results {
   /** The ids newly marked read. */
   collect: { collected: string[] };
   /** `strategy`: the notification strategy, which the main agent's notices follow too. */
-  claim: { tasks: ListedTask[]; active: number; strategy: string };
+  claim: { tasks: ListedTask[]; milestones: Array<{ task: ListedTask; percent: number }>; active: number; strategy: string };
   stats: Stats;
   health: { notifications: ChannelHealth[]; stats: Stats; journal: { problems: string[]; quarantineFile: string | null } };
   'notify-test': ChannelReport[];

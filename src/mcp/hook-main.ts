@@ -52,10 +52,10 @@ try {
       // stays for a later session.
       if (input.event === 'SessionStart') await announce(input.session);
     } else if (input && mainPid !== null) {
-      const tasks = await waitForEndings({ env: process.env, input, mainPid });
+      const told = await waitForEndings({ env: process.env, input, mainPid });
       // Exit 2 with the text on stderr: Claude Code's asyncRewake hands it to the model.
-      if (tasks?.length) {
-        printed = emit(process.stderr, `${wakeText(tasks)}\n`);
+      if (told && told.tasks.length + told.milestones.length) {
+        printed = emit(process.stderr, `${wakeText(told)}\n`);
         code = 2;
       }
     }

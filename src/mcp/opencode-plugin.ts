@@ -23,25 +23,26 @@ const state: State = ((globalThis as { __panecrewWake?: State }).__panecrewWake 
 
 const pane = () => process.env.TMUX_PANE || 'headless';
 
+/** Claims what the strategy tells this session (one request) and adds it to the session, which wakes it. */
 async function claimFor(c: ControllerClient, client: PromptClient, session: string): Promise<void> {
-  const { tasks } = await c.request({ op: 'claim', session, pane: pane() });
-  if (tasks.length) await client.session.promptAsync({ path: { id: session }, body: { parts: [{ type: 'text', text: wakeText(tasks), synthetic: true }] } });
+  const { tasks, milestones } = await c.request({ op: 'claim', session, pane: pane(), wake: true });
+  if (tasks.length + milestones.length) {
+    await client.session.promptAsync({ path: { id: session }, body: { parts: [{ type: 'text', text: wakeText({ tasks, milestones }), synthetic: true }] } });
+  }
 }
 
-/** Keeps one subscription to the controller, again after it restarts; claims on every ending. */
+/** Keeps one subscription to the controller, again after it restarts; claims on every ending (and progress, for milestones). */
 async function connectLoop(client: PromptClient): Promise<void> {
   for (;;) {
     try {
       const c = await ControllerClient.connect({ autostart: false });
       state.connection = c;
       const closed = new Promise<void>((resolve) => c.onClose(() => resolve()));
-      // `silent` wakes nobody; the endings stay for background_output.
-      const silent = async (session: string) => (await c.request({ op: 'claim', session, take: false })).strategy === 'silent';
       const claimAll = async () => {
-        for (const s of state.sessions) if (!(await silent(s))) await claimFor(c, client, s).catch(() => {});
+        for (const s of state.sessions) await claimFor(c, client, s).catch(() => {});
       };
       await c.subscribe((e) => {
-        if (e.event === 'task' && isFinal(e.task.state)) void claimAll();
+        if (e.event === 'task' && (isFinal(e.task.state) || e.task.progress.percent !== undefined)) void claimAll();
       });
       // Endings while the plugin was not listening (before it started, or the controller was down).
       await claimAll();
