@@ -6,7 +6,13 @@
 import { closeSync, existsSync, fdatasync, openSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isFinal, TaskIdSchema, type TaskRecord } from '../core/task.js';
+import { writeFileAtomic } from '../core/atomic-write.js';
 import { writeWhole } from '../core/write-whole.js';
+
+/** Past this many lines at start, the file is rewritten with only what still matters. */
+const COMPACT_AT_LINES = 1_000;
+/** The session of the compacted file's milestones line (milestones are per task, whoever heard them). */
+const MILESTONES_SESSION = 'milestones';
 
 /** A main agent's session id (Claude Code's and OpenCode's are uuids or `ses_…`). */
 export const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/, 'a session id is 1–128 letters, digits, or _ . : - (not starting with . : -)');
@@ -54,11 +60,20 @@ export class Deliveries {
   private readonly milestones = new Map<string, number>();
   private readonly fd: number;
 
-  /** Reads the file back (a torn or bad line, from a crash mid-write, is skipped) and opens it for appending. */
-  constructor(private readonly file: string) {
+  /**
+   * Reads the file back (a torn or bad line, from a crash mid-write, is skipped) and opens it for
+   * appending. A long file is first compacted: `exists` says which tasks are still known (a pruned
+   * task's claims matter no more).
+   */
+  constructor(
+    private readonly file: string,
+    exists: (id: string) => boolean = () => true,
+  ) {
+    let lines = 0;
     if (existsSync(file)) {
       for (const text of readFileSync(file, 'utf8').split('\n')) {
         if (!text) continue;
+        lines += 1;
         let parsed;
         try {
           parsed = LineSchema.safeParse(JSON.parse(text));
@@ -68,7 +83,23 @@ export class Deliveries {
         if (parsed.success) this.apply(parsed.data);
       }
     }
+    try {
+      if (lines > COMPACT_AT_LINES) this.compact(exists);
+    } catch {
+      // (a full disk) the long file is still right: compacted at a later start
+    }
     this.fd = openSync(file, 'a', 0o600);
+  }
+
+  /** Rewrites the file (atomically) as one line per session, of the tasks that still exist. */
+  private compact(exists: (id: string) => boolean): void {
+    const bySession = new Map<string, Line>();
+    const lineOf = (session: string) => bySession.get(session) ?? bySession.set(session, { session, link: [], claimed: [] }).get(session)!;
+    for (const [id, session] of this.owners) if (exists(id)) lineOf(session).link.push(id);
+    for (const [id, session] of this.delivered) if (exists(id)) lineOf(session).claimed.push(id);
+    const milestones = [...this.milestones].filter(([id]) => exists(id));
+    if (milestones.length) lineOf(MILESTONES_SESSION).progress = Object.fromEntries(milestones);
+    writeFileAtomic(this.file, [...bySession.values()].map((l) => `${JSON.stringify(l)}\n`).join(''), 0o600);
   }
 
   private apply(line: Line): void {
