@@ -1,7 +1,8 @@
 // The rewake waiter: Claude Code runs it as an `asyncRewake` command hook, in the background; when
 // it exits 2, its stderr reaches the main agent as a notification and an idle session takes a turn.
-// It tells the endings of this main session's tasks, each once (the controller's claim), then exits;
-// the next turn's Stop hook arms the next one. One waiter per session; none outlives its main agent.
+// It tells the endings (and, under `milestone`, progress) of this main session's tasks, each once
+// (the controller's claim), then exits; the next turn's Stop hook arms the next one. One waiter per
+// session; none outlives its main agent.
 import { ControllerClient } from '../controller/client.js';
 import type { ListedTask } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';

@@ -33,7 +33,7 @@ function mainAgent(req: RecordedRequest): MockReply {
 
 let cp: ClaudePane;
 beforeAll(async () => {
-  cp = await startClaudePane(mainAgent, ['Bash']);
+  cp = await startClaudePane(mainAgent, { allow: ['Bash'] });
 }, 120_000);
 afterAll(async () => {
   await cp?.close();

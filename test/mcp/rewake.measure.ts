@@ -26,8 +26,10 @@ function model(stamp: () => string) {
   return (req: RecordedRequest): MockReply => {
     // The path ends at the JSON's closing quote (`\S+` once took `","cache_control"…` with it, and
     // Claude Code's eval of that command failed: "unexpected EOF while looking for matching `"'").
-    const bash = /BASH-RUN ([^\s"\\]+)/.exec(last(req));
-    if (bash && !toolExchanges(req).some((e) => e.name === 'Bash' && JSON.stringify(e.input).includes(bash[1]!))) {
+    // Only a request that offers Bash gets the call (not a title request).
+    // The latest prompt's, wherever in the conversation it is (Claude Code may add reminders after it).
+    const bash = [...JSON.stringify(req.messages).matchAll(/BASH-RUN ([^\s"\\]+)/g)].at(-1);
+    if (bash && offersTool(req, 'Bash') && !toolExchanges(req).some((e) => e.name === 'Bash' && JSON.stringify(e.input).includes(bash[1]!))) {
       return { text: 'Starting.', toolUse: { name: 'Bash', input: { command: `sh ${stamp()} ${bash[1]!}`, description: 'timed command', run_in_background: true } } };
     }
     if (last(req).includes('PANECREW-LINK') && offersTool(req, 'panecrew_background_list')) return { text: 'Listing.', toolUse: { name: 'panecrew_background_list', input: {} } };
@@ -81,7 +83,7 @@ afterAll(() => {
 describe.sequential('task end → the main agent next model request', () => {
   it(`Claude Code: panecrew's rewake beside its own background Bash, n = ${N} each`, async () => {
     let stamp = '';
-    const cp = await startClaudePane(model(() => stamp), ['Bash']);
+    const cp = await startClaudePane(model(() => stamp), { allow: ['Bash'] });
     stamp = join(cp.dir, 'stamp.sh');
     writeFileSync(stamp, STAMP);
     const events = new Map<string, number>();
@@ -117,9 +119,13 @@ describe.sequential('task end → the main agent next model request', () => {
         // Inside the project: Claude Code's Bash may refuse to write outside it.
         const file = join(cp.dir, 'project', `bash-${i}`);
         await cp.type(`BASH-RUN ${file}`);
-        const from = cp.api.requests.length;
-        const ownNotifications = (q: RecordedRequest) => JSON.stringify(q.messages).split('<output-file>').length - 1;
-        const wake = await until(() => cp.api.requests.find((q) => q.index >= from && ownNotifications(q) > i) ?? null, `the notification for ${file}`, 30_000).catch(async (e: Error) => {
+        // Claude Code's notification names the background command by the id its tool result gave.
+        const launched = await until(() => cp.api.requests.flatMap((q) => toolExchanges(q)).find((e) => e.name === 'Bash' && JSON.stringify(e.input).includes(file) && e.result) ?? null, `the command for ${file}`, 30_000).catch(async (e: Error) => {
+          throw new Error(`${e.message}\n${await cp.screen()}\n${JSON.stringify(cp.api.requests.at(-1)!.messages.slice(-2)).slice(0, 3000)}`);
+        });
+        const bashId = /\bID: (\w+)/.exec(launched.result)?.[1];
+        if (!bashId) throw new Error(`no background id in: ${launched.result}`);
+        const wake = await until(() => cp.api.requests.find((q) => JSON.stringify(q.messages).includes(`<task-id>${bashId}</task-id>`)) ?? null, `the notification for ${file}`, 30_000).catch(async (e: Error) => {
           throw new Error(`${e.message}\n${await cp.screen()}`);
         });
         if (!existsSync(file)) throw new Error(`a notification before ${file} was written:\n${JSON.stringify(wake.messages.slice(-2)).slice(0, 3000)}`);

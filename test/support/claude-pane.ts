@@ -30,7 +30,8 @@ export interface ClaudePane {
   close(): Promise<void>;
 }
 
-export async function startClaudePane(reply: (req: RecordedRequest) => MockReply, allow: string[] = [], args: string[] = []): Promise<ClaudePane> {
+/** `allow`: tools allowed without asking (besides panecrew's); `args`: Claude Code's arguments; `width`: the window's. */
+export async function startClaudePane(reply: (req: RecordedRequest) => MockReply, { allow = [], args = [], width = 160 }: { allow?: string[]; args?: string[]; width?: number } = {}): Promise<ClaudePane> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'panecrew-rewake-')));
   const project = join(dir, 'project');
   const home = join(dir, 'home');
@@ -47,7 +48,7 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
     arrivals[req.index] = Date.now();
     return reply(req);
   });
-  const tmux = await startTmuxServer({ width: 160, height: 50 });
+  const tmux = await startTmuxServer({ width, height: 50 });
   const integrated = await tc.cli(['integrate', 'claude-code', '--write', '--dir', project]);
   if (integrated.exitCode !== 0) throw new Error(`integrate failed: ${integrated.stderr}`);
   const settingsFile = join(project, '.claude', 'settings.json');

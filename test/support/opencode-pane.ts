@@ -27,7 +27,7 @@ export interface OpencodePane {
 /** OpenCode's TUI is up and takes input: its prompt box shows the model's name. */
 const READY = 'Claude (local mock)';
 
-export async function startOpencodePane(reply: (req: RecordedRequest) => MockReply): Promise<OpencodePane> {
+export async function startOpencodePane(reply: (req: RecordedRequest) => MockReply, { width = 160 }: { width?: number } = {}): Promise<OpencodePane> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'panecrew-opencode-wake-')));
   const project = join(dir, 'project');
   const home = join(dir, 'home');
@@ -39,7 +39,7 @@ export async function startOpencodePane(reply: (req: RecordedRequest) => MockRep
     arrivals[req.index] = Date.now();
     return reply(req);
   });
-  const tmux = await startTmuxServer({ width: 160, height: 50 });
+  const tmux = await startTmuxServer({ width, height: 50 });
   const integrated = await tc.cli(['integrate', 'opencode', '--write', '--dir', project]);
   if (integrated.exitCode !== 0) throw new Error(`integrate failed: ${integrated.stderr}`);
   // No XDG_CONFIG_HOME: OpenCode would read its own config there instead of $HOME/.config.
