@@ -96,7 +96,11 @@ export function mergeClaudeSettings(existing: Json, inv: Invocation, file = '.cl
   const ours = ourHooks(inv);
   for (const event of new Set([...Object.keys(hooks), ...Object.keys(ours)])) {
     const groups = hooks[event] ?? [];
-    if (!Array.isArray(groups)) throw new Error(`${file}: hooks.${event} is not a list; fix it by hand, then run this again`);
+    if (!Array.isArray(groups)) {
+      // Not a list (Claude Code would refuse it too): ours cannot be in it; one we must add to is for the person to fix.
+      if (!ours[event]) continue;
+      throw new Error(`${file}: hooks.${event} is not a list; fix it by hand, then run this again`);
+    }
     const kept = withoutOurs(groups);
     if (ours[event]) hooks[event] = [...kept, ours[event]];
     else if (JSON.stringify(kept) !== JSON.stringify(groups)) {
