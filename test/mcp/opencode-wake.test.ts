@@ -1,8 +1,9 @@
 // The real OpenCode TUI, in a real tmux pane, its model played by the local mock API: with the
 // plugin `panecrew integrate opencode` writes, a background task's ending wakes the idle session
 // (its next model request carries the ending), each ending once, also after a controller restart.
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../support/controller.js';
+import { testConfig, until } from '../support/controller.js';
 import { startOpencodePane, type OpencodePane } from '../support/opencode-pane.js';
 import { offersTool, toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
 
@@ -77,4 +78,27 @@ describe('OpenCode woken by the panecrew plugin', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect(timesTold(t.id)).toBe(1);
   }, 90_000);
+
+  it('under the silent strategy wakes nobody; the ending stays for background_output', async () => {
+    const strategy = async (name: string) => {
+      writeFileSync(op.tc.env.PANECREW_CONFIG!, testConfig({ notification: { strategy: name, desktop: { enabled: false }, tmux: { enabled: false }, bell: { enabled: false } } }));
+      const c = await op.tc.client();
+      await c.request({ op: 'reload' });
+      c.close();
+    };
+    await strategy('silent');
+    try {
+      const c = await op.tc.client();
+      const t = await op.tc.launchFast(c, { prompt: 'echo QUIET', title: 'quiet', origin: { tmuxPane: op.tmux.mainPane } });
+      c.close();
+      await op.tc.waitFinal(t.id);
+      const requests = op.api.requests.length;
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(op.api.requests.length).toBe(requests);
+      expect(toldOf(t.id)).toBeUndefined();
+    } finally {
+      await strategy('completion');
+    }
+  }, 60_000);
 });
+
