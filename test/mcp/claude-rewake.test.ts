@@ -96,6 +96,24 @@ describe('Claude Code woken by the rewake waiter', () => {
     expect(timesTold(t.id)).toBe(1);
   }, 90_000);
 
+  it('tells an ending that comes just after a wake, before the next waiter is armed, once', async () => {
+    await cp.waiterArmed();
+    const c = await cp.tc.client();
+    try {
+      const first = await cp.tc.launchFast(c, { prompt: 'sleep 1; echo FIRST', title: 'first', origin: { tmuxPane: cp.tmux.mainPane } });
+      await until(() => toldOf(first.id) ?? null, 'the first wake', 30_000);
+      // The waiter that woke has exited; the next one starts only after this wake's turn (≈ 0.3 s).
+      const second = await cp.tc.launchFast(c, { prompt: 'echo SECOND', title: 'second', origin: { tmuxPane: cp.tmux.mainPane } });
+      await cp.tc.waitFinal(second.id);
+      await until(() => toldOf(second.id) ?? null, 'the second wake', 30_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(timesTold(first.id)).toBe(1);
+      expect(timesTold(second.id)).toBe(1);
+    } finally {
+      c.close();
+    }
+  }, 90_000);
+
   it('tells an ending that comes while the main agent is mid-turn inside that turn', async () => {
     await cp.waiterArmed();
     const from = cp.api.requests.length;
