@@ -1,7 +1,8 @@
 // The real OpenCode TUI, in a real tmux pane, its model played by the local mock API: with the
 // plugin `panecrew integrate opencode` writes, a background task's ending wakes the idle session
 // (its next model request carries the ending), each ending once, also after a controller restart.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, until } from '../support/controller.js';
 import { startOpencodePane, type OpencodePane } from '../support/opencode-pane.js';
@@ -15,7 +16,7 @@ function mainAgent(req: RecordedRequest): MockReply {
   if (lastMessage(req).includes('Background task bg_')) return { text: 'Noted the ending.' };
   if (!JSON.stringify(req.messages).includes(MARKER) || !offersTool(req, 'panecrew_task')) return { text: 'OK.' };
   if (!toolExchanges(req).some((e) => e.name === 'panecrew_task')) {
-    return { text: 'Starting it.', toolUse: { name: 'panecrew_task', input: { prompt: 'sleep 2; echo ONE-DONE', subagent_type: 'shell', title: 'one' } } };
+    return { text: 'Starting it.', toolUse: { name: 'panecrew_task', input: { prompt: 'sleep 4; echo ONE-DONE', subagent_type: 'shell', title: 'one' } } };
   }
   return { text: 'Launched; I will be told when it ends.' };
 }
@@ -45,7 +46,9 @@ describe('OpenCode woken by the panecrew plugin', () => {
     });
     expect(JSON.stringify(wake.messages)).toContain(`Background task ${id} (one) completed: ONE-DONE`);
     console.log(`[opencode wake] endedAt → request ${op.arrivals[wake.index]! - ended.endedAt!} ms`);
-    expect(op.api.requests.filter((q) => op.arrivals[q.index]! > ended.endedAt! && q.index < wake.index)).toEqual([]);
+    // Woken, not by a prompt: no request of the session's loop (one offering tools; a title request offers none) came between.
+    const between = op.api.requests.filter((q) => op.arrivals[q.index]! > ended.endedAt! && q.index < wake.index && q.tools.length > 0);
+    expect(between.map((q) => `#${q.index} ${lastMessage(q).slice(0, 200)}`)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(timesTold(id)).toBe(1);
   }, 180_000);
@@ -100,5 +103,25 @@ describe('OpenCode woken by the panecrew plugin', () => {
       await strategy('completion');
     }
   }, 60_000);
+
+  it('after a restart with --continue, tells an ending of the session once (at its next message), and no earlier one again', async () => {
+    const c = await op.tc.client();
+    const earlier = await op.tc.launchFast(c, { prompt: 'echo EARLIER', title: 'earlier', origin: { tmuxPane: op.tmux.mainPane } });
+    await until(() => toldOf(earlier.id) ?? null, 'the ending before the restart', 30_000);
+    const session = /"session":"([^"]+)"/.exec(readFileSync(join(op.tc.home, 'deliveries.jsonl'), 'utf8'))![1]!;
+    // Linked to the session, from no pane of its own: only the session id can bring it back.
+    const later = await op.tc.launchFast(c, { prompt: 'sleep 3; echo DURING-RESTART', title: 'during', origin: { tmuxPane: '%999' } });
+    await c.request({ op: 'claim', session, link: [later.id], take: false });
+    c.close();
+    await op.restart(['--continue']);
+    await op.tc.waitFinal(later.id);
+    await op.type('PANECREW-AGAIN: anything new?');
+    await until(() => toldOf(later.id) ?? null, 'the ending after the restart', 30_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await op.screen()}\n${readFileSync(join(op.tc.home, 'deliveries.jsonl'), 'utf8')}`);
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(timesTold(later.id)).toBe(1);
+    expect(timesTold(earlier.id)).toBe(1);
+  }, 120_000);
 });
 

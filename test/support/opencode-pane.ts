@@ -19,8 +19,8 @@ export interface OpencodePane {
   screen(): Promise<string>;
   /** Types a prompt and presses Enter until OpenCode sends it. */
   type(text: string): Promise<void>;
-  /** Starts OpenCode again in the pane (killing the one there). */
-  restart(): Promise<void>;
+  /** Starts OpenCode again in the pane (killing the one there) with these arguments, e.g. `--continue`. */
+  restart(args: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,15 +45,15 @@ export async function startOpencodePane(reply: (req: RecordedRequest) => MockRep
   // No XDG_CONFIG_HOME: OpenCode would read its own config there instead of $HOME/.config.
   const env = { ...opencodeEnv(api.url, home), PANECREW_HOME: tc.home, PANECREW_CONFIG: tc.env.PANECREW_CONFIG!, TERM: 'xterm-256color' };
   const script = join(dir, 'main-agent.sh');
-  writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\ncd ${shellQuote(project)}\nexec opencode\n`);
   const screen = () => tmux.client.run(['capture-pane', '-p', '-t', tmux.mainPane]);
-  const launch = async () => {
+  const launch = async (args: string[]) => {
+    writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\ncd ${shellQuote(project)}\nexec opencode ${args.map(shellQuote).join(' ')}\n`);
     await tmux.client.run(['respawn-pane', '-k', '-t', tmux.mainPane, 'sh', script]);
     await until(async () => ((await screen()).includes(READY) ? true : null), 'opencode to be ready', 90_000).catch(async (e: Error) => {
       throw new Error(`${e.message}\n${await screen()}`);
     });
   };
-  await launch();
+  await launch([]);
   return {
     tc,
     api,
