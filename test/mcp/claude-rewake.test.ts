@@ -24,7 +24,12 @@ function mainAgent(req: RecordedRequest): MockReply {
   }
   if (!promptText(req).includes(MARKER)) return { text: 'Rewake demo' };
   if (lastMessage(req).includes('Background task bg_')) return { text: 'Noted the ending.' };
-  if (!offersTool(req, 'mcp__panecrew__task')) return { text: 'Waiting for tools.', toolUse: { name: 'WaitForMcpServers', input: {} } };
+  if (!offersTool(req, 'mcp__panecrew__task')) {
+    if (offersTool(req, 'WaitForMcpServers')) return { text: 'Waiting for tools.', toolUse: { name: 'WaitForMcpServers', input: {} } };
+    // Newer Claude Code (2.1.332) defers MCP tools: the model loads a tool's schema with ToolSearch first.
+    if (offersTool(req, 'ToolSearch') && !toolExchanges(req).some((e) => e.name === 'ToolSearch')) return { text: 'Loading the tool.', toolUse: { name: 'ToolSearch', input: { query: 'select:mcp__panecrew__task' } } };
+    return { text: 'The panecrew tools are not loaded yet.' };
+  }
   if (!toolExchanges(req).some((e) => e.name === 'mcp__panecrew__task')) {
     return { text: 'Starting it.', toolUse: { name: 'mcp__panecrew__task', input: { prompt: 'sleep 2; echo ONE-DONE', subagent_type: 'shell', title: 'one' } } };
   }
@@ -119,7 +124,7 @@ describe('Claude Code woken by the rewake waiter', () => {
     const from = cp.api.requests.length;
     await cp.type(`${MIDTURN}: run the slow command`);
     // The turn is running: its slow command has been asked for.
-    await until(() => cp.api.requests.find((q) => q.index >= from && toolExchanges(q).length === 0 && JSON.stringify(q.messages).includes(MIDTURN)) ?? null, 'the mid-turn prompt', 30_000);
+    await until(() => cp.api.requests.find((q) => q.index >= from && JSON.stringify(q.messages).includes(MIDTURN)) ?? null, 'the mid-turn prompt', 30_000);
     const c = await cp.tc.client();
     const t = await cp.tc.launchFast(c, { prompt: 'sleep 1; echo MID-DONE', title: 'mid', origin: { tmuxPane: cp.tmux.mainPane } });
     c.close();
