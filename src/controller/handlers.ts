@@ -181,10 +181,21 @@ export function createHandlers(deps: HandlerDeps) {
         if (req.mark) for (const t of found) store.update(t.id, { collectedAt: now });
         return () => found.map((t) => engine.listed(store.get(t.id)!));
       }
+      case 'collect': {
+        const now = Date.now();
+        const collected = req.taskIds.filter((id) => {
+          const t = store.get(id);
+          return t !== undefined && isFinal(t.state) && t.collectedAt === null;
+        });
+        for (const id of collected) store.update(id, { collectedAt: now });
+        return { collected };
+      }
       case 'claim': {
-        const { taken, active } = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined);
+        const { strategy, min_progress_delta: step } = deps.config.notification;
+        const rules = req.wake ? { endings: strategy !== 'silent', milestoneStep: strategy === 'milestone' || strategy === 'verbose' ? step : null } : undefined;
+        const { taken, milestones, active } = await deps.deliveries.claim(req, store.tasks.values(), (id) => store.get(id) !== undefined, rules);
         const ended = taken.sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0)).map((t) => engine.listed(t));
-        return { tasks: ended, active, strategy: deps.config.notification.strategy };
+        return { tasks: ended, milestones: milestones.map((m) => ({ task: engine.listed(m.task), percent: m.percent })), active, strategy };
       }
       case 'stats':
         return stats;

@@ -138,7 +138,7 @@ export async function runController({ env, cwd, sets = [] }: ControllerOptions):
       notifier: () => notifier,
       reloader,
       journal: { problems: journalProblems, quarantineFile: replayed.quarantined ? replayed.quarantineFile : null },
-      deliveries: new Deliveries(join(paths.home, 'deliveries.jsonl')),
+      deliveries: new Deliveries(join(paths.home, 'deliveries.jsonl'), (id) => store.get(id) !== undefined),
       shutdown: () => void stop(),
     }),
     () => store.synced(),

@@ -103,6 +103,8 @@ export const RequestSchema = z.discriminatedUnion('op', [
   z.object({ id: z.number(), op: z.literal('close'), taskId: TaskIdSchema }).strict(),
   z.object({ id: z.number(), op: z.literal('prune'), olderThanMs: z.number().int().min(0).optional() }).strict(),
   z.object({ id: z.number(), op: z.literal('uncollected'), origin: z.string().optional(), mark: z.boolean().default(true) }).strict(),
+  /** Marks ended tasks read by the main agent (shown by background_list): no path tells them again. */
+  z.object({ id: z.number(), op: z.literal('collect'), taskIds: Ids }).strict(),
   /** Takes, for a main agent's session, every ending not told to it yet (recorded before the answer). */
   z
     .object({
@@ -112,6 +114,8 @@ export const RequestSchema = z.discriminatedUnion('op', [
       pane: z.string().max(64).optional(),
       link: z.array(TaskIdSchema).max(100).default([]),
       take: z.boolean().default(true),
+      /** A wake (the waiter, the plugin): follows the notification strategy. Without it (a person's prompt asked) every ending is taken. */
+      wake: z.boolean().default(false),
     })
     .strict(),
   z.object({ id: z.number(), op: z.literal('stats') }).strict(),
@@ -200,8 +204,10 @@ export interface Results {
   resume: ListedTask;
   prune: { removed: string[] };
   uncollected: ListedTask[];
+  /** The ids newly marked read. */
+  collect: { collected: string[] };
   /** `strategy`: the notification strategy, which the main agent's notices follow too. */
-  claim: { tasks: ListedTask[]; active: number; strategy: string };
+  claim: { tasks: ListedTask[]; milestones: Array<{ task: ListedTask; percent: number }>; active: number; strategy: string };
   stats: Stats;
   health: { notifications: ChannelHealth[]; stats: Stats; journal: { problems: string[]; quarantineFile: string | null } };
   'notify-test': ChannelReport[];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The hooks' own entry point, without loading the whole CLI (every verb and its dependencies):
-// `claude-code` (UserPromptSubmit: Claude Code's prompt waits ~0.1 s for it instead of ~0.5 s) and
-// `wait` (the asyncRewake waiter, which lives as long as its session: it must stay small).
+// `wait` (the asyncRewake waiter, which lives as long as its session: it must stay small) and
+// `claude-code` (the UserPromptSubmit hook of settings written by an older `integrate`).
 // `claude-code` exits 0 whatever happens: a hook must never fail the prompt, nor linger.
 import { announceUncollected } from './hook.js';
 import { findMainAgent, runsOnePrompt } from './main-agent.js';
@@ -37,21 +37,27 @@ function readStdin(): Promise<string> {
 
 let printed: Promise<void> = Promise.resolve();
 let code = 0;
+/** Claims the session's endings not told yet and prints them (written before they are marked told). */
+const announce = (session: string | undefined) => announceUncollected(process.env, (notices) => (printed = emit(process.stdout, `${notices.join('\n')}\n`)), undefined, undefined, session);
 try {
   const which = process.argv[2];
   if (which === 'claude-code') {
-    const session = parseHookInput(await readStdin())?.session;
-    // The notices are written before their tasks are marked read.
-    await announceUncollected(process.env, (notices) => (printed = emit(process.stdout, `${notices.join('\n')}\n`)), undefined, undefined, session);
+    await announce(parseHookInput(await readStdin())?.session);
   } else if (which === 'wait') {
     const input = parseHookInput(await readStdin());
     const mainPid = findMainAgent();
-    // A one-prompt run would end before any wake: its endings stay for the prompt hook of a later session.
-    const tasks = input && mainPid !== null && !runsOnePrompt(mainPid) ? await waitForEndings({ env: process.env, input, mainPid }) : null;
-    // Exit 2 with the text on stderr: Claude Code's asyncRewake hands it to the model.
-    if (tasks?.length) {
-      printed = emit(process.stderr, `${wakeText(tasks)}\n`);
-      code = 2;
+    if (input && mainPid !== null && runsOnePrompt(mainPid)) {
+      // One prompt (`claude -p`) runs its hooks in the foreground and ends before any wake could
+      // come: what ended before it starts goes into its context (SessionStart's stdout), the rest
+      // stays for a later session.
+      if (input.event === 'SessionStart') await announce(input.session);
+    } else if (input && mainPid !== null) {
+      const told = await waitForEndings({ env: process.env, input, mainPid });
+      // Exit 2 with the text on stderr: Claude Code's asyncRewake hands it to the model.
+      if (told && told.tasks.length + told.milestones.length) {
+        printed = emit(process.stderr, `${wakeText(told)}\n`);
+        code = 2;
+      }
     }
   } else {
     printed = emit(process.stderr, 'panecrew hook: the hooks are: claude-code, wait\n');

@@ -7,12 +7,14 @@ import type { ListedTask } from '../controller/protocol.js';
 
 export const HOOK_DEADLINE_MS = 2_000;
 
+/** ` (title)`, cut at 60 characters; '' without one. */
+export const titled = (t: ListedTask): string => (t.title ? ` (${t.title.length > 60 ? `${t.title.slice(0, 57)}...` : t.title})` : '');
+
 export function notice(t: ListedTask): string {
   const verb = t.state === 'completed' ? 'completed' : t.state === 'cancelled' ? 'was cancelled' : 'failed';
   const line = (t.state === 'completed' ? firstLine(t.resultPreview) : (firstLine(t.reason) ?? firstLine(t.resultPreview))) ?? '';
   const shown = line.length > 200 ? `${line.slice(0, 197)}...` : line;
-  const title = t.title ? ` (${t.title.length > 60 ? `${t.title.slice(0, 57)}...` : t.title})` : '';
-  return `🔔 Background task ${t.id}${title} ${verb}${shown ? `: ${shown}` : ''}`;
+  return `🔔 Background task ${t.id}${titled(t)} ${verb}${shown ? `: ${shown}` : ''}`;
 }
 
 /**

@@ -14,7 +14,7 @@ export interface Invocation {
   node: string;
   /** Absolute path of dist/cli/main.js. */
   cli: string;
-  /** Absolute path of dist/mcp/hook-main.js: the prompt hook without the rest of the CLI. */
+  /** Absolute path of dist/mcp/hook-main.js: the hooks without the rest of the CLI. */
   hook: string;
 }
 
@@ -30,7 +30,7 @@ export function opencodeServerEntry(inv: Invocation): Json {
   return { type: 'local', command: [inv.node, inv.cli, 'mcp'], enabled: true };
 }
 
-export function hookCommand(inv: Invocation, which: 'claude-code' | 'wait' = 'claude-code'): string {
+export function hookCommand(inv: Invocation, which: 'wait'): string {
   return [inv.node, inv.hook, which].map(shellQuote).join(' ');
 }
 
@@ -57,33 +57,57 @@ const isOurHook = (h: unknown): boolean => isObject(h) && typeof h.command === '
 export const WAITER_TIMEOUT_S = 7 * 24 * 3600;
 
 /**
- * Our hooks, per event: the prompt hook, and the rewake waiter (`asyncRewake`: it runs in the
- * background and its exit 2 wakes the session) armed after a `task` call, at session start (for
- * tasks still running) and after each turn. Both tell endings through the controller's claim.
+ * Our hooks, per event: the rewake waiter (`asyncRewake`: it runs in the background and its exit 2
+ * wakes the session) armed after a `task` call, at session start (for tasks still running) and after
+ * each turn. No UserPromptSubmit hook: it runs before every prompt, the wake's too, and its node
+ * start-up (~0.2–0.6 s) delayed every model request; the armed waiter tells endings in that turn
+ * anyway. `rewakeMessage`/`rewakeSummary` (in the schema since 2.1.197, marked internal) replace
+ * "Stop hook blocking error from command <the whole command line>:" in the model's context.
  */
 function ourHooks(inv: Invocation): Record<string, Json> {
-  const waiter = { type: 'command', command: hookCommand(inv, 'wait'), asyncRewake: true, timeout: WAITER_TIMEOUT_S };
+  const waiter = {
+    type: 'command',
+    command: hookCommand(inv, 'wait'),
+    asyncRewake: true,
+    timeout: WAITER_TIMEOUT_S,
+    rewakeMessage: 'panecrew:',
+    rewakeSummary: 'panecrew: background task ended',
+  };
   return {
-    UserPromptSubmit: { hooks: [{ type: 'command', command: hookCommand(inv), timeout: 5 }] },
     PostToolUse: { matcher: `mcp__${SERVER_NAME}__task`, hooks: [waiter] },
     SessionStart: { hooks: [waiter] },
     Stop: { hooks: [waiter] },
   };
 }
 
+/** `groups` (one event's hook groups) without ours; a group left empty goes. */
+function withoutOurs(groups: unknown[]): unknown[] {
+  return groups
+    .map((g: unknown) => (isObject(g) && Array.isArray(g.hooks) ? { ...g, hooks: g.hooks.filter((h: unknown) => !isOurHook(h)) } : g))
+    .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
+}
+
 /**
- * `.claude/settings.json` with our hooks: older panecrew hooks (another path) are replaced, every
- * other hook and setting kept.
+ * `.claude/settings.json` with our hooks: older panecrew hooks (another path, or an event we no
+ * longer use) are removed, every other hook and setting kept.
  */
 export function mergeClaudeSettings(existing: Json, inv: Invocation, file = '.claude/settings.json'): Json {
   const hooks = { ...section(existing, 'hooks', file) };
-  for (const [event, ours] of Object.entries(ourHooks(inv))) {
+  const ours = ourHooks(inv);
+  for (const event of new Set([...Object.keys(hooks), ...Object.keys(ours)])) {
     const groups = hooks[event] ?? [];
-    if (!Array.isArray(groups)) throw new Error(`${file}: hooks.${event} is not a list; fix it by hand, then run this again`);
-    const kept = groups
-      .map((g: unknown) => (isObject(g) && Array.isArray(g.hooks) ? { ...g, hooks: g.hooks.filter((h: unknown) => !isOurHook(h)) } : g))
-      .filter((g: unknown) => !(isObject(g) && Array.isArray(g.hooks) && g.hooks.length === 0));
-    hooks[event] = [...kept, ours];
+    if (!Array.isArray(groups)) {
+      // Not a list (Claude Code would refuse it too): ours cannot be in it; one we must add to is for the person to fix.
+      if (!ours[event]) continue;
+      throw new Error(`${file}: hooks.${event} is not a list; fix it by hand, then run this again`);
+    }
+    const kept = withoutOurs(groups);
+    if (ours[event]) hooks[event] = [...kept, ours[event]];
+    else if (JSON.stringify(kept) !== JSON.stringify(groups)) {
+      // One of ours was there: an event left with no hook goes.
+      if (kept.length) hooks[event] = kept;
+      else delete hooks[event];
+    }
   }
   return { ...existing, hooks };
 }

@@ -51,10 +51,15 @@ export interface ListView {
   others: number;
 }
 
+/** The tasks the list shows, in its order: `limit` of them. */
+export function shownTasks(view: ListView): ListedTask[] {
+  return [...view.tasks].sort(byRelevance).slice(0, view.limit);
+}
+
 export function renderList(view: ListView, stats: Stats, now = Date.now()): string {
   const lines = [`${stats.running} running, ${stats.pending} pending in all (global cap ${stats.globalCap})${stats.gate.enabled && !stats.gate.open ? `; resource gate closed: ${stats.gate.detail}` : ''}`];
   if (stats.keys.length) lines.push('slots:', ...stats.keys.map((k) => `  ${keyLine(k)}`));
-  const shown = [...view.tasks].sort(byRelevance).slice(0, view.limit);
+  const shown = shownTasks(view);
   lines.push(view.tasks.length ? `tasks ${view.scope}:` : `no tasks ${view.scope}`, ...shown.map((t) => entry(t, now)));
   const more = view.tasks.length - shown.length;
   if (more) lines.push(`… ${more} more (pass limit: ${view.tasks.length} to see them)`);

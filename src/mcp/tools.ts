@@ -10,7 +10,7 @@ import type { LaunchSpec, ListedTask } from '../controller/protocol.js';
 import { isFinal } from '../core/task.js';
 import type { ControllerLink, WaitOutcome } from './connection.js';
 import { outputSince, outputTail } from './output.js';
-import { DEFAULT_LIST_LIMIT, ownTasks, renderList } from './list.js';
+import { DEFAULT_LIST_LIMIT, ownTasks, renderList, shownTasks, type ListView } from './list.js';
 import { describeTask, placementKnown, whereItRuns } from './render.js';
 import { DEFAULT_BLOCK_MS, DEFAULT_FOREGROUND_MS, type CancelInput, type ListInput, type OutputInput, type SendInput, type TaskInput } from './schemas.js';
 
@@ -171,7 +171,10 @@ export async function sendTool(args: SendArgs, ctx: ToolContext): Promise<string
 export async function listTool(args: ListArgs, ctx: ToolContext): Promise<string> {
   const limit = args.limit ?? DEFAULT_LIST_LIMIT;
   const [tasks, stats] = await Promise.all([ctx.link.request({ op: 'list', all: args.all ?? false }), ctx.link.request({ op: 'stats' })]);
-  if (args.all) return renderList({ tasks, scope: 'of every session', limit, others: 0 }, stats);
   const { mine, scope } = ownTasks(tasks, ctx.env, ctx.cwd);
-  return renderList({ tasks: mine, scope, limit, others: tasks.length - mine.length }, stats);
+  const view: ListView = args.all ? { tasks, scope: 'of every session', limit, others: 0 } : { tasks: mine, scope, limit, others: tasks.length - mine.length };
+  // An ending the main agent has seen here is told: the waiter, the plugin and the hooks skip it.
+  const seen = shownTasks(view).filter((t) => isFinal(t.state) && t.collectedAt === null).map((t) => t.id);
+  if (seen.length) await ctx.link.request({ op: 'collect', taskIds: seen });
+  return renderList(view, stats);
 }

@@ -1,22 +1,35 @@
 // The real Claude Code, interactive in a real tmux pane, its model played by the local mock API:
 // with the hooks `panecrew integrate claude-code` writes, a background task's ending wakes the idle
 // main agent (its next model request carries the ending), each ending once, and no waiter outlives it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/controller.js';
 import { startClaudePane, type ClaudePane } from '../support/claude-pane.js';
 import { offersTool, promptText, toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
+import { INPUT_BOXES } from '../../src/tmux/input-boxes.js';
 
 const MARKER = 'PANECREW-REWAKE';
+const MIDTURN = 'PANECREW-MIDTURN';
+/** The mid-turn test's tool call: long enough for a task to end while it runs. */
+const SLOW_COMMAND = 'sleep 4; echo SLOW-DONE';
 
 const lastMessage = (req: RecordedRequest) => JSON.stringify(req.messages.at(-1) ?? '');
 
 /** Launches one background task over MCP, then ends its turn; acknowledges every wake. */
 function mainAgent(req: RecordedRequest): MockReply {
+  // Mid-turn: one slow Bash command, then the turn ends.
+  if (JSON.stringify(req.messages).includes(MIDTURN) && offersTool(req, 'Bash') && !toolExchanges(req).some((e) => e.name === 'Bash')) {
+    return { text: 'Running it.', toolUse: { name: 'Bash', input: { command: SLOW_COMMAND, description: 'slow command' } } };
+  }
   if (!promptText(req).includes(MARKER)) return { text: 'Rewake demo' };
   if (lastMessage(req).includes('Background task bg_')) return { text: 'Noted the ending.' };
-  if (!offersTool(req, 'mcp__panecrew__task')) return { text: 'Waiting for tools.', toolUse: { name: 'WaitForMcpServers', input: {} } };
+  if (!offersTool(req, 'mcp__panecrew__task')) {
+    if (offersTool(req, 'WaitForMcpServers')) return { text: 'Waiting for tools.', toolUse: { name: 'WaitForMcpServers', input: {} } };
+    // Newer Claude Code (2.1.332) defers MCP tools: the model loads a tool's schema with ToolSearch first.
+    if (offersTool(req, 'ToolSearch') && !toolExchanges(req).some((e) => e.name === 'ToolSearch')) return { text: 'Loading the tool.', toolUse: { name: 'ToolSearch', input: { query: 'select:mcp__panecrew__task' } } };
+    return { text: 'The panecrew tools are not loaded yet.' };
+  }
   if (!toolExchanges(req).some((e) => e.name === 'mcp__panecrew__task')) {
     return { text: 'Starting it.', toolUse: { name: 'mcp__panecrew__task', input: { prompt: 'sleep 2; echo ONE-DONE', subagent_type: 'shell', title: 'one' } } };
   }
@@ -25,7 +38,7 @@ function mainAgent(req: RecordedRequest): MockReply {
 
 let cp: ClaudePane;
 beforeAll(async () => {
-  cp = await startClaudePane(mainAgent);
+  cp = await startClaudePane(mainAgent, { allow: ['Bash'] });
 }, 120_000);
 afterAll(async () => {
   await cp?.close();
@@ -87,6 +100,81 @@ describe('Claude Code woken by the rewake waiter', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(timesTold(t.id)).toBe(1);
   }, 90_000);
+
+  it('tells an ending that comes just after a wake, before the next waiter is armed, once', async () => {
+    await cp.waiterArmed();
+    const c = await cp.tc.client();
+    try {
+      const first = await cp.tc.launchFast(c, { prompt: 'sleep 1; echo FIRST', title: 'first', origin: { tmuxPane: cp.tmux.mainPane } });
+      await until(() => toldOf(first.id) ?? null, 'the first wake', 30_000);
+      // The waiter that woke has exited; the next one starts only after this wake's turn (≈ 0.3 s).
+      const second = await cp.tc.launchFast(c, { prompt: 'echo SECOND', title: 'second', origin: { tmuxPane: cp.tmux.mainPane } });
+      await cp.tc.waitFinal(second.id);
+      await until(() => toldOf(second.id) ?? null, 'the second wake', 30_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(timesTold(first.id)).toBe(1);
+      expect(timesTold(second.id)).toBe(1);
+    } finally {
+      c.close();
+    }
+  }, 90_000);
+
+  it('tells an ending that comes while the main agent is mid-turn inside that turn', async () => {
+    await cp.waiterArmed();
+    const from = cp.api.requests.length;
+    await cp.type(`${MIDTURN}: run the slow command`);
+    // The turn is running: its slow command has been asked for.
+    await until(() => cp.api.requests.find((q) => q.index >= from && JSON.stringify(q.messages).includes(MIDTURN)) ?? null, 'the mid-turn prompt', 30_000);
+    const c = await cp.tc.client();
+    const t = await cp.tc.launchFast(c, { prompt: 'sleep 1; echo MID-DONE', title: 'mid', origin: { tmuxPane: cp.tmux.mainPane } });
+    c.close();
+    const told = await until(() => toldOf(t.id) ?? null, 'the ending', 30_000);
+    // In the request that carries the slow command's result: the same turn, not a wake after it.
+    expect(toolExchanges(told).find((e) => e.name === 'Bash')?.result).toContain('SLOW-DONE');
+    expect(JSON.stringify(told.messages.slice(-1))).toContain(`Background task ${t.id} (mid) completed: MID-DONE`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(timesTold(t.id)).toBe(1);
+  }, 90_000);
+
+  it("leaves a half-typed input in the main agent's box untouched when it wakes", async () => {
+    await cp.waiterArmed();
+    const half = 'half typed, not sent';
+    await cp.tmux.client.run(['send-keys', '-t', cp.tmux.mainPane, '-l', half]);
+    await until(async () => (INPUT_BOXES.claude(await cp.screen()) === half ? true : null), 'the half-typed input', 10_000);
+    const c = await cp.tc.client();
+    const t = await cp.tc.launchFast(c, { prompt: 'sleep 1; echo TYPED-DONE', title: 'typed', origin: { tmuxPane: cp.tmux.mainPane } });
+    c.close();
+    const wake = await until(() => toldOf(t.id) ?? null, 'the wake', 30_000);
+    // The wake's turn has ended (its answer shows), and the box still holds the text, unsent.
+    await until(async () => ((await cp.screen()).includes('Noted the ending.') && cp.api.requests.length > wake.index ? true : null), 'the wake turn to end', 30_000);
+    await until(() => (cp.waiters().length ? true : null), 'the next waiter', 30_000);
+    expect(INPUT_BOXES.claude(await cp.screen())).toBe(half);
+    expect(cp.api.requests.some((q) => JSON.stringify(q.messages).includes(half))).toBe(false);
+    expect(timesTold(t.id)).toBe(1);
+  }, 90_000);
+
+  it('after a restart with --continue, tells an ending of the session once, and no earlier one again', async () => {
+    await cp.waiterArmed();
+    const session = () => readdirSync(`${cp.tc.home}/waiters`).find((f) => f.endsWith('.pid'))?.replace(/\.pid$/, '') ?? null;
+    const before = await until(session, "the session's waiter");
+    const c = await cp.tc.client();
+    const told = await cp.tc.launchFast(c, { prompt: 'sleep 1; echo BEFORE-RESTART', title: 'before', origin: { tmuxPane: cp.tmux.mainPane } });
+    await until(() => toldOf(told.id) ?? null, 'the ending before the restart', 30_000);
+    // Linked to the session, from no pane of its own: only the session id can bring it back.
+    const later = await cp.tc.launchFast(c, { prompt: 'sleep 3; echo DURING-RESTART', title: 'during', origin: { tmuxPane: '%999' } });
+    await c.request({ op: 'claim', session: before, link: [later.id], take: false });
+    c.close();
+    await cp.restart(['--continue']);
+    await cp.tc.waitFinal(later.id);
+    await cp.waiterArmed();
+    expect(session()).toBe(before);
+    await until(() => cp.api.requests.find((q) => JSON.stringify(q.messages).includes(`Background task ${later.id} `)) ?? null, 'the ending after the restart', 30_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await cp.screen()}\n${readFileSync(join(cp.tc.home, 'deliveries.jsonl'), 'utf8')}`);
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(timesTold(later.id)).toBe(1);
+    expect(timesTold(told.id)).toBe(1);
+  }, 120_000);
 
   it('leaves no waiter behind once Claude Code is gone', async () => {
     await cp.waiterArmed();

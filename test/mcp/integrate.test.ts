@@ -60,7 +60,9 @@ describe('panecrew integrate', () => {
     mkdirSync(join(project, '.claude'), { recursive: true });
     writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { other: { command: 'other-server' } } }));
     const otherHook = { hooks: [{ type: 'command', command: 'echo mine' }] };
-    writeFileSync(join(project, '.claude', 'settings.json'), JSON.stringify({ model: 'opus', hooks: { UserPromptSubmit: [otherHook], Stop: [] } }));
+    // A prompt hook an older panecrew wrote: it delayed every model request, so it goes.
+    const oldPromptHook = { hooks: [{ type: 'command', command: `${process.execPath} ${HOOK} claude-code`, timeout: 5 }] };
+    writeFileSync(join(project, '.claude', 'settings.json'), JSON.stringify({ model: 'opus', hooks: { UserPromptSubmit: [otherHook, oldPromptHook], Notification: [oldPromptHook], Stop: [] } }));
 
     for (let i = 0; i < 2; i++) await succeeds(['claude-code', '--write', '--dir', project]);
 
@@ -69,10 +71,17 @@ describe('panecrew integrate', () => {
     expect(mcp.mcpServers.panecrew).toEqual({ type: 'stdio', command: process.execPath, args: [CLI, 'mcp'], env: {} });
     const settings = readJson(join(project, '.claude', 'settings.json'));
     expect(settings.model).toBe('opus');
-    // Written twice, present once.
-    expect(settings.hooks.UserPromptSubmit).toEqual([otherHook, { hooks: [{ type: 'command', command: `${process.execPath} ${HOOK} claude-code`, timeout: 5 }] }]);
-    // The rewake waiter: after a task call, at session start, after each turn.
-    const waiter = { type: 'command', command: `${process.execPath} ${HOOK} wait`, asyncRewake: true, timeout: 604_800 };
+    expect(settings.hooks.UserPromptSubmit).toEqual([otherHook]);
+    expect(settings.hooks.Notification).toBeUndefined();
+    // The rewake waiter, written twice, present once: after a task call, at session start, after each turn.
+    const waiter = {
+      type: 'command',
+      command: `${process.execPath} ${HOOK} wait`,
+      asyncRewake: true,
+      timeout: 604_800,
+      rewakeMessage: 'panecrew:',
+      rewakeSummary: 'panecrew: background task ended',
+    };
     expect(settings.hooks.PostToolUse).toEqual([{ matcher: 'mcp__panecrew__task', hooks: [waiter] }]);
     expect(settings.hooks.SessionStart).toEqual([{ hooks: [waiter] }]);
     expect(settings.hooks.Stop).toEqual([{ hooks: [waiter] }]);
@@ -104,7 +113,8 @@ describe('panecrew integrate', () => {
   it('without --write prints the entries and the user-scope command', async () => {
     const r = await succeeds(['claude-code']);
     expect(r.stdout).toContain(`claude mcp add --scope user panecrew -- ${process.execPath} ${CLI} mcp`);
-    expect(r.stdout).toContain('"UserPromptSubmit"');
+    expect(r.stdout).toContain('"asyncRewake": true');
+    expect(r.stdout).not.toContain('"UserPromptSubmit"');
     expect((await integrate(['vscode'])).exitCode).toBe(2);
   });
 });
@@ -121,7 +131,7 @@ describe('the installed hook in real Claude Code', () => {
     await tc?.stop();
   });
 
-  it('adds the notice of an ended, unread task to the next prompt', async () => {
+  it('adds the notice of an ended, unread task to a one-prompt session (claude -p) at its start', async () => {
     const project = join(dir, 'hooked');
     mkdirSync(project);
     await succeeds(['claude-code', '--write', '--dir', project]);
@@ -132,8 +142,7 @@ describe('the installed hook in real Claude Code', () => {
     const r = await runClaude(['-p', '--output-format', 'json', '--strict-mcp-config', '--', 'What is new?'], project, { ...tc.env, ...claudeEnv(api.url, project) });
     expect(r.exitCode, r.stderr as string).toBe(0);
     const seen = api.requests.map((q) => JSON.stringify(q.messages)).join('\n');
-    console.log("DBG", require("node:fs").readFileSync(join(tc.home, "deliveries.jsonl"), "utf8"), api.requests.length, JSON.stringify(api.requests.map(q=>q.messages)).match(/.{80}bg_.{80}/g));
-    // Told once, by whichever hook claimed it first (the session-start waiter or the prompt hook).
+    // Told once, by the session-start hook.
     const last = JSON.stringify(api.requests.at(-1)!.messages);
     expect(last.split(`🔔 Background task ${id} (`).length - 1, seen).toBe(1);
     expect(last).toMatch(new RegExp(`🔔 Background task ${id} \\([^)]*\\) completed: finished the survey`));

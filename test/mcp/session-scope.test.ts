@@ -90,4 +90,18 @@ describe('background_list', () => {
     expect(entries(r.text).map((l) => l.slice(2, 13)).sort()).toEqual([...mine, ...others].sort());
     expect(r.text).not.toContain('other sessions not shown');
   });
+
+  it('marks the endings it shows as told: no waiter, plugin or hook tells them again', async () => {
+    const fresh: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      fresh.push(taskIdOf((await mcp.call('task', { prompt: 'true', subagent_type: 'shell', title: `fresh ${i}` })).text));
+      await tc.waitFinal(fresh.at(-1)!);
+    }
+    const r = await mcp.call('background_list', { limit: 2 });
+    const shown = entries(r.text).map((l) => l.slice(2, 13));
+    expect(shown).toEqual([fresh[2], fresh[1]]);
+    // A main agent's claim for this (pane-less) session takes only the ending the list left out.
+    const claim = await c.request({ op: 'claim', session: 'list-reader', pane: 'headless' });
+    expect(claim.tasks.map((t) => t.id)).toEqual([fresh[0]]);
+  });
 });

@@ -1,7 +1,7 @@
 // The rewake waiter (`hook-main.js wait`) and the controller's claim, against a real controller:
 // each ending told once, to its own session, across a burst and a controller SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
@@ -148,3 +148,37 @@ describe('the rewake waiter', () => {
     expect(existsSync(lockOf('wake-orphan'))).toBe(false);
   });
 });
+
+describe('the notification strategy, for the main agent', () => {
+  const strategy = async (name: string) => {
+    writeFileSync(tc.env.PANECREW_CONFIG!, testConfig({ notification: { strategy: name, min_progress_delta: 25, desktop: { enabled: false }, tmux: { enabled: false }, bell: { enabled: false } } }));
+    await c.request({ op: 'reload' });
+  };
+  afterEach(() => strategy('completion'));
+
+  it('silent: no waiter wakes and no wake claims, but a prompt still gets the ending', async () => {
+    await strategy('silent');
+    const main = mainAgent('wake-silent');
+    expect((await main.exited).code).toBe(0);
+    const t = await launch('echo quiet');
+    await tc.waitFinal(t.id);
+    expect((await c.request({ op: 'claim', session: 'wake-silent', pane: PANE, wake: true })).tasks).toEqual([]);
+    expect((await c.request({ op: 'claim', session: 'wake-silent', pane: PANE })).tasks.map((x) => x.id)).toEqual([t.id]);
+  });
+
+  it('milestone: a wake for each progress milestone reached, each once, then the ending', async () => {
+    await strategy('milestone');
+    const main = mainAgent('wake-milestone');
+    await armed('wake-milestone');
+    const t = await launch('echo PANECREW_PROGRESS 60; sleep 2; echo finished');
+    const first = await main.exited;
+    expect(first.code).toBe(2);
+    expect(first.stderr).toBe(`⏳ Background task ${t.id} (echo PANECREW_PROGRESS 60; sleep 2; echo finished) is 50% done\n`);
+    const next = mainAgent('wake-milestone');
+    const { code, stderr } = await next.exited;
+    expect(code).toBe(2);
+    expect(stderr).toContain(`🔔 Background task ${t.id} (echo PANECREW_PROGRESS 60; sleep 2; echo finished) completed: finished`);
+    expect(stderr).not.toContain('50%');
+  });
+});
+

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claudeEnv } from '../agents/support.js';
 import { shellQuote } from '../../src/core/text.js';
+import { INPUT_BOXES } from '../../src/tmux/input-boxes.js';
 import { startTestController, testConfig, until, type TestController } from './controller.js';
 import { startMockApi, type MockApi, type MockReply, type RecordedRequest } from './mock-api.js';
 import { startTmuxServer, type TestTmuxServer } from './tmux-server.js';
@@ -25,10 +26,13 @@ export interface ClaudePane {
   waiterArmed(): Promise<void>;
   /** Pids of the waiters holding a lock now. */
   waiters(): number[];
+  /** Starts Claude Code again in the pane (killing the one there) with these arguments, e.g. `--continue`. */
+  restart(args: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startClaudePane(reply: (req: RecordedRequest) => MockReply, allow: string[] = []): Promise<ClaudePane> {
+/** `allow`: tools allowed without asking (besides panecrew's); `args`: Claude Code's arguments; `width`: the window's. */
+export async function startClaudePane(reply: (req: RecordedRequest) => MockReply, { allow = [], args = [], width = 160 }: { allow?: string[]; args?: string[]; width?: number } = {}): Promise<ClaudePane> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'panecrew-rewake-')));
   const project = join(dir, 'project');
   const home = join(dir, 'home');
@@ -45,19 +49,27 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
     arrivals[req.index] = Date.now();
     return reply(req);
   });
-  const tmux = await startTmuxServer({ width: 160, height: 50 });
+  const tmux = await startTmuxServer({ width, height: 50 });
   const integrated = await tc.cli(['integrate', 'claude-code', '--write', '--dir', project]);
   if (integrated.exitCode !== 0) throw new Error(`integrate failed: ${integrated.stderr}`);
   const settingsFile = join(project, '.claude', 'settings.json');
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   const permissions = { allow: ['mcp__panecrew__task', 'mcp__panecrew__background_output', ...allow] };
   writeFileSync(settingsFile, JSON.stringify({ ...settings, enableAllProjectMcpServers: true, permissions }));
-  const env = { ...claudeEnv(api.url, home), PANECREW_HOME: tc.home, PANECREW_CONFIG: tc.env.PANECREW_CONFIG!, XDG_CONFIG_HOME: tc.env.XDG_CONFIG_HOME!, MCP_TIMEOUT: '60000', TERM: 'xterm-256color' };
+  const base = claudeEnv(api.url, home);
+  // PANECREW_TEST_CLAUDE_DIR: a folder with another Claude Code's `claude` (e.g. the newest), tried instead of the pinned one.
+  if (process.env.PANECREW_TEST_CLAUDE_DIR) base.PATH = `${process.env.PANECREW_TEST_CLAUDE_DIR}:${base.PATH}`;
+  const env = { ...base, PANECREW_HOME: tc.home, PANECREW_CONFIG: tc.env.PANECREW_CONFIG!, XDG_CONFIG_HOME: tc.env.XDG_CONFIG_HOME!, MCP_TIMEOUT: '60000', TERM: 'xterm-256color' };
   const script = join(dir, 'main-agent.sh');
-  writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\ncd ${shellQuote(project)}\nexec claude\n`);
-  await tmux.client.run(['respawn-pane', '-k', '-t', tmux.mainPane, 'sh', script]);
-
   const screen = () => tmux.client.run(['capture-pane', '-p', '-t', tmux.mainPane]);
+  const launch = async (argv: string[]) => {
+    writeFileSync(script, `${Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`).join('\n')}\ncd ${shellQuote(project)}\nexec claude ${argv.map(shellQuote).join(' ')}\n`);
+    await tmux.client.run(['respawn-pane', '-k', '-t', tmux.mainPane, 'sh', script]);
+    // Ready: its input box shows (2.1.197 also says "? for shortcuts"; newer ones show other hints there).
+    await until(async () => (INPUT_BOXES.claude(await screen()) !== null ? true : null), 'claude to be ready', 60_000).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await screen()}`);
+    });
+  };
   const lockDir = join(tc.home, 'waiters');
   const waiters = () => {
     try {
@@ -68,9 +80,7 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
       return [];
     }
   };
-  await until(async () => ((await screen()).includes('? for shortcuts') ? true : null), 'claude to be ready', 60_000).catch(async (e: Error) => {
-    throw new Error(`${e.message}\n${await screen()}`);
-  });
+  await launch(args);
   return {
     tc,
     api,
@@ -94,6 +104,7 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
     },
     waiterArmed: () => until(() => (waiters().length ? true : null), 'a waiter to be armed', 60_000).then(() => {}),
     waiters,
+    restart: launch,
     async close() {
       await tmux.kill();
       await api.close();

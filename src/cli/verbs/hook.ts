@@ -7,7 +7,8 @@ export default defineVerb({
   summary: SUMMARY.hook,
   usage: 'hook claude-code',
   help: `
-claude-code   For Claude Code's UserPromptSubmit hook (installed by: panecrew integrate claude-code --write).
+claude-code   For a Claude Code UserPromptSubmit hook added by hand (panecrew integrate claude-code
+              installs the rewake waiter instead, which tells endings without a prompt).
               Prints one "🔔 Background task ID completed: <first line>" per task launched from this
               pane ($TMUX_PANE, or headless outside tmux) that ended and was not yet read, and marks it read.
               Never starts the controller; prints nothing and exits 0 when none runs.`,

@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   claudeAddCommand,
-  hookCommand,
   mergeClaudeMcp,
   mergeClaudeSettings,
   mergeOpencode,
@@ -41,11 +40,12 @@ export default defineVerb({
 claude-code   the MCP server in the project's .mcp.json (Claude Code's project scope) and hooks in
               .claude/settings.json that tell the main agent when a background task it launched
               has ended, each ending once: an asyncRewake waiter (after a task call, at session
-              start, after each turn) that wakes an idle session, and a UserPromptSubmit hook.
+              start, after each turn) that wakes an idle session or joins the running turn.
               For every project instead: the printed "claude mcp add --scope user" command.
               It then says what Claude Code still needs to start in that folder without a person
               at its first-run screens (setup done, folder trusted, API key approved).
-opencode      the MCP server in the project's opencode.json, under "mcp".
+opencode      the MCP server in the project's opencode.json, under "mcp", and a plugin under
+              "plugin" that tells each session the endings of its tasks, each once (waking it).
 
 Options:
   --write       merge the entries into those files (other entries are kept; an older panecrew
@@ -94,7 +94,6 @@ Commands use the absolute paths of this node and this panecrew, so no global ins
     for (const f of files) ctx.out(`# ${f.file} (merge into it, or run again with --write)\n${show(f.shown)}\n`);
     if (client === 'claude-code') {
       ctx.out(`# or, for every project (user scope), let Claude Code add it:\n${claudeAddCommand(inv)}\n`);
-      ctx.out(`# the hook command alone:\n${hookCommand(inv)}`);
       printClaudeReadiness(ctx, dir);
     }
     return EXIT.ok;
