@@ -47,9 +47,10 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'npm install -g @anthropic-ai/claude-code',
   },
   opencode: {
-    description: 'OpenCode, one-shot (opencode run) with JSON events',
+    description: 'OpenCode: its TUI in the pane, state from a per-task plugin; one-shot (opencode run, JSON events) elsewhere',
     command: ['opencode', 'run', '--format', 'json', '-m', '?{model}'],
     output: 'opencode-json',
+    interactive: { command: ['opencode', '-m', '?{model}'], signals: 'opencode', resume: ['--session', '{session_id}'], input_box: 'opencode' },
     install: 'npm install -g opencode-ai',
   },
   codex: {
