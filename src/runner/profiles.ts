@@ -4,6 +4,7 @@
 //   name      argv (prompt from: <stdin, F the prompt file)                     output              completion  retry  provider
 //   claude    claude -p --output-format stream-json --verbose [--model M] <stdin claude-stream-json  exit        —      anthropic
 //   opencode  opencode run --format json [-m provider/model] <stdin            opencode-json       exit        —      (model prefix)
+//             (in a pane: its TUI, `opencode [-m provider/model]`, state from a per-task plugin)
 //   codex     codex exec --json --sandbox workspace-write --skip-git-repo-check [-m M] - <stdin
 //                                                                                codex-json          exit        —      openai
 //   aider     aider --message-file=F --yes-always --no-pretty [--model provider/model]
