@@ -5,6 +5,7 @@
 // SIGKILL + restart re-adopts it, `close` ends it and `resume` reopens its session.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { processAlive } from '../../src/runner/kill.js';
@@ -58,9 +59,12 @@ describe.skipIf(!existsSync(join(BIN, 'opencode')))('OpenCode live in its pane, 
     project = makeProject('panecrew-opencode-live-');
     api = await startMockApi(script);
     env = opencodeEnv(api.url, project.home);
-    // The person's own config asks before every bash command (OpenCode's default allows it).
+    // The person's own config asks before every bash command (OpenCode's default allows it), and
+    // has a plugin of its own, which must still load beside panecrew's.
     const config = join(project.home, '.config', 'opencode', 'opencode.json');
-    writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), permission: { bash: 'ask' } }));
+    const own = join(project.home, 'own-plugin.js');
+    writeFileSync(own, `import { writeFileSync } from 'node:fs';\nexport const Own = async () => { writeFileSync(${JSON.stringify(`${own}.loaded`)}, 'yes'); return {}; };\n`);
+    writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), permission: { bash: 'ask' }, plugin: [pathToFileURL(own).href] }));
     tmux = await startTmuxServer({ width: 200, height: 50 });
     tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
   });
@@ -80,6 +84,7 @@ describe.skipIf(!existsSync(join(BIN, 'opencode')))('OpenCode live in its pane, 
     // The prompt never went through argv; the person's config is untouched.
     expect(readFileSync(join(tc.home, 'tasks', id, 'tty-argv.nul'), 'utf8')).not.toContain('Run the check');
     expect(readFileSync(join(project.home, '.config', 'opencode', 'opencode.json'), 'utf8')).toBe(config);
+    expect(existsSync(join(project.home, 'own-plugin.js.loaded'))).toBe(true);
     // Enter picks "Allow once".
     await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'Enter']);
     const done = await state((x) => x.state === 'completed', 'the first turn to end');
