@@ -59,13 +59,17 @@ describe('opencode signals', () => {
     await ev('message.updated', { info: { id: 'm2', role: 'assistant', sessionID: 'ses_a', cost: 0.5, tokens: { input: 10, output: 3, cache: { read: 5 } } } });
     await ev('message.part.updated', { part: { id: 'p1', messageID: 'm2', type: 'text', text: 'All ' } });
     await ev('message.part.updated', { part: { id: 'p1', messageID: 'm2', type: 'text', text: 'All listed.' } });
+    // A subagent's steps and idle are not the conversation's; its question is.
+    await hooks['tool.execute.before']!({ tool: 'read', sessionID: 'ses_child', callID: 'c2' }, { args: { filePath: '/etc/hosts' } });
+    await ev('permission.asked', { sessionID: 'ses_child', permission: 'external_directory', patterns: ['/etc/*'], tool: { callID: 'c2' } });
     await ev('session.idle', { sessionID: 'ses_child' });
     await ev('session.idle', { sessionID: 'ses_a' });
     const { readFileSync } = await import('node:fs');
     const signals = readFileSync(join(dir, SIGNALS_FILE), 'utf8').trim().split('\n').map(readOpencodeSignal);
-    expect(signals.map((s) => s?.kind)).toEqual(['session', 'session', 'prompt', 'step', 'waiting', 'step-done', 'turn-end']);
+    expect(signals.map((s) => s?.kind)).toEqual(['session', 'session', 'prompt', 'step', 'waiting', 'step-done', 'waiting', 'turn-end']);
+    expect(signals[6]).toMatchObject({ sessionId: 'ses_child', question: 'Allow external_directory `/etc/*`?' });
     expect(signals[4]).toMatchObject({ question: 'Allow bash `ls`?', tool: 'bash', target: 'ls' });
-    expect(signals[6]).toMatchObject({ sessionId: 'ses_a', result: 'All listed.', inputTokens: 15, outputTokens: 3, costUsd: 0.5 });
+    expect(signals[7]).toMatchObject({ sessionId: 'ses_a', result: 'All listed.', inputTokens: 15, outputTokens: 3, costUsd: 0.5 });
   });
 });
 

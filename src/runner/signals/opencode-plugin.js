@@ -70,9 +70,9 @@ function onEvent(event) {
       state.texts.set(part.messageID, parts);
       return;
     }
+    // A subagent's question waits on the person too; its step's end answers it.
     case 'permission.asked':
     case 'permission.updated': {
-      if (state.children.has(p.sessionID)) return;
       const call = state.calls.get(p.tool?.callID ?? p.callID);
       put('waiting', { session: p.sessionID, permission: p.permission ?? p.type, patterns: p.patterns ?? p.pattern, tool: call?.tool, args: call?.args });
       return;
@@ -101,7 +101,6 @@ export const PanecrewSignals = async () => {
       put('step', { session: input.sessionID, tool: input.tool, args: output.args });
     },
     'tool.execute.after': async (input) => {
-      if (state.children.has(input.sessionID)) return;
       const call = state.calls.get(input.callID);
       state.calls.delete(input.callID);
       put('step-done', { session: input.sessionID, tool: input.tool, args: call?.args ?? input.args });
