@@ -4,3 +4,5 @@ for (const script of ['runner.sh', 'signal-hook.sh']) {
   copyFileSync(`src/runner/${script}`, `dist/runner/${script}`);
   chmodSync(`dist/runner/${script}`, 0o755);
 }
+// The OpenCode plugin is written into each task's folder from here (src/runner/signals/opencode.ts).
+copyFileSync('src/runner/signals/opencode-plugin.js', 'dist/runner/signals/opencode-plugin.js');

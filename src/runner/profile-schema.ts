@@ -14,7 +14,7 @@ export type PromptVia = (typeof PROMPT_VIA)[number];
  *  with no signals runs in print mode (`completion: idle` is its stability fallback). */
 /** codex (its notify program: turn ends only) and gemini (its hooks) are wired but not yet run
  *  end to end here through the controller: no built-in profile uses them by default. */
-export const SIGNAL_SOURCES = ['claude', 'codex', 'gemini', 'panecrew'] as const;
+export const SIGNAL_SOURCES = ['claude', 'codex', 'gemini', 'opencode', 'panecrew'] as const;
 
 /** The agent's own TUI in its pane, kept open after its turns (see RunMode in core/task.ts). */
 const InteractiveSchema = z.strictObject({

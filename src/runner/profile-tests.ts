@@ -3,7 +3,7 @@
 // mistakes an untested command line for a checked one. A profile a user overrides is theirs.
 export const REAL_RUN_TESTS: Readonly<Record<string, string>> = Object.freeze({
   claude: 'test/agents/real-clis.test.ts',
-  opencode: 'test/agents/real-clis.test.ts',
+  opencode: 'test/agents/real-clis.test.ts, test/agents/opencode-live.test.ts',
   codex: 'test/agents/vendor-clis.test.ts',
   gemini: 'test/agents/vendor-clis.test.ts',
   builtin: 'test/agent/agent.test.ts',

@@ -4,6 +4,7 @@
 //   name      argv (prompt from: <stdin, F the prompt file)                     output              completion  retry  provider
 //   claude    claude -p --output-format stream-json --verbose [--model M] <stdin claude-stream-json  exit        —      anthropic
 //   opencode  opencode run --format json [-m provider/model] <stdin            opencode-json       exit        —      (model prefix)
+//             (in a pane: its TUI, `opencode [-m provider/model]`, state from a per-task plugin)
 //   codex     codex exec --json --sandbox workspace-write --skip-git-repo-check [-m M] - <stdin
 //                                                                                codex-json          exit        —      openai
 //   aider     aider --message-file=F --yes-always --no-pretty [--model provider/model]
@@ -47,9 +48,10 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'npm install -g @anthropic-ai/claude-code',
   },
   opencode: {
-    description: 'OpenCode, one-shot (opencode run) with JSON events',
+    description: 'OpenCode: its TUI in the pane, state from a per-task plugin; one-shot (opencode run, JSON events) elsewhere',
     command: ['opencode', 'run', '--format', 'json', '-m', '?{model}'],
     output: 'opencode-json',
+    interactive: { command: ['opencode', '-m', '?{model}'], signals: 'opencode', resume: ['--session', '{session_id}'], input_box: 'opencode' },
     install: 'npm install -g opencode-ai',
   },
   codex: {

@@ -25,8 +25,29 @@ function claudeInputBox(screen: string): string | null {
   return null;
 }
 
+/** OpenCode 1.18's placeholder in an empty box of a new session: not typed text. */
+const OPENCODE_PLACEHOLDER = /^Ask anything… /;
+
+/**
+ * OpenCode 1.18: the box is a run of lines starting with `┃`, its last one the agent and model
+ * (`┃  Build · Claude …`), closed by a `╹▀▀▀…` line; the typed text is on the lines above that one
+ * (a new session's empty box shows the placeholder). A dialog (a permission to answer) replaces the
+ * box: no closing line, no box.
+ */
+function opencodeInputBox(screen: string): string | null {
+  const lines = screen.split('\n').map((l) => l.trim());
+  let close = lines.length - 1;
+  while (close >= 0 && !/^╹▀{8,}/.test(lines[close]!)) close--;
+  if (close < 2 || !lines[close - 1]!.startsWith('┃')) return null;
+  const typed: string[] = [];
+  for (let i = close - 2; i >= 0 && lines[i]!.startsWith('┃'); i--) typed.unshift(lines[i]!.slice(1).trim());
+  const text = typed.join('\n').trim();
+  return OPENCODE_PLACEHOLDER.test(text) ? '' : text;
+}
+
 export const INPUT_BOXES = {
   claude: claudeInputBox,
+  opencode: opencodeInputBox,
 } as const satisfies Record<string, InputBoxReader>;
 
 export type InputBoxName = keyof typeof INPUT_BOXES;

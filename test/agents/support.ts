@@ -102,7 +102,8 @@ export function opencodeEnv(url: string, home: string): Record<string, string> {
       },
     }),
   );
-  writeFileSync(join(home, '.npmrc'), 'registry=http://127.0.0.1:9/\n');
+  // fetch-retries=0: OpenCode's install of its plugin package into the config folder fails at once (retried, it holds plugins back ~70 s).
+  writeFileSync(join(home, '.npmrc'), 'registry=http://127.0.0.1:9/\nfetch-retries=0\n');
   return {
     PATH: `${BIN}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     HOME: home,

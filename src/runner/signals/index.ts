@@ -5,6 +5,7 @@ import type { SIGNAL_SOURCES } from '../profile-schema.js';
 import { claudeSignals } from './claude.js';
 import { codexSignals } from './codex.js';
 import { geminiSignals } from './gemini.js';
+import { opencodeSignals } from './opencode.js';
 
 /** What a task's start gains so that the agent's hooks write to its signals file. */
 export interface SignalWiring {
@@ -38,7 +39,7 @@ const panecrew: SignalAdapter = {
   },
 };
 
-const ADAPTERS: Record<(typeof SIGNAL_SOURCES)[number], SignalAdapter> = { claude: claudeSignals, codex: codexSignals, gemini: geminiSignals, panecrew };
+const ADAPTERS: Record<(typeof SIGNAL_SOURCES)[number], SignalAdapter> = { claude: claudeSignals, codex: codexSignals, gemini: geminiSignals, opencode: opencodeSignals, panecrew };
 
 export function signalAdapter(source: (typeof SIGNAL_SOURCES)[number]): SignalAdapter {
   return ADAPTERS[source];
