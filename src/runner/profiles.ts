@@ -53,9 +53,10 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'npm install -g opencode-ai',
   },
   codex: {
-    description: 'OpenAI Codex CLI, one-shot (codex exec, JSON events), allowed to edit its working directory',
+    description: 'OpenAI Codex CLI: its TUI in the pane, state from its hooks; one-shot (codex exec, JSON events) elsewhere; allowed to edit its working directory',
     command: ['codex', 'exec', '--json', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '-'],
     output: 'codex-json',
+    interactive: { command: ['codex', '--sandbox', 'workspace-write', '-m', '?{model_name}', '{prompt}'], signals: 'codex', prompt: 'argv', input_box: 'codex' },
     provider: 'openai',
     install: 'npm install -g @openai/codex',
   },
