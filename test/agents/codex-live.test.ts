@@ -66,7 +66,9 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     expect(waiting.attempts.at(-1)!.interactive).toBe(true);
     // Codex starts its session (and its SessionStart hook) only with a first prompt: it is in argv.
     expect(readFileSync(join(tc.home, 'tasks', id, 'tty-argv.nul'), 'utf8')).toContain('Run the check');
-    await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'Enter']);
+    // The hook runs before the dialog is drawn: a key sent before it shows is lost.
+    await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', waiting.paneId!])).includes('Press enter to confirm'), 'the approval dialog', SLOW);
+    await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'y']);
     await state((x) => x.state !== 'waiting', 'the answer to be seen');
     const done = await state((x) => x.state === 'completed', 'the first turn to end');
     expect(done.resultPreview).toBe('First answer: live-step-ran');
