@@ -99,4 +99,13 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     expect(closed.agentOpen).toBe(false);
     expect(closed.resultPreview).toBe('Second answer: summarised.');
   });
+
+  it('cancel ends an open Codex and leaves nothing running', { timeout: 3 * SLOW }, async () => {
+    const env = { ...codexEnv(api.url, project.home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };
+    const t = await launchWith(tc, ['--agent', 'codex', '--cwd', project.dir, '--prompt', `${SECOND} again`], env);
+    const open = await until(async () => ((x) => (x.state === 'completed' && x.agentOpen ? x : undefined))(await tc.get(t.id)), 'the turn to end', SLOW);
+    expect((await tc.cli(['cancel', t.id])).exitCode).toBe(0);
+    await until(async () => !processAlive(open.pid!), 'Codex to exit', SLOW);
+    expect((await tc.get(t.id)).agentOpen).toBe(false);
+  });
 });
