@@ -23,6 +23,9 @@
 //  - claude: `-p` is a boolean flag. Claude Code exits 1 on any API failure, rate limit or not, so
 //    no exit code is treated as "retry".
 //  - opencode 1.18: `-m` wants provider/model, so it gets {model}, not {model_name}.
+//  - codex interactive: its hooks (SessionStart included) fire only once a first prompt is submitted,
+//    so nothing says when its TUI takes input: the prompt is its positional argument (visible in ps).
+//    No `resume` yet: `codex resume ID` is a subcommand that would follow the prompt argument.
 //  - codex: `codex exec` is read-only by default; workspace-write lets it edit the task's cwd, like the
 //    other agents. It refuses to run outside a git repository without --skip-git-repo-check.
 //    `--json` prints one JSON event per line on stdout (codex-json parser).
@@ -55,9 +58,10 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'npm install -g opencode-ai',
   },
   codex: {
-    description: 'OpenAI Codex CLI, one-shot (codex exec, JSON events), allowed to edit its working directory',
+    description: 'OpenAI Codex CLI: its TUI in the pane, state from its hooks; one-shot (codex exec, JSON events) elsewhere; allowed to edit its working directory',
     command: ['codex', 'exec', '--json', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '-'],
     output: 'codex-json',
+    interactive: { command: ['codex', '--sandbox', 'workspace-write', '-m', '?{model_name}', '{prompt}'], signals: 'codex', prompt: 'argv', input_box: 'codex' },
     provider: 'openai',
     install: 'npm install -g @openai/codex',
   },

@@ -45,8 +45,27 @@ function opencodeInputBox(screen: string): string | null {
   return OPENCODE_PLACEHOLDER.test(text) ? '' : text;
 }
 
+/**
+ * Codex 0.171: the input is the last line starting with `›` (the status and footer lines follow it,
+ * so only that first line is read). An empty box shows a dimmed placeholder, which capture-pane
+ * without styles cannot tell from text: those Codex shows are known and read as ''.
+ */
+function codexInputBox(screen: string): string | null {
+  const lines = screen.split('\n').map((l) => l.trimEnd());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const first = /^›(?: (.*))?$/.exec(lines[i]!);
+    if (!first) continue;
+    const typed = (first[1] ?? '').trim();
+    return CODEX_PLACEHOLDERS.has(typed) ? '' : typed;
+  }
+  return null;
+}
+
+const CODEX_PLACEHOLDERS = new Set(['Ask Codex to do anything', 'Ask a follow-up question']);
+
 export const INPUT_BOXES = {
   claude: claudeInputBox,
+  codex: codexInputBox,
   opencode: opencodeInputBox,
 } as const satisfies Record<string, InputBoxReader>;
 

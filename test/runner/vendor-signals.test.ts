@@ -39,27 +39,22 @@ describe('Gemini CLI hooks', () => {
   });
 });
 
-describe('Codex notify', () => {
-  it('reads the real agent-turn-complete line as turn-end with the thread and the result', () => {
-    const [line] = lines('codex-0.171.0-notify.jsonl');
-    const s = codexSignals.read(line!);
-    expect(s).toMatchObject({ kind: 'turn-end', sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(s?.result).toContain('the lighthouse keeper counts seventeen gulls');
+describe('Codex hooks', () => {
+  // A real PermissionRequest line of Codex 0.171.0 (test/agents/codex-live.test.ts), shortened.
+  const permission = JSON.stringify({ hook: 'PermissionRequest', at: 5, payload: { session_id: 's-1', transcript_path: '/x/rollout.jsonl', cwd: '/p', tool_name: 'Bash', tool_input: { command: 'echo hi' } } });
+  const stop = JSON.stringify({ hook: 'Stop', at: 9, payload: { session_id: 's-1', transcript_path: '/x/rollout.jsonl', last_assistant_message: 'Done.' } });
+
+  it('reads Claude-shaped hook lines, the result from last_assistant_message, never the rollout as a transcript', () => {
+    expect(codexSignals.read(permission)).toEqual({ kind: 'waiting', at: 5, sessionId: 's-1', tool: 'Bash', target: 'echo hi', question: 'Allow Bash `echo hi`?' });
+    expect(codexSignals.read(stop)).toEqual({ kind: 'turn-end', at: 9, sessionId: 's-1', result: 'Done.' });
+    expect(codexSignals.read('not json')).toBeNull();
   });
-  it('in the real TUI, skips the title side-thread turn and reads the task turn', () => {
-    const signals = lines('codex-0.171.0-tui-notify.jsonl').map(codexSignals.read);
-    expect(signals[0]).toBeNull();
-    expect(signals[1]).toMatchObject({ kind: 'turn-end' });
-    expect(signals[1]?.result).toContain('the lighthouse keeper counts seventeen gulls');
-  });
-  it('ignores other notify types and bad lines', () => {
-    expect(codexSignals.read(JSON.stringify({ hook: 'notify', at: 1, payload: { type: 'something-else' } }))).toBeNull();
-    expect(codexSignals.read('{"hook":"notify"}')).toBeNull();
-  });
-  it('wires one task by a -c notify override: argv only, no files, no env', () => {
-    const w = codexSignals.wire('/t', '/t/signals.jsonl');
-    expect(w.argv[0]).toBe('-c');
-    expect(w.argv[1]).toMatch(/^notify=\["bash","-c",.*"\/t\/signals\.jsonl"\]$/);
-    expect(w.files).toEqual({});
+
+  it('wires one task by -c hooks overrides: argv only, no files, no env', () => {
+    const wiring = codexSignals.wire('/t', '/t/signals.jsonl');
+    expect(wiring.files).toEqual({});
+    expect(wiring.env).toEqual({});
+    expect(wiring.argv.slice(0, 4)).toEqual(['--dangerously-bypass-hook-trust', '-c', 'features.codex_hooks=true', '-c']);
+    expect(wiring.argv[4]).toMatch(/PermissionRequest=\[\{hooks=\[\{type="command",command="bash \S+signal-hook\.sh PermissionRequest \/t\/signals\.jsonl"/);
   });
 });

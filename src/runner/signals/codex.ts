@@ -1,57 +1,45 @@
-// Codex CLI as an interactive agent: its `notify` program reports each finished turn into the task
-// folder, and the normaliser turns that line into an AgentSignal (src/core/signal.ts).
+// Codex CLI as an interactive agent: its lifecycle hooks (the `codex_hooks` feature) report into the
+// task folder, and the normaliser turns each line into an AgentSignal (src/core/signal.ts).
 //
-// `notify` (config.toml, documented) runs a program with the event as JSON in its LAST ARGUMENT:
-// {"type":"agent-turn-complete","thread-id","turn-id","cwd","input-messages":[…],
-//  "last-assistant-message":"…"}. It is given for one task with `-c notify=[…]` (a config override
-// on the command line), so ~/.codex/config.toml is never touched. A bash one-liner pipes that
-// argument into signal-hook.sh, which writes {"hook":"notify","at":MS,"payload":<JSON>}.
-// Codex 0.171.0 also has Claude-like lifecycle hooks behind the `codex_hooks` feature (SessionStart,
-// UserPromptSubmit, PreToolUse, PermissionRequest, PostToolUse, Stop; seen in the binary, not
-// tried yet): until they are, notify gives only `turn-end`, with the turn's result.
-import { z } from 'zod';
-import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
-import { SIGNAL_HOOK_SCRIPT } from './claude.js';
+// Facts measured on Codex 0.171.0, offline (test/agents/codex-live.test.ts):
+//  - The hooks are given for one task with `-c hooks={…}` (a config override on the command line,
+//    TOML inline tables), so ~/.codex/config.toml is never touched. Each runs signal-hook.sh, which
+//    appends {"hook":EVENT,"at":MS,"payload":<Codex's JSON on stdin>}.
+//  - Hooks Codex has not seen before wait for the person's review in a "Hooks need review" dialog
+//    (trust is kept per hook in config.toml): ours name a task's own signals file, so each task's
+//    would be new. `--dangerously-bypass-hook-trust` runs them unreviewed for this invocation; the
+//    only hooks it concerns are ours (written here) and those of configs the person already has.
+//  - The payloads are Claude Code's shape (session_id, tool_name, tool_input, prompt,
+//    last_assistant_message): SessionStart (source startup|resume), UserPromptSubmit, PreToolUse
+//    (Bash with tool_input.command), PermissionRequest as the approval dialog shows, PostToolUse,
+//    Stop. They read as Claude Code's do (claude.ts), except transcript_path, which names a Codex
+//    rollout file, not a Claude transcript: it is dropped, and Stop's result is its
+//    last_assistant_message.
+import type { AgentSignal } from '../../core/signal.js';
+import { shellQuote } from '../../core/text.js';
+import { claudeSignal, SIGNAL_HOOK_SCRIPT } from './claude.js';
 import { parseJsonLine, type SignalAdapter } from './index.js';
 
-/** bash -c SCRIPT HOOK FILE <payload appended by codex>: $0 = hook script, $1 = file, $2 = payload. */
-const NOTIFY_SHELL = 'printf %s "$2" | exec bash "$0" notify "$1"';
+const HOOKS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop'] as const;
 
-/** The `-c notify=[…]` override: a TOML array of strings (JSON string literals are valid TOML). */
-export function codexNotifyArgv(signalsFile: string, hookScript = SIGNAL_HOOK_SCRIPT): string[] {
-  return ['-c', `notify=${JSON.stringify(['bash', '-c', NOTIFY_SHELL, hookScript, signalsFile])}`];
+/** Codex runs a hook's command with a shell: our words, each quoted. The `-c hooks={…}` override: JSON string literals are valid TOML strings; no user text in it. */
+export function codexHooksArgv(signalsFile: string, hookScript = SIGNAL_HOOK_SCRIPT): string[] {
+  const command = (event: string) => JSON.stringify(['bash', hookScript, event, signalsFile].map(shellQuote).join(' '));
+  const events = HOOKS.map((e) => `${e}=[{hooks=[{type="command",command=${command(e)},timeout=10}]}]`);
+  return ['--dangerously-bypass-hook-trust', '-c', 'features.codex_hooks=true', '-c', `hooks={${events.join(',')}}`];
 }
-
-const LineSchema = z.object({
-  hook: z.literal('notify'),
-  at: z.number().int().nonnegative(),
-  payload: z.looseObject({
-    type: z.string(),
-    'thread-id': z.string().optional(),
-    'last-assistant-message': z.string().nullable().optional(),
-    'input-messages': z.array(z.string()).optional().catch(undefined),
-  }),
-});
-
-/**
- * The TUI (client codex-tui, 0.171.0) names each new conversation in a side thread of its own, and
- * that thread's turn fires notify too, ~0.4 s before the real turn's: it is not the task's turn.
- * Seen in test/fixtures/codex-0.171.0-tui-notify.jsonl; the prompt is codex's own text.
- */
-const TITLE_TURN = /^Generate a concise, single-line task title/;
 
 /** One raw line of the signals file → a signal, or null for anything else. */
 export function readCodexSignal(line: string): AgentSignal | null {
-  const parsed = LineSchema.safeParse(parseJsonLine(line));
-  if (!parsed.success || parsed.data.payload.type !== 'agent-turn-complete') return null;
-  if (TITLE_TURN.test(parsed.data.payload['input-messages']?.[0] ?? '')) return null;
-  const { at, payload } = parsed.data;
-  const signal = { kind: 'turn-end', at, sessionId: payload['thread-id'], result: payload['last-assistant-message'] ?? undefined };
-  const valid = AgentSignalSchema.safeParse(Object.fromEntries(Object.entries(signal).filter(([, v]) => v !== undefined)));
-  return valid.success ? valid.data : null;
+  const json = parseJsonLine(line);
+  if (typeof json !== 'object' || json === null) return null;
+  const { payload } = json as { payload?: unknown };
+  if (typeof payload !== 'object' || payload === null) return claudeSignal(line);
+  const { transcript_path: _rollout, ...rest } = payload as Record<string, unknown>;
+  return claudeSignal(JSON.stringify({ ...json, payload: rest }));
 }
 
 export const codexSignals: SignalAdapter = {
-  wire: (_taskDir, signalsFile) => ({ argv: codexNotifyArgv(signalsFile), env: {}, files: {} }),
+  wire: (_taskDir, signalsFile) => ({ argv: codexHooksArgv(signalsFile), env: {}, files: {} }),
   read: readCodexSignal,
 };

@@ -1,0 +1,111 @@
+// The real Codex CLI as a panecrew task, live in its tmux pane, offline against the local Responses
+// API, through the real controller: its TUI takes the prompt, an approval prompt makes the task
+// `waiting`, keys in the pane answer it, the turn completes the task with its result while Codex
+// stays open, `send` starts a second turn, a controller SIGKILL + restart re-adopts it, `close` ends it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListedTask } from '../../src/controller/protocol.js';
+import { processAlive } from '../../src/runner/kill.js';
+import { offersTool, openAiResponses, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
+import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
+import { BIN, launchWith, makeProject, type Project } from './support.js';
+import { codexEnv } from './vendor-support.js';
+
+const COMMAND = 'echo live-step-ran > step.txt && cat step.txt';
+const SECOND = 'SECOND-TURN please summarise';
+const SLOW = 120_000;
+
+function script(req: RecordedRequest) {
+  if (!offersTool(req, 'exec_command')) return { text: 'Title' };
+  if (JSON.stringify(req.messages).includes('SECOND-TURN')) return { text: 'Second answer: summarised.' };
+  const ran = toolExchanges(req).find((e) => e.name === 'exec_command');
+  // Asking to leave the sandbox is what makes Codex ask the person first.
+  if (!ran) return { text: 'Running the check.', toolUse: { name: 'exec_command', input: { cmd: COMMAND, sandbox_permissions: 'require_escalated', justification: 'Run the check' } } };
+  return { text: `First answer: ${/live-step-ran/.test(ran.result) ? 'live-step-ran' : ran.result.trim()}` };
+}
+
+describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as a panecrew task', () => {
+  let project: Project;
+  let api: MockApi;
+  let tmux: TestTmuxServer;
+  let tc: TestController;
+  let id: string;
+
+  const state = (want: (t: ListedTask) => boolean, what: string) =>
+    until(async () => {
+      const t = await tc.get(id);
+      if (t.state === 'error' && !want(t)) throw new Error(`task error: ${t.reason ?? ''}`);
+      return want(t) ? t : undefined;
+    }, what, SLOW).catch(async (err: Error) => {
+      const t = await tc.get(id).catch(() => undefined);
+      const screen = t?.paneId ? await tmux.client.run(['capture-pane', '-p', '-t', t.paneId]).catch(() => '?') : '(no pane)';
+      const signals = join(tc.home, 'tasks', id, 'signals.jsonl');
+      throw new Error(`${err.message}; task ${t?.state}\n--- pane ---\n${screen}\n--- signals ---\n${existsSync(signals) ? readFileSync(signals, 'utf8').slice(-3000) : '(none)'}`);
+    });
+
+  beforeAll(async () => {
+    project = makeProject('panecrew-codex-live-');
+    api = await startMockApi(script, { protocol: openAiResponses });
+    tmux = await startTmuxServer({ width: 200, height: 50 });
+    tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
+  });
+  afterAll(async () => {
+    await tc?.stop();
+    await tmux?.kill();
+    await api?.close();
+  });
+
+  it('is waiting on its approval prompt, goes on when answered in the pane, and completes its turn while staying open', { timeout: 3 * SLOW }, async () => {
+    const env = { ...codexEnv(api.url, project.home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };
+    const t = await launchWith(tc, ['--agent', 'codex', '--cwd', project.dir, '--prompt', 'Run the check, please.'], env);
+    id = t.id;
+    const waiting = await state((x) => x.state === 'waiting', 'the approval prompt');
+    expect(waiting.question).toBe(`Allow Bash \`${COMMAND}\`?`);
+    expect(waiting.attempts.at(-1)!.interactive).toBe(true);
+    // Codex starts its session (and its SessionStart hook) only with a first prompt: it is in argv.
+    expect(readFileSync(join(tc.home, 'tasks', id, 'tty-argv.nul'), 'utf8')).toContain('Run the check');
+    // The hook runs before the dialog is drawn: a key sent before it shows is lost.
+    await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', waiting.paneId!])).includes('Press enter to confirm'), 'the approval dialog', SLOW);
+    await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'y']);
+    await state((x) => x.state !== 'waiting', 'the answer to be seen');
+    const done = await state((x) => x.state === 'completed', 'the first turn to end');
+    expect(done.resultPreview).toBe('First answer: live-step-ran');
+    expect(done.agentOpen).toBe(true);
+    expect(done.attempts.at(-1)!.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, async () => {
+    const sent = await tc.cli(['send', id, SECOND, '--json']);
+    expect(sent.exitCode, String(sent.stderr)).toBe(0);
+    expect(JSON.parse(String(sent.stdout)).outcome).toBe('confirmed');
+    const second = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 2, 'the second turn to end');
+    expect(second.resultPreview).toBe('Second answer: summarised.');
+    expect(readFileSync(join(tc.home, 'tasks', id, 'turns', '1.md'), 'utf8')).toBe('First answer: live-step-ran');
+  });
+
+  it('is re-adopted, still open, after a controller SIGKILL, and close ends it', { timeout: 3 * SLOW }, async () => {
+    const before = await tc.get(id);
+    await tc.kill('SIGKILL');
+    await tc.start();
+    const adopted = await state((x) => x.agentOpen, 'the agent to be adopted');
+    expect(adopted.pid).toBe(before.pid);
+    expect(adopted.turns).toHaveLength(2);
+    expect((await tc.cli(['close', id])).exitCode).toBe(0);
+    await until(async () => !processAlive(before.pid!), 'Codex to exit', SLOW);
+    const closed = await tc.get(id);
+    expect(closed.state).toBe('completed');
+    expect(closed.agentOpen).toBe(false);
+    expect(closed.resultPreview).toBe('Second answer: summarised.');
+  });
+
+  it('cancel ends an open Codex and leaves nothing running', { timeout: 3 * SLOW }, async () => {
+    const env = { ...codexEnv(api.url, project.home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };
+    const t = await launchWith(tc, ['--agent', 'codex', '--cwd', project.dir, '--prompt', `${SECOND} again`], env);
+    const open = await until(async () => ((x) => (x.state === 'completed' && x.agentOpen ? x : undefined))(await tc.get(t.id)), 'the turn to end', SLOW);
+    expect((await tc.cli(['cancel', t.id])).exitCode).toBe(0);
+    await until(async () => !processAlive(open.pid!), 'Codex to exit', SLOW);
+    expect((await tc.get(t.id)).agentOpen).toBe(false);
+  });
+});
