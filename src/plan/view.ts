@@ -41,7 +41,11 @@ export function latestByNode(tasks: ListedTask[]): Map<string, ListedTask> {
 export function viewOfPlan(tasks: ListedTask[]): PlanView {
   const latest = latestByNode(tasks);
   const nodeOfId = new Map(tasks.map((t) => [t.id, t.plan!.node]));
-  const nodes = [...latest.entries()].map(([node, task]): PlanNode => ({ node, task, after: task.after.map((id) => nodeOfId.get(id) ?? id) }));
+  // By name, numbers in order (explore[2] before explore[10]): the tasks of a plan share one
+  // creation time, so no other order is the same in every list.
+  const nodes = [...latest.entries()]
+    .map(([node, task]): PlanNode => ({ node, task, after: task.after.map((id) => nodeOfId.get(id) ?? id) }))
+    .sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));
   const phase = phaseOf(nodes);
   const phases: PlanNode[][] = [];
   for (const n of nodes) (phases[phase.get(n.node)!] ??= []).push(n);

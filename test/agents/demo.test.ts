@@ -79,7 +79,7 @@ describe('panecrew demo --plan', () => {
     const dashboard = panes.stdout.split('\n').find((l) => l.includes('dashboard'))!.split(' ')[0]!;
     const screen = (await execa('tmux', ['-L', socketName, 'capture-pane', '-p', '-t', dashboard])).stdout;
     expect(screen).toMatch(/plan demo tour\s+pl_[0-9a-z]{8}\s+completed\s+5\/5 done/);
-    expect(screen).toContain('phase 1/2 explore[0], explore[1], explore[2], count: 4 done');
+    expect(screen).toContain('phase 1/2 count, explore[0], explore[1], explore[2]: 4 done');
     expect(screen).toContain('phase 2/2 synthesis: 1 done');
   });
 });

@@ -42,6 +42,14 @@ describe('plans in the dashboard', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  test('a phase lists its tasks by name (numbers in order) whatever order they arrive in', () => {
+    const fanned = [2, 10, 0, 1].map((i) => planTask(`explore[${i}]`, { createdAt: NOW }));
+    const count = planTask('count', { createdAt: NOW });
+    for (const arrival of [[...fanned, count], [count, ...fanned].reverse()]) {
+      expect(text(state(arrival))).toContain('phase 1/1 count, explore[0], explore[1], explore[2], explore[10]: 5 running');
+    }
+  });
+
   test('↑↓ move over tasks only, across the plan’s headers', () => {
     const plan = feature();
     const solo = task({ title: 'solo job' });
