@@ -5,7 +5,7 @@ export const REAL_RUN_TESTS: Readonly<Record<string, string>> = Object.freeze({
   claude: 'test/agents/real-clis.test.ts',
   opencode: 'test/agents/real-clis.test.ts, test/agents/opencode-live.test.ts',
   codex: 'test/agents/vendor-clis.test.ts, test/agents/codex-live.test.ts',
-  gemini: 'test/agents/vendor-clis.test.ts',
+  gemini: 'test/agents/vendor-clis.test.ts, test/agents/gemini-live.test.ts',
   builtin: 'test/agent/agent.test.ts',
   shell: 'test/engine/launch-defaults.test.ts',
 });

@@ -11,6 +11,7 @@
 //                                                                                plain               exit        —      (model prefix)
 //   gemini    gemini --output-format stream-json --approval-mode auto_edit [-m M] <stdin
 //                                                                                gemini-stream-json  exit        —      google
+//             (in a pane: its TUI, `gemini [-m M]`, state from its hooks in a per-task system settings file)
 //   shell     bash -c P panecrew-task                                            plain               exit        —      local
 //   builtin   node panecrew agent --prompt-file F --model M --events D/events.jsonl
 //                                                                                panecrew-events     exit        75     anthropic
@@ -29,6 +30,9 @@
 //  - codex: `codex exec` is read-only by default; workspace-write lets it edit the task's cwd, like the
 //    other agents. It refuses to run outside a git repository without --skip-git-repo-check.
 //    `--json` prints one JSON event per line on stdout (codex-json parser).
+//  - gemini interactive: its SessionStart hook fires as the TUI starts, so the prompt is typed in
+//    (kept out of ps); `--resume ID` reopens a session by its id. Its hooks load only from a settings
+//    file in root-owned folders (signals/gemini.ts): elsewhere the task fails, saying to use --mode print.
 //  - gemini: reading piped stdin makes it non-interactive; there a tool that needs approval is
 //    refused, and auto_edit approves edits (like codex's workspace-write) but not shell commands.
 //  - aider: `--flag=value` so a path starting with "-" stays a value.
@@ -72,9 +76,10 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'pipx install aider-chat',
   },
   gemini: {
-    description: 'Gemini CLI, one-shot (prompt on stdin, JSON events), allowed to edit files',
+    description: 'Gemini CLI: its TUI in the pane, state from its hooks; one-shot (prompt on stdin, JSON events, allowed to edit files) elsewhere',
     command: ['gemini', '--output-format', 'stream-json', '--approval-mode', 'auto_edit', '-m', '?{model_name}'],
     output: 'gemini-stream-json',
+    interactive: { command: ['gemini', '-m', '?{model_name}'], signals: 'gemini', resume: ['--resume', '{session_id}'], input_box: 'gemini' },
     provider: 'google',
     install: 'npm install -g @google/gemini-cli',
   },

@@ -63,9 +63,29 @@ function codexInputBox(screen: string): string | null {
 
 const CODEX_PLACEHOLDERS = new Set(['Ask Codex to do anything', 'Ask a follow-up question']);
 
+/**
+ * Gemini CLI 0.61: the box is the line starting with `>` a few lines under a full-width rule (a hint
+ * such as `Shift+Tab to accept edits` and the box's blank top line sit between them); the person's prompts echoed in the history also
+ * start with `>`, but no rule is right above them. Only its first line is read. A dialog (a tool to
+ * approve) replaces the box. An empty box shows a dimmed placeholder, read as ''.
+ */
+function geminiInputBox(screen: string): string | null {
+  const lines = screen.split('\n').map((l) => l.trim());
+  for (let i = lines.length - 1; i > 0; i--) {
+    const first = /^>(?:\s+(.*))?$/.exec(lines[i]!);
+    if (!first || !lines.slice(Math.max(0, i - 3), i).some((l) => RULE.test(l))) continue;
+    const typed = (first[1] ?? '').trim();
+    return typed === GEMINI_PLACEHOLDER ? '' : typed;
+  }
+  return null;
+}
+
+const GEMINI_PLACEHOLDER = 'Type your message or @path/to/file';
+
 export const INPUT_BOXES = {
   claude: claudeInputBox,
   codex: codexInputBox,
+  gemini: geminiInputBox,
   opencode: opencodeInputBox,
 } as const satisfies Record<string, InputBoxReader>;
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codexSignals } from '../../src/runner/signals/codex.js';
-import { GEMINI_SETTINGS_FILE, geminiSignals } from '../../src/runner/signals/gemini.js';
+import { GEMINI_SETTINGS_FILE, geminiSignals, insecureSettingsPath } from '../../src/runner/signals/gemini.js';
 
 const lines = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', name), 'utf8').trim().split('\n');
 
@@ -20,15 +20,22 @@ describe('Gemini CLI hooks', () => {
   it('reads a real interactive TUI turn in a tmux pane: the permission prompt is waiting, answered, then turn-end', () => {
     const signals = lines('gemini-0.61.0-tui-signals.jsonl').map(geminiSignals.read);
     expect(signals.map((s) => s?.kind)).toEqual(['session', 'prompt', 'step', 'waiting', 'step-done', 'turn-end']);
-    expect(signals[3]?.question).toBe('Tool Confirm Shell Command requires execution: cat /tmp/h12try/NOTES.md');
+    expect(signals[3]?.question).toBe('Allow Shell `cat /tmp/h12try/NOTES.md`?');
     expect(signals[5]?.result).toContain('the lighthouse keeper counts seventeen gulls');
   });
   it('turns a ToolPermission notification into waiting and ignores others and bad lines', () => {
     const note = (type: string) => JSON.stringify({ hook: 'Notification', at: 1, payload: { notification_type: type, message: 'Allow run_shell_command?' } });
     expect(geminiSignals.read(note('ToolPermission'))).toMatchObject({ kind: 'waiting', question: 'Allow run_shell_command?' });
+    const edit = JSON.stringify({ hook: 'Notification', at: 1, payload: { notification_type: 'ToolPermission', message: 'Tool Confirm Edit requires editing', details: { type: 'edit', filePath: '/p/a.ts' } } });
+    expect(geminiSignals.read(edit)).toMatchObject({ kind: 'waiting', question: 'Allow Edit `/p/a.ts`?' });
     expect(geminiSignals.read(note('Other'))).toBeNull();
     expect(geminiSignals.read('{"hook":"BeforeTool","at":-1,"payload":{}}')).toBeNull();
     expect(geminiSignals.read('not json')).toBeNull();
+  });
+  it('refuses a task folder Gemini CLI would skip the settings of (a folder others can write above it)', () => {
+    // /tmp is writable by everyone: Gemini CLI 0.61.0 said "Skipping system settings file … Parent directory '/tmp' is insecure".
+    expect(insecureSettingsPath(`/tmp/panecrew-x/tasks/t1/${GEMINI_SETTINGS_FILE}`)).toBe('/tmp');
+    expect(() => geminiSignals.wire('/tmp/panecrew-x/tasks/t1', '/tmp/panecrew-x/tasks/t1/signals.jsonl')).toThrow(/--mode print/);
   });
   it('wires one task through a settings file in the task folder, named by env', () => {
     const w = geminiSignals.wire('/state/tasks/t1', '/state/tasks/t1/signals.jsonl');

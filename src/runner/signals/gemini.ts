@@ -2,12 +2,20 @@
 // as JSON on stdin) report its state into the task folder through signal-hook.sh, and the
 // normaliser turns each line into an AgentSignal (src/core/signal.ts).
 //
-// The hook settings go in <taskdir>/gemini-settings.json, named by GEMINI_CLI_SYSTEM_SETTINGS_PATH
-// (the system settings layer, which Gemini CLI merges over the user's): ~/.gemini is never touched.
-// Events used (Gemini CLI 0.61.0): SessionStart, BeforeAgent (a prompt was submitted, `prompt`),
-// BeforeTool / AfterTool (`tool_name`, `tool_input`), Notification (`notification_type`
-// ToolPermission: a tool waits for the person's approval, `message`), AfterAgent (the turn ended,
-// `prompt_response`), SessionEnd. Every payload carries `session_id` and `transcript_path`.
+// Facts measured on Gemini CLI 0.61.0 in a tmux pane, offline (test/agents/gemini-live.test.ts):
+//  - The hook settings go in <taskdir>/gemini-settings.json, named by GEMINI_CLI_SYSTEM_SETTINGS_PATH
+//    (the system settings layer, merged over the user's): ~/.gemini is never touched. Gemini CLI
+//    loads a system settings file only when it and every folder above it are owned by root and not
+//    writable by group or others (else: "Security Warning: Skipping system settings file …
+//    Parent directory '/tmp' is insecure"), so wire() refuses a task folder that fails that rule.
+//  - SessionStart fires as the TUI starts (before any prompt): the prompt can be typed in.
+//    BeforeAgent: a prompt was submitted (`prompt`). BeforeTool / AfterTool: `tool_name`,
+//    `tool_input`. Notification `ToolPermission`: a tool waits for the person's approval, its
+//    `details` saying what (`type` exec with `command`, edit with `filePath`, mcp with `toolName`…).
+//    AfterAgent: the turn ended; `prompt_response` is the turn's model text (each response of the
+//    turn on its own line). SessionEnd. Every payload carries `session_id` and `transcript_path`.
+import { lstatSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
 import { shellQuote } from '../../core/text.js';
@@ -44,7 +52,10 @@ const LineSchema = z.object({
     tool_input: z.unknown().optional(),
     notification_type: z.string().optional(),
     message: z.string().optional(),
-    details: z.looseObject({ command: z.string().optional() }).optional().catch(undefined),
+    details: z
+      .looseObject({ type: z.string().optional(), command: z.string().optional(), filePath: z.string().optional(), fileName: z.string().optional(), toolName: z.string().optional() })
+      .optional()
+      .catch(undefined),
     prompt_response: z.string().optional(),
   }),
 });
@@ -70,11 +81,10 @@ export function readGeminiSignal(line: string): AgentSignal | null {
       case 'AfterTool':
         return { ...base, kind: 'step-done', tool, target };
       case 'Notification':
-        // The message is generic ("Tool Confirm Shell Command requires execution"): add the command.
         if (p.notification_type !== 'ToolPermission') return null;
-        return { ...base, kind: 'waiting', question: [p.message ?? 'Gemini CLI asks for permission', p.details?.command].filter(Boolean).join(': ') };
+        return { ...base, kind: 'waiting', question: permissionQuestion(p.details, p.message) };
       case 'AfterAgent':
-        return { ...base, kind: 'turn-end', result: p.prompt_response };
+        return { ...base, kind: 'turn-end', result: p.prompt_response?.trim() };
       case 'SessionEnd':
         return { ...base, kind: 'session-end' };
     }
@@ -82,6 +92,25 @@ export function readGeminiSignal(line: string): AgentSignal | null {
   if (signal === null) return null;
   const valid = AgentSignalSchema.safeParse(Object.fromEntries(Object.entries(signal).filter(([, v]) => v !== undefined)));
   return valid.success ? valid.data : null;
+}
+
+/** What the approval dialog asks, in the words the other agents' questions use: "Allow Shell `npm test`?".
+ *  Gemini's own message is generic ("Tool Confirm Shell Command requires execution"). */
+function permissionQuestion(details: { type?: string; command?: string; filePath?: string; fileName?: string; toolName?: string } | undefined, message: string | undefined): string {
+  const what = { exec: 'Shell', edit: 'Edit', mcp: details?.toolName, info: 'Fetch' }[details?.type ?? ''];
+  const target = details?.command ?? details?.filePath ?? details?.fileName;
+  if (what === undefined) return message ?? 'Gemini CLI asks for permission';
+  return `Allow ${what}${target ? ` \`${target}\`` : ''}?`;
+}
+
+/** Why Gemini CLI would skip a system settings file at `file` (see above), or null when it reads it. */
+export function insecureSettingsPath(file: string): string | null {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    const link = lstatSync(dir, { throwIfNoEntry: false });
+    if (st && (st.uid !== 0 || (st.mode & 0o022) !== 0 || (link?.isSymbolicLink() && link.uid !== 0))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
 }
 
 /** Gemini's file tools name the path `file_path` / `dir_path`; the shared step names read `path`. */
@@ -94,6 +123,12 @@ function withPath(input: unknown): unknown {
 export const geminiSignals: SignalAdapter = {
   wire: (taskDir, signalsFile) => {
     const settings = `${taskDir}/${GEMINI_SETTINGS_FILE}`;
+    const insecure = insecureSettingsPath(settings);
+    if (insecure !== null) {
+      throw new Error(
+        `Gemini CLI would not load this task's hooks: it reads a system settings file only where every folder above it is owned by root and writable by nobody else, and ${insecure} is not. Run Gemini tasks with --mode print, or keep panecrew's home (PANECREW_HOME) on such a path.`,
+      );
+    }
     return { argv: [], env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: settings }, files: { [GEMINI_SETTINGS_FILE]: `${JSON.stringify(geminiSettings(signalsFile), null, 2)}\n` } };
   },
   read: readGeminiSignal,
