@@ -11,9 +11,9 @@ export type PromptVia = (typeof PROMPT_VIA)[number];
 
 /** Where an interactive agent's state comes from: its vendor's hooks (an adapter in runner/signals),
  *  or `panecrew` (the agent appends AgentSignal lines to $PANECREW_SIGNALS_FILE itself). An agent
- *  with no signals runs in print mode (`completion: idle` is its stability fallback). claude, codex
- *  and opencode are run end to end through the controller (test/agents/*-live.test.ts); gemini's
- *  hooks are wired but not yet run so, and no built-in profile uses them by default. */
+ *  with no signals runs in print mode (`completion: idle` is its stability fallback). claude, codex,
+ *  gemini and opencode are run end to end through the controller (test/agents/*-live.test.ts);
+ *  gemini's hooks load only from a task folder under root-owned folders (signals/gemini.ts). */
 export const SIGNAL_SOURCES = ['claude', 'codex', 'gemini', 'opencode', 'panecrew'] as const;
 
 /** The agent's own TUI in its pane, kept open after its turns (see RunMode in core/task.ts). */

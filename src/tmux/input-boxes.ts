@@ -90,3 +90,10 @@ export const INPUT_BOXES = {
 } as const satisfies Record<string, InputBoxReader>;
 
 export type InputBoxName = keyof typeof INPUT_BOXES;
+
+/**
+ * How long Enter must wait once the pasted text shows: Gemini CLI 0.61 turns an Enter that comes
+ * within 40 ms of a bracketed paste into a newline (it trusts pastes only on terminals with the
+ * kitty keyboard protocol, which tmux lacks), and the follow-up is never sent.
+ */
+export const ENTER_AFTER_PASTE_MS: Partial<Record<InputBoxName, number>> = { gemini: 100 };

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TmuxClient } from './client.js';
-import { INPUT_BOXES, type InputBoxName } from './input-boxes.js';
+import { ENTER_AFTER_PASTE_MS, INPUT_BOXES, type InputBoxName } from './input-boxes.js';
 
 /** Larger text is refused: an agent's message, not a file to upload. */
 export const MAX_INPUT_CHARS = 256 * 1024;
@@ -54,7 +54,11 @@ export async function deliverText(client: TmuxClient, pane: string, text: string
     await client.run(['delete-buffer', '-b', buffer]).catch(() => undefined); // -d did not run
     throw err;
   }
-  if (box) await waitForBox(client, pane, box, timeoutMs, (t) => !!t, 'the pasted text to show in its input box');
+  if (box) {
+    await waitForBox(client, pane, box, timeoutMs, (t) => !!t, 'the pasted text to show in its input box');
+    const settle = ENTER_AFTER_PASTE_MS[box];
+    if (settle) await sleep(settle);
+  }
   await client.run(['send-keys', '-t', pane, 'Enter']);
 }
 

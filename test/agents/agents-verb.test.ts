@@ -42,7 +42,7 @@ describe('panecrew agents', () => {
     // Which built-in profiles run for real in this repository's tests, and which do not.
     expect(byName.opencode).toMatchObject({ testedIn: 'test/agents/real-clis.test.ts, test/agents/opencode-live.test.ts' });
     expect(byName.codex).toMatchObject({ output: 'codex-json', testedIn: 'test/agents/vendor-clis.test.ts, test/agents/codex-live.test.ts' });
-    expect(byName.gemini).toMatchObject({ output: 'gemini-stream-json', testedIn: 'test/agents/vendor-clis.test.ts' });
+    expect(byName.gemini).toMatchObject({ output: 'gemini-stream-json', testedIn: 'test/agents/vendor-clis.test.ts, test/agents/gemini-live.test.ts' });
     expect(byName.aider).toMatchObject({ testedIn: null });
     expect(byName.mine).toMatchObject({ testedIn: null });
     expect(byName.mine).toMatchObject({ source: 'config', installed: false, executable: 'my-agent-that-is-not-installed', command: ['my-agent-that-is-not-installed', '--task', '{prompt}'] });
