@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListedTask } from '../../src/controller/protocol.js';
 import { processAlive } from '../../src/runner/kill.js';
 import { geminiApi, offersTool, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
-import { until, type TestController } from '../support/controller.js';
+import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 import { BIN, launchWith, makeProject, type Project } from './support.js';
 import { GEMINI_MODEL, geminiTaskEnv, lastUserText, startGeminiController } from './gemini-support.js';
@@ -140,5 +140,23 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('G
     const cancelled = await state((x) => x.state === 'cancelled', 'the task to be cancelled');
     expect(cancelled.agentOpen).toBe(false);
     await until(async () => !processAlive(waiting.pid!), 'Gemini to exit', SLOW);
+  });
+});
+
+describe.skipIf(!existsSync(join(BIN, 'gemini')))('Gemini CLI in a pane where it would skip its hooks', () => {
+  it('fails at once, saying to run it with --mode print, instead of running with no state', { timeout: SLOW }, async () => {
+    const project = makeProject('panecrew-gemini-insecure-');
+    const tmux = await startTmuxServer({ width: 120, height: 40 });
+    // The controller's home under /tmp, which everyone can write: Gemini CLI would skip the settings.
+    const tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
+    try {
+      const t = await launchWith(tc, ['--agent', 'gemini', '--model', GEMINI_MODEL, '--cwd', project.dir, '--prompt', 'hello'], await geminiTaskEnv('http://127.0.0.1:9', project.home, tmux));
+      const ended = await until(async () => ((x) => (['error', 'failed', 'completed'].includes(x.state) ? x : undefined))(await tc.get(t.id)), 'the task to end', SLOW);
+      expect(ended.state).toBe('error');
+      expect(ended.reason).toMatch(/--mode print/);
+    } finally {
+      await tc.stop();
+      await tmux.kill();
+    }
   });
 });
