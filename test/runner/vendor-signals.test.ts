@@ -23,7 +23,15 @@ describe('Gemini CLI hooks', () => {
     expect(signals[3]?.question).toBe('Allow Shell `cat /tmp/h12try/NOTES.md`?');
     expect(signals[5]?.result).toContain('the lighthouse keeper counts seventeen gulls');
   });
-  it('turns a ToolPermission notification into waiting and ignores others and bad lines', () => {
+  it('reads a real session reopened with --resume ID: the same session id, a typed prompt, the result trimmed, /quit', () => {
+    const signals = lines('gemini-0.61.0-tui-resume.jsonl').map(geminiSignals.read);
+    // Gemini CLI 0.61.0 ran its SessionEnd hook three times on /quit: harmless, session-end changes nothing.
+    expect(signals.map((s) => s?.kind)).toEqual(['session', 'prompt', 'turn-end', 'session-end', 'session-end', 'session-end']);
+    expect(new Set(signals.map((s) => s?.sessionId))).toEqual(new Set(['725fc9fd-7a28-4a95-ad60-f461c16f8d88']));
+    // prompt_response was "Second answer: summarised. " (a space after each streamed response).
+    expect(signals[2]?.result).toBe('Second answer: summarised.');
+  });
+    it('turns a ToolPermission notification into waiting and ignores others and bad lines', () => {
     const note = (type: string) => JSON.stringify({ hook: 'Notification', at: 1, payload: { notification_type: type, message: 'Allow run_shell_command?' } });
     expect(geminiSignals.read(note('ToolPermission'))).toMatchObject({ kind: 'waiting', question: 'Allow run_shell_command?' });
     const edit = JSON.stringify({ hook: 'Notification', at: 1, payload: { notification_type: 'ToolPermission', message: 'Tool Confirm Edit requires editing', details: { type: 'edit', filePath: '/p/a.ts' } } });
