@@ -32,6 +32,10 @@ function script(req: RecordedRequest) {
   return { text: `First answer: ${/live-step-ran/.test(ran.result) ? 'live-step-ran' : ran.result.trim()}` };
 }
 
+// Gemini CLI loads the task's hooks only from root-owned folders (signals/gemini.ts): as another user
+// no task folder qualifies, and the test below shows that such a task fails with a clear error.
+if (process.getuid?.() !== 0) it.skip('Gemini CLI live: needs root (its system settings file must sit in root-owned folders)', () => {});
+
 describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('Gemini CLI live in its pane, as a panecrew task', () => {
   let project: Project;
   let api: MockApi;
