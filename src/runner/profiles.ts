@@ -32,7 +32,7 @@
 //    `--json` prints one JSON event per line on stdout (codex-json parser).
 //  - gemini interactive: its SessionStart hook fires as the TUI starts, so the prompt is typed in
 //    (kept out of ps); `--resume ID` reopens a session by its id. Its hooks load only from a settings
-//    file in root-owned folders (signals/gemini.ts): elsewhere the task fails, saying to use --mode print.
+//    file in root-owned folders (signals/gemini.ts): elsewhere the task runs in print mode.
 //  - gemini: reading piped stdin makes it non-interactive; there a tool that needs approval is
 //    refused, and auto_edit approves edits (like codex's workspace-write) but not shell commands.
 //  - aider: `--flag=value` so a path starting with "-" stays a value.

@@ -40,10 +40,12 @@ describe('Gemini CLI hooks', () => {
     expect(geminiSignals.read('{"hook":"BeforeTool","at":-1,"payload":{}}')).toBeNull();
     expect(geminiSignals.read('not json')).toBeNull();
   });
-  it('refuses a task folder Gemini CLI would skip the settings of (a folder others can write above it)', () => {
+  it('cannot be wired in a task folder Gemini CLI would skip the settings of (a folder others can write above it)', () => {
     // /tmp is writable by everyone: Gemini CLI 0.61.0 said "Skipping system settings file … Parent directory '/tmp' is insecure".
     expect(insecureSettingsPath(`/tmp/panecrew-x/tasks/t1/${GEMINI_SETTINGS_FILE}`)).toBe('/tmp');
-    expect(() => geminiSignals.wire('/tmp/panecrew-x/tasks/t1', '/tmp/panecrew-x/tasks/t1/signals.jsonl')).toThrow(/--mode print/);
+    expect(geminiSignals.unwirable!('/tmp/panecrew-x/tasks/t1')).toMatch(/owned by root .* \/tmp is not/);
+    expect(() => geminiSignals.wire('/tmp/panecrew-x/tasks/t1', '/tmp/panecrew-x/tasks/t1/signals.jsonl')).toThrow(/\/tmp is not/);
+    expect(geminiSignals.unwirable!('/state/tasks/t1')).toBeNull();
   });
   it('wires one task through a settings file in the task folder, named by env', () => {
     const w = geminiSignals.wire('/state/tasks/t1', '/state/tasks/t1/signals.jsonl');

@@ -7,7 +7,7 @@
 //    (the system settings layer, merged over the user's): ~/.gemini is never touched. Gemini CLI
 //    loads a system settings file only when it and every folder above it are owned by root and not
 //    writable by group or others (else: "Security Warning: Skipping system settings file …
-//    Parent directory '/tmp' is insecure"), so wire() refuses a task folder that fails that rule.
+//    Parent directory '/tmp' is insecure"): a task whose folder fails that rule runs in print mode.
 //  - SessionStart fires as the TUI starts (before any prompt): the prompt can be typed in.
 //    BeforeAgent: a prompt was submitted (`prompt`). BeforeTool / AfterTool: `tool_name`,
 //    `tool_input`. Notification `ToolPermission`: a tool waits for the person's approval, its
@@ -113,6 +113,12 @@ export function insecureSettingsPath(file: string): string | null {
   }
 }
 
+function unwirable(taskDir: string): string | null {
+  const insecure = insecureSettingsPath(`${taskDir}/${GEMINI_SETTINGS_FILE}`);
+  if (insecure === null) return null;
+  return `Gemini CLI would not load this task's hooks: it reads a system settings file only where every folder above it is owned by root and writable by nobody else, and ${insecure} is not`;
+}
+
 /** Gemini's file tools name the path `file_path` / `dir_path`; the shared step names read `path`. */
 function withPath(input: unknown): unknown {
   if (typeof input !== 'object' || input === null) return input;
@@ -123,13 +129,10 @@ function withPath(input: unknown): unknown {
 export const geminiSignals: SignalAdapter = {
   wire: (taskDir, signalsFile) => {
     const settings = `${taskDir}/${GEMINI_SETTINGS_FILE}`;
-    const insecure = insecureSettingsPath(settings);
-    if (insecure !== null) {
-      throw new Error(
-        `Gemini CLI would not load this task's hooks: it reads a system settings file only where every folder above it is owned by root and writable by nobody else, and ${insecure} is not. Run Gemini tasks with --mode print, or keep panecrew's home (PANECREW_HOME) on such a path.`,
-      );
-    }
+    const why = unwirable(taskDir);
+    if (why !== null) throw new Error(why);
     return { argv: [], env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: settings }, files: { [GEMINI_SETTINGS_FILE]: `${JSON.stringify(geminiSettings(signalsFile), null, 2)}\n` } };
   },
+  unwirable,
   read: readGeminiSignal,
 };

@@ -17,6 +17,9 @@ export interface SignalWiring {
 
 export interface SignalAdapter {
   wire(taskDir: string, signalsFile: string): SignalWiring;
+  /** Why the agent would not load its signal wiring from a task folder at `taskDir` (it then runs in
+   *  print mode), or null. Absent: it always can. */
+  unwirable?(taskDir: string): string | null;
   /** One line of the signals file, or null when it is not a signal this adapter knows. */
   read(line: string): AgentSignal | null;
 }
