@@ -63,7 +63,7 @@ test('status of a task without a worktree loads no execa (git runs only for a wo
   }
 });
 
-test('the hot verbs read a few bundle files, not zod or execa file by file', async () => {
+test('the hot verbs read a few bundle files, not zod file by file, and no execa', async () => {
   // Node read zod as ~95 files and execa as ~130, one by one: most of `ls` start-up (issue 16).
   const env = { ...process.env, PANECREW_HOME: mkdtempSync(join(tmpdir(), 'panecrew-help-home-')) };
   try {
@@ -71,6 +71,7 @@ test('the hot verbs read a few bundle files, not zod or execa file by file', asy
       const { files, modules } = await loaded([...args], code, env);
       expect(modules.some((m) => /\/node_modules\/zod\//.test(m)), `${args[0]} validates with zod`).toBe(true);
       expect(files.filter((f) => f.includes('/node_modules/')), `${args.join(' ')} reads no package file by file`).toEqual([]);
+      expect(modules.filter((m) => /\/node_modules\/execa\//.test(m)), `${args[0]} of a plain task runs no git`).toEqual([]);
       expect(files.length, `${args.join(' ')} reads ${files.length} files`).toBeLessThanOrEqual(30);
     }
   } finally {
