@@ -15,13 +15,6 @@ function categoryOf(spec: LaunchSpec, catalog: Catalog, name: string | undefined
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** A client's default (the launching folder's config, its project file included): the category's
- *  (or subagent type's) isolation, else defaults.isolation. */
-export function defaultIsolation(config: Config, category: string | undefined, subagent: string | undefined): 'none' | 'worktree' {
-  const [table, kind] = category ? [config.categories, category] : [config.subagents, subagent];
-  return (kind && Object.hasOwn(table, kind) ? table[kind]!.isolation : undefined) ?? config.defaults.isolation;
-}
-
 export interface Isolation {
   cwd: string;
   workspace?: Workspace;

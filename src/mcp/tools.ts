@@ -1,6 +1,6 @@
 // What each MCP tool does, as plain async functions over a controller link: (arguments) → text.
 import { changeLine } from '../worktree/changes.js';
-import { defaultIsolation } from '../controller/isolation.js';
+import { defaultIsolation } from '../config/isolation.js';
 import { captureEnv, originFromEnv } from '../controller/launch-env.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,15 +1,18 @@
 // `panecrew --help` lists every verb without loading any of them (nor zod, yaml, blessed, the SDKs).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { expect, test } from 'vitest';
 import { SUMMARY } from '../../src/cli/summaries.js';
 import { CLI } from '../support/controller.js';
 
-/** The modules a CLI run loads, from a resolve hook that prints each one to stderr. */
-async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; modules: string[] }> {
+/**
+ * What a CLI run loads, from a resolve hook that prints each URL to stderr: `files` as Node reads them
+ * (bundle chunks, installed packages), `modules` the source files inside them (from each chunk's map).
+ */
+async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; files: string[]; modules: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'panecrew-help-'));
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'LOAD ' + r.url + '\\n'); return r; }\n`);
@@ -17,13 +20,21 @@ async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = pro
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   const r = await execa('node', ['--import', pathToFileURL(register).href, CLI, ...args], { reject: false, env });
   expect(r.exitCode, r.stderr).toBe(exitCode);
-  return { stdout: r.stdout, modules: r.stderr.split('\n').filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5)) };
+  const files = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOAD file:')).map((l) => fileURLToPath(l.slice(5))))];
+  return { stdout: r.stdout, files, modules: files.flatMap(sourcesOf) };
+}
+
+/** The source files a bundle chunk was made of (itself for a file that is not a chunk). */
+function sourcesOf(file: string): string[] {
+  if (!existsSync(`${file}.map`)) return [file];
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+  return map.sources.map((s) => resolve(dirname(file), s));
 }
 
 test('panecrew --help lists every verb and loads no verb module and no dependency', async () => {
   const { stdout, modules } = await loaded(['--help']);
   for (const [name, summary] of Object.entries(SUMMARY)) expect(stdout).toContain(`${name.padEnd(10)}  ${summary}`);
-  expect(modules.some((m) => m.endsWith('/cli/command.js')), 'the hook sees what loads').toBe(true);
+  expect(modules.some((m) => m.endsWith('/src/cli/command.ts')), 'the hook sees what loads').toBe(true);
   expect(modules.filter((m) => m.includes('/verbs/') || m.includes('/node_modules/'))).toEqual([]);
 });
 
@@ -36,8 +47,8 @@ test('controller status loads a client, not the controller, the runner or execa'
   // Every module costs start-up time (issue 16): `controller status` once loaded the whole controller.
   const env = { ...process.env, PANECREW_HOME: mkdtempSync(join(tmpdir(), 'panecrew-help-home-')) };
   const { modules } = await loaded(['controller', 'status'], 3, env); // 3: none is running (and none is started)
-  expect(modules.some((m) => m.endsWith('/controller/client.js')), 'the hook sees the client').toBe(true);
-  expect(modules.filter((m) => /\/(controller\/(main|engine|server)|runner\/(prepare|output-cap)|config\/load)\.js$|\/node_modules\/(execa|yaml|blessed|@modelcontextprotocol)\//.test(m))).toEqual([]);
+  expect(modules.some((m) => m.endsWith('/src/controller/client.ts')), 'the hook sees the client').toBe(true);
+  expect(modules.filter((m) => /\/(controller\/(main|engine|server)|runner\/(prepare|output-cap)|config\/load)\.ts$|\/node_modules\/(execa|yaml|blessed|@modelcontextprotocol)\//.test(m))).toEqual([]);
 });
 
 test('status of a task without a worktree loads no execa (git runs only for a worktree task)', async () => {
@@ -45,8 +56,24 @@ test('status of a task without a worktree loads no execa (git runs only for a wo
   const env = { ...process.env, PANECREW_HOME: mkdtempSync(join(tmpdir(), 'panecrew-help-home-')) };
   try {
     const { modules } = await loaded(['status', 'x'], 2, env); // 2: not a task id (the verb module is loaded by then)
-    expect(modules.some((m) => m.endsWith('/verbs/status.js')), 'the hook sees the verb').toBe(true);
-    expect(modules.filter((m) => /\/node_modules\/execa\/|\/worktree\/(changes|git)\.js$/.test(m))).toEqual([]);
+    expect(modules.some((m) => m.endsWith('/src/cli/verbs/status.ts')), 'the hook sees the verb').toBe(true);
+    expect(modules.filter((m) => /\/node_modules\/execa\/|\/worktree\/(changes|git)\.ts$/.test(m))).toEqual([]);
+  } finally {
+    await execa('node', [CLI, 'controller', 'stop'], { env, reject: false });
+  }
+});
+
+test('the hot verbs read a few bundle files, not zod file by file, and no execa', async () => {
+  // Node read zod as ~95 files and execa as ~130, one by one: most of `ls` start-up (issue 16).
+  const env = { ...process.env, PANECREW_HOME: mkdtempSync(join(tmpdir(), 'panecrew-help-home-')) };
+  try {
+    for (const [args, code] of [[['controller', 'status'], 3], [['ls'], 0], [['wait', 'x'], 2], [['launch', '--agent', 'shell', '--prompt', 'true'], 0]] as const) {
+      const { files, modules } = await loaded([...args], code, env);
+      expect(modules.some((m) => /\/node_modules\/zod\//.test(m)), `${args[0]} validates with zod`).toBe(true);
+      expect(files.filter((f) => f.includes('/node_modules/')), `${args.join(' ')} reads no package file by file`).toEqual([]);
+      expect(modules.filter((m) => /\/node_modules\/execa\//.test(m)), `${args[0]} of a plain task runs no git`).toEqual([]);
+      expect(files.length, `${args.join(' ')} reads ${files.length} files`).toBeLessThanOrEqual(30);
+    }
   } finally {
     await execa('node', [CLI, 'controller', 'stop'], { env, reject: false });
   }

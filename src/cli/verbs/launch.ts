@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
-import { defaultIsolation } from '../../controller/isolation.js';
+import { defaultIsolation } from '../../config/isolation.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
