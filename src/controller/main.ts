@@ -1,4 +1,5 @@
 // `panecrew controller run`: composes the parts and serves until stopped. Agents outlive it.
+import './heap-flags.js'; // first: before any other module allocates (see the file)
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';

@@ -1,5 +1,4 @@
 // A user-configured program per notified task: argv template, no shell, bounded run time.
-import { execa } from 'execa';
 import type { Task } from '../core/task.js';
 import type { Channel, Notification } from './notification.js';
 import { PLACEHOLDER_RE, type CommandPlaceholder } from './options.js';
@@ -41,6 +40,8 @@ export function createCommandChannel(options: CommandChannelOptions): Channel {
   async function run(values: PlaceholderValues): Promise<void> {
     const [file, ...args] = expandArgv(options.argv, values);
     if (!file) throw new Error('notification.command.argv is empty');
+    // execa on first use: an idle controller never needs it (docs/benchmarks.md, footprint).
+    const { execa } = await import('execa');
     const result = await execa(file, args, {
       env: options.env,
       stdin: 'ignore',

@@ -10,7 +10,6 @@
 import { firstLine } from '../core/text.js';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import type { Channel, Notification } from './notification.js';
 
 export interface DesktopChannelOptions {
@@ -66,6 +65,8 @@ export function createDesktopChannel(options: DesktopChannelOptions): Channel {
   const viaNotifySend = platform === 'linux' || platform.endsWith('bsd');
 
   async function sendNotifySend(n: Notification): Promise<void> {
+    // execa on first use: an idle controller never needs it (docs/benchmarks.md, footprint).
+    const { execa } = await import('execa');
     const result = await execa('notify-send', notifySendArgs(n, options.sound), {
       env,
       extendEnv: false,

@@ -2,7 +2,6 @@
 // or linked from the main checkout, its setup command run in it. Failures say what and why.
 import { appendFileSync, cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import type { Workspace } from '../core/task.js';
 import { baseRef, commitPending } from './changes.js';
 import { git, gitOk } from './git.js';
@@ -23,6 +22,8 @@ async function startingCommit(ws: Workspace): Promise<string> {
 async function runSetup(ws: Workspace, cwd: string, env: Record<string, string>, log: string): Promise<void> {
   const [file, ...args] = ws.setup;
   appendFileSync(log, `[panecrew: setup in ${ws.path}: ${ws.setup.join(' ')}]\n`);
+  // execa on first use: an idle controller never needs it (docs/benchmarks.md, footprint).
+  const { execa } = await import('execa');
   const r = await execa(file!, args, { cwd, env, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
   appendFileSync(log, `${r.all ?? ''}\n[panecrew: setup ended with ${r.exitCode ?? r.signal}]\n`);
   if (r.exitCode !== 0) {
