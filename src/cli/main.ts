@@ -2,6 +2,8 @@
 // panecrew: the command line. Parsing and printing; most verbs are controller requests.
 // Each verb is imported only when it runs (`launch` must not pay for blessed or the MCP SDK), and
 // `panecrew --help` imports none: the summaries come from summaries.ts.
+// First: `panecrew controller run` reaches the controller's modules through here; see heap-flags.ts.
+import '../controller/heap-flags.js';
 import { createContext, EXIT, runVerb, type Verb } from './command.js';
 import { SUMMARY, type VerbName } from './summaries.js';
 import { suggest } from '../core/suggest.js';

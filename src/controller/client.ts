@@ -1,7 +1,4 @@
 // The controller's client: requests and the event stream over the Unix socket; starts the controller on demand.
-// First: `panecrew controller run` reaches the controller's modules through the CLI, which loads this
-// file before anything sizeable (zod); see heap-flags.ts.
-import './heap-flags.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
