@@ -7,7 +7,7 @@ import { CLI_ENTRY, type TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
 import { argvVars, expandArgv, type ArgvVars } from './argv-template.js';
 import { signalAdapter } from './signals/index.js';
-import type { AgentProfile } from './profile-schema.js';
+import { resumeTemplate, type AgentProfile } from './profile-schema.js';
 import { writeOutputCap } from './output-cap.js';
 import { sandboxArgv } from './sandbox.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
@@ -70,8 +70,8 @@ function prepareInteractive({ task, paths, profile, interactive, resume }: Prepa
   if (!interactive || !profile.interactive) return {};
   const wiring = signalAdapter(profile.interactive.signals).wire(paths.dir, paths.signals);
   for (const [name, content] of Object.entries(wiring.files)) writePrivateFile(join(paths.dir, name), content);
-  const reopen = resume && profile.interactive.resume ? expandArgv(profile.interactive.resume, { ...vars, session_id: resume.sessionId }) : [];
-  writePrivateFile(ttyArgv, nul(confined({ task, paths }, [...expandArgv(profile.interactive.command, vars), ...reopen, ...wiring.argv])));
+  const argv = resume ? expandArgv(resumeTemplate(profile.interactive), { ...vars, session_id: resume.sessionId }) : expandArgv(profile.interactive.command, vars);
+  writePrivateFile(ttyArgv, nul(confined({ task, paths }, [...argv, ...wiring.argv])));
   return wiring.env;
 }
 

@@ -16,6 +16,16 @@ export type PromptVia = (typeof PROMPT_VIA)[number];
  *  gemini's hooks load only from a task folder under root-owned folders (signals/gemini.ts). */
 export const SIGNAL_SOURCES = ['claude', 'codex', 'gemini', 'opencode', 'panecrew'] as const;
 
+/** Where an interactive profile's `resume` arguments go: `end`, after the whole command (Claude
+ *  Code's `claude … --resume ID`), or `after_executable`, as a subcommand that the command's own
+ *  options and prompt follow (Codex's `codex resume ID [OPTIONS] [PROMPT]`). */
+export const RESUME_AT = ['end', 'after_executable'] as const;
+
+/** The argv template that reopens a session: the interactive command with `resume` where `resume_at` puts it. */
+export function resumeTemplate({ command, resume = [], resume_at = 'end' }: { command: string[]; resume?: string[] | undefined; resume_at?: (typeof RESUME_AT)[number] | undefined }): string[] {
+  return resume_at === 'end' ? [...command, ...resume] : [command[0]!, ...resume, ...command.slice(1)];
+}
+
 /** The agent's own TUI in its pane, kept open after its turns (see RunMode in core/task.ts). */
 const InteractiveSchema = z.strictObject({
   /** Argv template of the TUI; {prompt} only with `prompt: argv`. */
@@ -25,6 +35,8 @@ const InteractiveSchema = z.strictObject({
   prompt: z.enum(['paste', 'argv']).default('paste'),
   /** Added to the command to reopen the agent's conversation ({session_id}): `panecrew resume`. */
   resume: z.array(z.string()).min(1).optional(),
+  /** Where `resume` goes (see RESUME_AT); absent: `end`. */
+  resume_at: z.enum(RESUME_AT).optional(),
   /** How to read the TUI's input box off its screen (tmux/input-boxes.ts): text is typed only once
    *  the box shows, never into what the person has half-typed there. */
   input_box: z.enum(Object.keys(INPUT_BOXES) as [InputBoxName, ...InputBoxName[]]).optional(),
@@ -81,8 +93,15 @@ export const ProfileSchema = z
       ctx.addIssue({ code: 'custom', path: ['events_from'], message: 'an events file holds panecrew events: set output: panecrew-events, or events_from: output' });
     }
     if (p.interactive) {
-      for (const issue of validateArgvTemplate([...p.interactive.command, ...(p.interactive.resume ?? [])])) {
-        ctx.addIssue({ code: 'custom', path: ['interactive', 'command', issue.index], message: issue.message });
+      const { command, resume = [], resume_at } = p.interactive;
+      if (resume_at && !resume.length) {
+        ctx.addIssue({ code: 'custom', path: ['interactive', 'resume_at'], message: 'resume_at says where the resume arguments go, and there are none: add resume (e.g. [resume, "{session_id}"]) or remove resume_at' });
+      }
+      // Checked in the order it runs (an optional element pairs with the one before it there).
+      const first = resume_at === 'after_executable' ? 1 : command.length;
+      for (const { index, message } of validateArgvTemplate(resumeTemplate(p.interactive))) {
+        const inResume = index >= first && index < first + resume.length;
+        ctx.addIssue({ code: 'custom', path: ['interactive', inResume ? 'resume' : 'command', inResume ? index - first : index < first ? index : index - resume.length], message });
       }
       const hasPrompt = placeholdersIn(p.interactive.command).has('prompt');
       if (hasPrompt !== (p.interactive.prompt === 'argv')) {

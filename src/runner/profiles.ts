@@ -26,7 +26,7 @@
 //  - opencode 1.18: `-m` wants provider/model, so it gets {model}, not {model_name}.
 //  - codex interactive: its hooks (SessionStart included) fire only once a first prompt is submitted,
 //    so nothing says when its TUI takes input: the prompt is its positional argument (visible in ps).
-//    No `resume` yet: `codex resume ID` is a subcommand that would follow the prompt argument.
+//    Reopening is a subcommand, `codex resume ID [OPTIONS] [PROMPT]`: resume_at after_executable.
 //  - codex: `codex exec` is read-only by default; workspace-write lets it edit the task's cwd, like the
 //    other agents. It refuses to run outside a git repository without --skip-git-repo-check.
 //    `--json` prints one JSON event per line on stdout (codex-json parser).
@@ -65,7 +65,7 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     description: 'OpenAI Codex CLI: its TUI in the pane, state from its hooks; one-shot (codex exec, JSON events) elsewhere; allowed to edit its working directory',
     command: ['codex', 'exec', '--json', '--sandbox', 'workspace-write', '--skip-git-repo-check', '-m', '?{model_name}', '-'],
     output: 'codex-json',
-    interactive: { command: ['codex', '--sandbox', 'workspace-write', '-m', '?{model_name}', '{prompt}'], signals: 'codex', prompt: 'argv', input_box: 'codex' },
+    interactive: { command: ['codex', '--sandbox', 'workspace-write', '-m', '?{model_name}', '{prompt}'], signals: 'codex', prompt: 'argv', resume: ['resume', '{session_id}'], resume_at: 'after_executable', input_box: 'codex' },
     provider: 'openai',
     install: 'npm install -g @openai/codex',
   },

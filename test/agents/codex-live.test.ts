@@ -1,7 +1,8 @@
 // The real Codex CLI as a panecrew task, live in its tmux pane, offline against the local Responses
 // API, through the real controller: its TUI takes the prompt, an approval prompt makes the task
 // `waiting`, keys in the pane answer it, the turn completes the task with its result while Codex
-// stays open, `send` starts a second turn, a controller SIGKILL + restart re-adopts it, `close` ends it.
+// stays open, `send` starts a second turn, a controller SIGKILL + restart re-adopts it, `close` ends it
+// and `resume` reopens its conversation (`codex resume SESSION_ID PROMPT`).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +16,13 @@ import { codexEnv } from './vendor-support.js';
 
 const COMMAND = 'echo live-step-ran > step.txt && cat step.txt';
 const SECOND = 'SECOND-TURN please summarise';
+const THIRD = 'THIRD-TURN after resume';
 const SLOW = 120_000;
 
 function script(req: RecordedRequest) {
   if (!offersTool(req, 'exec_command')) return { text: 'Title' };
+  // A resumed conversation holds the earlier turns too: the latest marker decides.
+  if (JSON.stringify(req.messages).includes('THIRD-TURN')) return { text: 'Third answer: resumed.' };
   if (JSON.stringify(req.messages).includes('SECOND-TURN')) return { text: 'Second answer: summarised.' };
   const ran = toolExchanges(req).find((e) => e.name === 'exec_command');
   // Asking to leave the sandbox is what makes Codex ask the person first.
@@ -74,6 +78,9 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     expect(done.resultPreview).toBe('First answer: live-step-ran');
     expect(done.agentOpen).toBe(true);
     expect(done.attempts.at(-1)!.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    // Tokens come from the rollout file Codex's Stop hook names.
+    expect(done.usage.inputTokens).toBeGreaterThan(0);
+    expect(done.usage.outputTokens).toBeGreaterThan(0);
   });
 
   it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, async () => {
@@ -85,7 +92,7 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     expect(readFileSync(join(tc.home, 'tasks', id, 'turns', '1.md'), 'utf8')).toBe('First answer: live-step-ran');
   });
 
-  it('is re-adopted, still open, after a controller SIGKILL, and close ends it', { timeout: 3 * SLOW }, async () => {
+  it('is re-adopted, still open, after a controller SIGKILL; close ends it and resume reopens its session', { timeout: 4 * SLOW }, async () => {
     const before = await tc.get(id);
     await tc.kill('SIGKILL');
     await tc.start();
@@ -98,6 +105,15 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     expect(closed.state).toBe('completed');
     expect(closed.agentOpen).toBe(false);
     expect(closed.resultPreview).toBe('Second answer: summarised.');
+
+    const resumed = await tc.cli(['resume', id, THIRD]);
+    expect(resumed.exitCode, String(resumed.stderr)).toBe(0);
+    const again = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 3, 'the resumed turn to end');
+    expect(again.resultPreview).toBe('Third answer: resumed.');
+    expect(again.attempts.at(-1)!.sessionId).toBe(before.attempts.at(-1)!.sessionId);
+    // The same conversation: the model saw the earlier turns.
+    expect(JSON.stringify(api.requests.at(-1)!.messages)).toContain('SECOND-TURN');
+    expect((await tc.cli(['close', id])).exitCode).toBe(0);
   });
 
   it('cancel ends an open Codex and leaves nothing running', { timeout: 3 * SLOW }, async () => {

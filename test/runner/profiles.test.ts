@@ -15,7 +15,7 @@ import {
   named,
   UnknownNameError,
 } from '../../src/runner/categories.js';
-import { ProfileSchema } from '../../src/runner/profile-schema.js';
+import { ProfileSchema, resumeTemplate } from '../../src/runner/profile-schema.js';
 import { BUILTIN_PROFILES, installedCheck, ProfileConfigError, resolveProfiles } from '../../src/runner/profiles.js';
 
 const run = promisify(execFile);
@@ -110,6 +110,21 @@ describe('template validation', () => {
     expect(ProfileSchema.safeParse({ command: ['x'], idle_pattern: '(' }).error?.issues[0]?.path).toEqual(['idle_pattern']);
     expect(ProfileSchema.safeParse({ command: ['x'], prompt_via: 'argv' }).error?.issues[0]?.path).toEqual(['prompt_via']);
     expect(ProfileSchema.safeParse({ command: ['x'], events_from: 'events-file' }).error?.issues[0]?.path).toEqual(['events_from']);
+  });
+
+  it('puts resume arguments where resume_at says, checks them in that order, and refuses resume_at without resume', () => {
+    const interactive = { command: ['agent', '--flag', '?{model_name}'], signals: 'panecrew' as const, resume: ['resume', '{session_id}'] };
+    expect(resumeTemplate(interactive)).toEqual(['agent', '--flag', '?{model_name}', 'resume', '{session_id}']);
+    expect(resumeTemplate({ ...interactive, resume_at: 'after_executable' })).toEqual(['agent', 'resume', '{session_id}', '--flag', '?{model_name}']);
+    expect(ProfileSchema.safeParse({ command: ['x'], interactive: { ...interactive, resume_at: 'after_executable' } }).success).toBe(true);
+    const lone = ProfileSchema.safeParse({ command: ['x'], interactive: { command: ['agent'], signals: 'panecrew', resume_at: 'after_executable' } });
+    expect(lone.error?.issues[0]).toMatchObject({ path: ['interactive', 'resume_at'], message: expect.stringContaining('add resume') });
+    expect(ProfileSchema.safeParse({ command: ['x'], interactive: { ...interactive, resume_at: 'start' } }).error?.issues[0]?.path).toEqual(['interactive', 'resume_at']);
+    // An error names the element where it is written: the resume list's own index.
+    const bad = ProfileSchema.safeParse({ command: ['x'], interactive: { ...interactive, resume: ['resume', '{sesion_id}'], resume_at: 'after_executable' } });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ['interactive', 'resume', 1], message: expect.stringContaining('{sesion_id}') });
+    const badCommand = ProfileSchema.safeParse({ command: ['x'], interactive: { ...interactive, command: ['agent', '{modle}'], resume_at: 'after_executable' } });
+    expect(badCommand.error?.issues[0]?.path).toEqual(['interactive', 'command', 1]);
   });
 
   it('fills defaults and infers how the prompt is given', () => {

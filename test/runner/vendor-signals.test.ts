@@ -1,9 +1,14 @@
 // The Codex and Gemini signal normalisers over lines captured from the real CLIs (Codex 0.171.0's
 // notify, Gemini CLI 0.61.0's hooks, both written by signal-hook.sh through the adapters' wiring,
 // offline against the local server), and the wiring they give one task.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { taskPaths } from '../../src/core/paths.js';
+import type { TaskRecord } from '../../src/core/task.js';
+import { prepareTaskFolder } from '../../src/runner/prepare.js';
+import { BUILTIN_PROFILES } from '../../src/runner/profiles.js';
 import { codexSignals } from '../../src/runner/signals/codex.js';
 import { GEMINI_SETTINGS_FILE, geminiSignals, insecureSettingsPath } from '../../src/runner/signals/gemini.js';
 
@@ -65,6 +70,29 @@ describe('Codex hooks', () => {
     expect(codexSignals.read(permission)).toEqual({ kind: 'waiting', at: 5, sessionId: 's-1', tool: 'Bash', target: 'echo hi', question: 'Allow Bash `echo hi`?' });
     expect(codexSignals.read(stop)).toEqual({ kind: 'turn-end', at: 9, sessionId: 's-1', result: 'Done.' });
     expect(codexSignals.read('not json')).toBeNull();
+  });
+
+  it("takes a turn's tokens from the rollout its Stop names: the session's last token_count totals", () => {
+    // A real rollout of Codex 0.171.0 (two turns, offline against the local Responses API).
+    const rollout = join(import.meta.dirname, '..', 'fixtures', 'codex-0.171.0-rollout.jsonl');
+    const line = JSON.stringify({ hook: 'Stop', at: 9, payload: { session_id: 's-1', transcript_path: rollout, last_assistant_message: 'Done.' } });
+    expect(codexSignals.read(line)).toEqual({ kind: 'turn-end', at: 9, sessionId: 's-1', result: 'Done.', inputTokens: 54372, outputTokens: 57 });
+    // A path that is not an absolute .jsonl file is never opened.
+    const relative = JSON.stringify({ hook: 'Stop', at: 9, payload: { session_id: 's-1', transcript_path: 'rollout.jsonl', last_assistant_message: 'Done.' } });
+    expect(codexSignals.read(relative)).toEqual({ kind: 'turn-end', at: 9, sessionId: 's-1', result: 'Done.' });
+  });
+
+  it('the codex profile takes the prompt in argv, and reopens a session with the resume subcommand before its options', () => {
+    const tasks = mkdtempSync(join(tmpdir(), 'panecrew-codex-argv-'));
+    const paths = taskPaths(tasks, 'bg_0000argv');
+    const task = { id: 'bg_0000argv', prompt: 'the first prompt', cwd: tasks, model: 'openai/gpt-5', provider: 'openai' } as unknown as TaskRecord;
+    const ttyArgv = (resume?: { sessionId: string; text: string }) => {
+      prepareTaskFolder({ task, paths, profile: BUILTIN_PROFILES.codex!, clientEnv: {}, dependencies: [], outputLogMaxBytes: 0, interactive: true, resume });
+      return readFileSync(join(paths.dir, 'tty-argv.nul'), 'utf8').split('\0').slice(0, -1);
+    };
+    const hooks = codexSignals.wire(paths.dir, paths.signals).argv;
+    expect(ttyArgv()).toEqual(['codex', '--sandbox', 'workspace-write', '-m', 'gpt-5', 'the first prompt', ...hooks]);
+    expect(ttyArgv({ sessionId: 'abc-123', text: 'go on' })).toEqual(['codex', 'resume', 'abc-123', '--sandbox', 'workspace-write', '-m', 'gpt-5', 'go on', ...hooks]);
   });
 
   it('wires one task by -c hooks overrides: argv only, no files, no env', () => {

@@ -8,8 +8,9 @@ export default defineVerb({
   help: `
 For a completed task whose interactive agent was closed (panecrew close, or its keepOpenMs ran
 out): its agent starts again in a pane, in the conversation it had (its profile's
-interactive.resume arguments, e.g. claude --resume SESSION), with TEXT as its next prompt. The task
-runs again; its next result replaces the last. For an agent still open, use panecrew send.
+interactive.resume arguments, e.g. claude --resume SESSION, codex resume SESSION), with TEXT as its
+next prompt. The task runs again; its next result replaces the last. For an agent still open, use
+panecrew send.
 
   --json    print the task as JSON
 

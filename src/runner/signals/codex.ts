@@ -13,11 +13,12 @@
 //    last_assistant_message): SessionStart (source startup|resume), UserPromptSubmit, PreToolUse
 //    (Bash with tool_input.command), PermissionRequest as the approval dialog shows, PostToolUse,
 //    Stop. They read as Claude Code's do (claude.ts), except transcript_path, which names a Codex
-//    rollout file, not a Claude transcript: it is dropped, and Stop's result is its
-//    last_assistant_message.
+//    rollout file, not a Claude transcript: Stop's result is its last_assistant_message, and the
+//    session's tokens are read from the rollout (codex-rollout.ts).
 import type { AgentSignal } from '../../core/signal.js';
 import { shellQuote } from '../../core/text.js';
 import { claudeSignal, SIGNAL_HOOK_SCRIPT } from './claude.js';
+import { codexSessionTokens } from './codex-rollout.js';
 import { parseJsonLine, type SignalAdapter } from './index.js';
 
 const HOOKS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PermissionRequest', 'PostToolUse', 'Stop'] as const;
@@ -35,8 +36,10 @@ export function readCodexSignal(line: string): AgentSignal | null {
   if (typeof json !== 'object' || json === null) return null;
   const { payload } = json as { payload?: unknown };
   if (typeof payload !== 'object' || payload === null) return claudeSignal(line);
-  const { transcript_path: _rollout, ...rest } = payload as Record<string, unknown>;
-  return claudeSignal(JSON.stringify({ ...json, payload: rest }));
+  const { transcript_path: rollout, ...rest } = payload as Record<string, unknown>;
+  const signal = claudeSignal(JSON.stringify({ ...json, payload: rest }));
+  if (signal?.kind !== 'turn-end') return signal;
+  return { ...signal, ...codexSessionTokens(typeof rollout === 'string' ? rollout : undefined) };
 }
 
 export const codexSignals: SignalAdapter = {
