@@ -1,97 +1,21 @@
-// The real Claude Code live in its pane, through the real controller, offline: how long from its own
-// hook signals to the controller's task events — the permission prompt (PermissionRequest) →
-// `waiting`, the turn's end (Stop) → `completed` — over several turns of one agent (the first from
-// its prompt, the rest from `send`), each asking to run a command. The row joins the side-by-side
-// table of bench:e2e (test/support/signal-figures.ts) with the other CLIs and the stability fallback.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ControllerClient } from '../../src/controller/client.js';
-import type { ListedTask } from '../../src/controller/protocol.js';
+// The real Claude Code live in its pane: its hook signals (PermissionRequest → `waiting`, Stop →
+// `completed`) to the controller's task events, over several turns (test/support/live-measure.ts).
 import { claudeSignal } from '../../src/runner/signals/claude.js';
-import { startMockApi, toolExchanges, offersTool, type MockApi, type RecordedRequest } from '../support/mock-api.js';
-import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
-import { figureCell, figureLine, recordRow } from '../support/figures.js';
-import { lastSignalAt, SIGNAL_TABLE, TURN_COLUMN, WAITING_COLUMN } from '../support/signal-figures.js';
-import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
-import { BIN, claudeEnv, launchWith, makeProject, seedClaudeHome, type Project } from './support.js';
+import { measureLive } from '../support/live-measure.js';
+import { claudeEnv, seedClaudeHome } from './support.js';
 
-const TURNS = 6;
-const SLOW = 120_000;
-
-/** The turn a request belongs to: the number in the latest "turn N" the person (or send) typed. */
-function turnOf(req: RecordedRequest): number | undefined {
-  for (const m of [...req.messages].reverse()) {
-    if (m.role !== 'user') continue;
-    const text = typeof m.content === 'string' ? m.content : m.content.flatMap((b) => (b.type === 'text' ? [String(b.text)] : [])).join('\n');
-    const n = /\bturn (\d+)\b/.exec(text)?.[1];
-    if (n !== undefined) return Number(n);
-  }
-  return undefined;
-}
-
-/** Each turn runs one command that needs permission, then answers. */
-function script(req: RecordedRequest) {
-  const n = turnOf(req);
-  if (!offersTool(req, 'Bash') || n === undefined) return { text: 'Title' };
+measureLive({
+  name: 'Claude Code',
+  via: 'hooks',
+  agent: 'claude',
+  read: claudeSignal,
+  signals: { waiting: 'PermissionRequest', turnEnd: 'Stop' },
   // A command that writes a file: Claude Code runs a read-only one (a bare echo) without asking.
-  const command = `echo measured-${n} > measured-${n}.txt`;
-  if (!toolExchanges(req).some((e) => e.input.command === command)) return { text: `Running ${n}.`, toolUse: { name: 'Bash', input: { command, description: 'Measure' } } };
-  return { text: `Answer ${n}.` };
-}
-
-describe.skipIf(!existsSync(join(BIN, 'claude')))('Claude Code live: signal → event', () => {
-  let project: Project;
-  let api: MockApi;
-  let tmux: TestTmuxServer;
-  let tc: TestController;
-  let client: ControllerClient;
-  const events: Array<{ at: number; task: ListedTask }> = [];
-
-  beforeAll(async () => {
-    project = makeProject('panecrew-claude-measure-');
+  tool: 'Bash',
+  toolInput: (command) => ({ command, description: 'Measure' }),
+  env: (url, project) => {
     seedClaudeHome(project);
-    api = await startMockApi(script);
-    tmux = await startTmuxServer({ width: 200, height: 50 });
-    tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
-    client = await tc.client();
-    // State changes only: a task's progress while it waits is an event too.
-    await client.subscribe((e) => {
-      if (e.event === 'task' && events.filter((x) => x.task.id === e.task.id).at(-1)?.task.state !== e.task.state) events.push({ at: Date.now(), task: e.task });
-    });
-  });
-  afterAll(async () => {
-    client?.close();
-    await tc?.stop();
-    await tmux?.kill();
-    await api?.close();
-  });
-
-  test(`permission → waiting and turn end → completed over ${TURNS} turns`, { timeout: TURNS * 2 * SLOW }, async () => {
-    const env = { ...claudeEnv(api.url, project.home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };
-    const { id } = await launchWith(tc, ['--agent', 'claude', '--cwd', project.dir, '--prompt', 'turn 0'], env);
-    const signals = join(tc.home, 'tasks', id, 'signals.jsonl');
-    // The n-th event of this task into `state`, counted from the start.
-    const nthEvent = (state: string, n: number) =>
-      until(async () => events.filter((e) => e.task.id === id && e.task.state === state)[n - 1], `event ${state} #${n}`, SLOW).catch(async (err: Error) => {
-        const t = await tc.get(id);
-        const screen = t.paneId ? await tmux.client.run(['capture-pane', '-p', '-t', t.paneId]).catch(() => '?') : '(no pane)';
-        throw new Error(`${err.message}; task ${t.state} ${t.question ?? ''}\n--- pane ---\n${screen}\n--- signals ---\n${existsSync(signals) ? readFileSync(signals, 'utf8').slice(-3000) : '(none)'}`);
-      });
-    const waiting: number[] = [];
-    const turn: number[] = [];
-    for (let n = 1; n <= TURNS; n++) {
-      if (n > 1) expect(JSON.parse(String((await tc.cli(['send', id, `turn ${n - 1}`, '--json'])).stdout)).outcome).toBe('confirmed');
-      const asked = await nthEvent('waiting', n);
-      waiting.push(asked.at - lastSignalAt(signals, claudeSignal, 'waiting'));
-      await tmux.client.run(['send-keys', '-t', asked.task.paneId!, '1']);
-      const done = await nthEvent('completed', n);
-      expect(done.task.resultPreview).toBe(`Answer ${n - 1}.`);
-      turn.push(done.at - lastSignalAt(signals, claudeSignal, 'turn-end'));
-    }
-    await tc.cli(['close', id]);
-    console.log(figureLine('Claude Code: PermissionRequest signal → waiting event', waiting));
-    console.log(figureLine('Claude Code: Stop signal → completed event', turn));
-    recordRow(SIGNAL_TABLE, { agent: 'Claude Code (hooks)', [TURN_COLUMN]: figureCell(turn), [WAITING_COLUMN]: figureCell(waiting) });
-  });
+    return claudeEnv(url, project.home);
+  },
+  approve: { keys: ['1'] },
 });
