@@ -13,6 +13,7 @@ import { deliverText, pendingInput, PendingInputError } from '../../src/tmux/inp
 import { offersTool, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
 import { startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
 import { BIN, claudeEnv, claudeTuiArgv, makeProject, seedClaudeHome, writeClaudeSettings, type Project } from './support.js';
+import { lastUserText } from './live-steps.js';
 
 // A redirect makes it a write, which needs permission (a bare echo is allowed without asking).
 const COMMAND = 'echo tui-step-ran > step.txt && cat step.txt';
@@ -22,13 +23,6 @@ const SECOND_MARKER = 'SECOND-MESSAGE';
 const SECOND_PROMPT = `${SECOND_MARKER} line one;\nline two with #{pane_id} and $(touch pwned) 'q' "qq" \\ end`;
 
 /** The last user message's text, as the model sees it. */
-function lastUserText(req: RecordedRequest): string {
-  const last = [...req.messages].reverse().find((m) => m.role === 'user');
-  if (!last) return '';
-  if (typeof last.content === 'string') return last.content;
-  return last.content.flatMap((b) => (b.type === 'text' ? [String(b.text)] : [])).join('\n');
-}
-
 /** The model: on the first prompt, a Bash call that needs permission; then text quoting its output. */
 function script(req: RecordedRequest) {
   if (!offersTool(req, 'Bash')) return { text: 'Title' };

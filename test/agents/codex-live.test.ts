@@ -2,28 +2,23 @@
 // API, through the real controller: its TUI takes the prompt, an approval prompt makes the task
 // `waiting`, keys in the pane answer it, the turn completes the task with its result while Codex
 // stays open, `send` starts a second turn, a controller SIGKILL + restart re-adopts it, `close` ends it
-// and `resume` reopens its conversation (`codex resume SESSION_ID PROMPT`).
+// and `resume` reopens its conversation (`codex resume SESSION_ID PROMPT`) (test/agents/live-steps.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListedTask } from '../../src/controller/protocol.js';
 import { processAlive } from '../../src/runner/kill.js';
 import { offersTool, openAiResponses, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { paneEnv, startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 import { BIN, launchWith, makeProject, type Project } from './support.js';
 import { codexEnv } from './vendor-support.js';
-
-const COMMAND = 'echo live-step-ran > step.txt && cat step.txt';
-const SECOND = 'SECOND-TURN please summarise';
-const THIRD = 'THIRD-TURN after resume';
-const SLOW = 120_000;
+import { COMMAND, FIRST_RESULT, liveSteps, SECOND, SECOND_RESULT, SLOW, THIRD_RESULT } from './live-steps.js';
 
 function script(req: RecordedRequest) {
   if (!offersTool(req, 'exec_command')) return { text: 'Title' };
   // A resumed conversation holds the earlier turns too: the latest marker decides.
-  if (JSON.stringify(req.messages).includes('THIRD-TURN')) return { text: 'Third answer: resumed.' };
-  if (JSON.stringify(req.messages).includes('SECOND-TURN')) return { text: 'Second answer: summarised.' };
+  if (JSON.stringify(req.messages).includes('THIRD-TURN')) return { text: THIRD_RESULT };
+  if (JSON.stringify(req.messages).includes('SECOND-TURN')) return { text: SECOND_RESULT };
   const ran = toolExchanges(req).find((e) => e.name === 'exec_command');
   // Asking to leave the sandbox is what makes Codex ask the person first.
   if (!ran) return { text: 'Running the check.', toolUse: { name: 'exec_command', input: { cmd: COMMAND, sandbox_permissions: 'require_escalated', justification: 'Run the check' } } };
@@ -37,17 +32,7 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
   let tc: TestController;
   let id: string;
 
-  const state = (want: (t: ListedTask) => boolean, what: string) =>
-    until(async () => {
-      const t = await tc.get(id);
-      if (t.state === 'error' && !want(t)) throw new Error(`task error: ${t.reason ?? ''}`);
-      return want(t) ? t : undefined;
-    }, what, SLOW).catch(async (err: Error) => {
-      const t = await tc.get(id).catch(() => undefined);
-      const screen = t?.paneId ? await tmux.client.run(['capture-pane', '-p', '-t', t.paneId]).catch(() => '?') : '(no pane)';
-      const signals = join(tc.home, 'tasks', id, 'signals.jsonl');
-      throw new Error(`${err.message}; task ${t?.state}\n--- pane ---\n${screen}\n--- signals ---\n${existsSync(signals) ? readFileSync(signals, 'utf8').slice(-3000) : '(none)'}`);
-    });
+  const { state, followUp, readoptCloseResume, screen } = liveSteps(() => ({ tc, tmux, api, id }), 'Codex');
 
   beforeAll(async () => {
     project = makeProject('panecrew-codex-live-');
@@ -71,11 +56,11 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     // Codex starts its session (and its SessionStart hook) only with a first prompt: it is in argv.
     expect(readFileSync(join(tc.home, 'tasks', id, 'tty-argv.nul'), 'utf8')).toContain('Run the check');
     // The hook runs before the dialog is drawn: a key sent before it shows is lost.
-    await until(async () => (await tmux.client.run(['capture-pane', '-p', '-t', waiting.paneId!])).includes('Press enter to confirm'), 'the approval dialog', SLOW);
+    await until(async () => (await screen(waiting.paneId!)).includes('Press enter to confirm'), 'the approval dialog', SLOW);
     await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'y']);
     await state((x) => x.state !== 'waiting', 'the answer to be seen');
     const done = await state((x) => x.state === 'completed', 'the first turn to end');
-    expect(done.resultPreview).toBe('First answer: live-step-ran');
+    expect(done.resultPreview).toBe(FIRST_RESULT);
     expect(done.agentOpen).toBe(true);
     expect(done.attempts.at(-1)!.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     // Tokens come from the rollout file Codex's Stop hook names.
@@ -83,38 +68,9 @@ describe.skipIf(!existsSync(join(BIN, 'codex')))('Codex CLI live in its pane, as
     expect(done.usage.outputTokens).toBeGreaterThan(0);
   });
 
-  it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, async () => {
-    const sent = await tc.cli(['send', id, SECOND, '--json']);
-    expect(sent.exitCode, String(sent.stderr)).toBe(0);
-    expect(JSON.parse(String(sent.stdout)).outcome).toBe('confirmed');
-    const second = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 2, 'the second turn to end');
-    expect(second.resultPreview).toBe('Second answer: summarised.');
-    expect(readFileSync(join(tc.home, 'tasks', id, 'turns', '1.md'), 'utf8')).toBe('First answer: live-step-ran');
-  });
+  it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, followUp);
 
-  it('is re-adopted, still open, after a controller SIGKILL; close ends it and resume reopens its session', { timeout: 4 * SLOW }, async () => {
-    const before = await tc.get(id);
-    await tc.kill('SIGKILL');
-    await tc.start();
-    const adopted = await state((x) => x.agentOpen, 'the agent to be adopted');
-    expect(adopted.pid).toBe(before.pid);
-    expect(adopted.turns).toHaveLength(2);
-    expect((await tc.cli(['close', id])).exitCode).toBe(0);
-    await until(async () => !processAlive(before.pid!), 'Codex to exit', SLOW);
-    const closed = await tc.get(id);
-    expect(closed.state).toBe('completed');
-    expect(closed.agentOpen).toBe(false);
-    expect(closed.resultPreview).toBe('Second answer: summarised.');
-
-    const resumed = await tc.cli(['resume', id, THIRD]);
-    expect(resumed.exitCode, String(resumed.stderr)).toBe(0);
-    const again = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 3, 'the resumed turn to end');
-    expect(again.resultPreview).toBe('Third answer: resumed.');
-    expect(again.attempts.at(-1)!.sessionId).toBe(before.attempts.at(-1)!.sessionId);
-    // The same conversation: the model saw the earlier turns.
-    expect(JSON.stringify(api.requests.at(-1)!.messages)).toContain('SECOND-TURN');
-    expect((await tc.cli(['close', id])).exitCode).toBe(0);
-  });
+  it('is re-adopted, still open, after a controller SIGKILL; close ends it and resume reopens its session', { timeout: 4 * SLOW }, () => readoptCloseResume({ resume: true }));
 
   it('cancel ends an open Codex and leaves nothing running', { timeout: 3 * SLOW }, async () => {
     const env = { ...codexEnv(api.url, project.home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };

@@ -7,26 +7,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListedTask } from '../../src/controller/protocol.js';
 import { processAlive } from '../../src/runner/kill.js';
 import { geminiApi, offersTool, startMockApi, toolExchanges, type MockApi, type RecordedRequest } from '../support/mock-api.js';
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 import { BIN, launchWith, makeProject, type Project } from './support.js';
-import { GEMINI_MODEL, geminiTaskEnv, lastUserText, startGeminiController } from './gemini-support.js';
-
-const COMMAND = 'echo live-step-ran > step.txt && cat step.txt';
-const SECOND = 'SECOND-TURN please summarise';
-const QUEUED = 'QUEUED-TURN after the person';
-const THIRD = 'THIRD-TURN after resume';
-const SLOW = 120_000;
+import { GEMINI_MODEL, geminiTaskEnv, startGeminiController } from './gemini-support.js';
+import { COMMAND, FIRST_RESULT, lastUserText, liveSteps, QUEUED_RESULT, SECOND_RESULT, SLOW, THIRD_RESULT } from './live-steps.js';
 
 function script(req: RecordedRequest) {
   if (!offersTool(req, 'run_shell_command')) return { text: 'OK' };
   const last = lastUserText(req);
-  if (last.includes('THIRD-TURN')) return { text: 'Third answer: resumed.' };
-  if (last.includes('QUEUED-TURN')) return { text: 'Queued answer.' };
-  if (last.includes('SECOND-TURN')) return { text: 'Second answer: summarised.' };
+  if (last.includes('THIRD-TURN')) return { text: THIRD_RESULT };
+  if (last.includes('QUEUED-TURN')) return { text: QUEUED_RESULT };
+  if (last.includes('SECOND-TURN')) return { text: SECOND_RESULT };
   const ran = toolExchanges(req).find((e) => e.name === 'run_shell_command');
   if (!ran) return { toolUse: { name: 'run_shell_command', input: { command: COMMAND, description: 'Run the check' } } };
   return { text: `First answer: ${/live-step-ran/.test(ran.result) ? 'live-step-ran' : ran.result.trim()}` };
@@ -43,18 +37,7 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('G
   let tc: TestController;
   let id: string;
   let env: () => Promise<Record<string, string>>;
-  const screen = async (paneId: string) => tmux.client.run(['capture-pane', '-p', '-t', paneId]);
-
-  const state = (want: (t: ListedTask) => boolean, what: string) =>
-    until(async () => {
-      const t = await tc.get(id);
-      if (t.state === 'error' && !want(t)) throw new Error(`task error: ${t.reason ?? ''}`);
-      return want(t) ? t : undefined;
-    }, what, SLOW).catch(async (err: Error) => {
-      const t = await tc.get(id).catch(() => undefined);
-      const signals = join(tc.home, 'tasks', id, 'signals.jsonl');
-      throw new Error(`${err.message}; task ${t?.state}\n--- pane ---\n${t?.paneId ? await screen(t.paneId).catch(() => '?') : '(no pane)'}\n--- signals ---\n${existsSync(signals) ? readFileSync(signals, 'utf8').slice(-3000) : '(none)'}`);
-    });
+  const { state, screen, followUp, halfTyped, readoptCloseResume, cancelWaiting } = liveSteps(() => ({ tc, tmux, api, id }), 'Gemini');
   const launch = async (prompt: string) => {
     return launchWith(tc, ['--agent', 'gemini', '--model', GEMINI_MODEL, '--cwd', project.dir, '--prompt', prompt], await env());
   };
@@ -83,67 +66,21 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('G
     await until(async () => ((await screen(waiting.paneId!)).includes('Allow once') ? true : null), 'the approval dialog', SLOW);
     await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'Enter']);
     const done = await state((x) => x.state === 'completed', 'the first turn to end');
-    expect(done.resultPreview).toBe('First answer: live-step-ran');
+    expect(done.resultPreview).toBe(FIRST_RESULT);
     expect(done.agentOpen).toBe(true);
     expect(done.attempts.at(-1)!.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(readFileSync(join(project.dir, 'step.txt'), 'utf8')).toBe('live-step-ran\n');
     expect(processAlive(done.pid!)).toBe(true);
   });
 
-  it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, async () => {
-    const sent = await tc.cli(['send', id, SECOND, '--json']);
-    expect(sent.exitCode, String(sent.stderr)).toBe(0);
-    expect(JSON.parse(String(sent.stdout)).outcome).toBe('confirmed');
-    const second = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 2, 'the second turn to end');
-    expect(second.resultPreview).toBe('Second answer: summarised.');
-    expect(readFileSync(join(tc.home, 'tasks', id, 'turns', '1.md'), 'utf8')).toBe('First answer: live-step-ran');
-  });
+  it('takes a follow-up with send, and its second result replaces the first', { timeout: 3 * SLOW }, followUp);
 
-  it('waits for what the person half-typed in its input; typed once that is cleared', { timeout: 3 * SLOW }, async () => {
-    const { paneId } = await tc.get(id);
-    await tmux.client.run(['send-keys', '-t', paneId!, '-l', 'half typed']);
-    await until(async () => ((await screen(paneId!)).includes('> half typed') ? true : null), 'the half-typed text');
-    const sent = await tc.cli(['send', id, QUEUED, '--json']);
-    expect(sent.exitCode, String(sent.stderr)).toBe(0);
-    expect(JSON.parse(String(sent.stdout)).outcome).toBe('queued');
-    expect(JSON.stringify(api.requests.map((r) => r.messages))).not.toContain('QUEUED-TURN');
-    for (let i = 0; i < 'half typed'.length; i++) await tmux.client.run(['send-keys', '-t', paneId!, 'BSpace']);
-    const third = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === 3, 'the queued turn to end');
-    expect(third.resultPreview).toBe('Queued answer.');
-    expect(lastUserText(api.requests.at(-1)!)).toBe(QUEUED);
-  });
+  it('waits for what the person half-typed in its input; typed once that is cleared', { timeout: 3 * SLOW }, () => halfTyped('> half typed'));
 
-  it('is re-adopted, still open, after a controller SIGKILL; close ends it and resume reopens its session', { timeout: 4 * SLOW }, async () => {
-    const before = await tc.get(id);
-    await tc.kill('SIGKILL');
-    await tc.start();
-    const adopted = await state((x) => x.agentOpen, 'the agent to be adopted');
-    expect(adopted.pid).toBe(before.pid);
-    expect(adopted.turns).toHaveLength(before.turns!.length);
-    expect((await tc.cli(['close', id])).exitCode).toBe(0);
-    await until(async () => !processAlive(before.pid!), 'Gemini to exit', SLOW);
-    const closed = await tc.get(id);
-    expect(closed.state).toBe('completed');
-    expect(closed.agentOpen).toBe(false);
-    expect(closed.resultPreview).toBe(before.resultPreview);
-
-    const resumed = await tc.cli(['resume', id, THIRD]);
-    expect(resumed.exitCode, String(resumed.stderr)).toBe(0);
-    const again = await state((x) => x.state === 'completed' && (x.turns?.length ?? 0) === before.turns!.length + 1, 'the resumed turn to end');
-    expect(again.resultPreview).toBe('Third answer: resumed.');
-    expect(again.attempts.at(-1)!.sessionId).toBe(before.attempts.at(-1)!.sessionId);
-    // The resumed session is the same conversation: the model saw the earlier turns.
-    expect(JSON.stringify(api.requests.at(-1)!.messages)).toContain('SECOND-TURN');
-    await tc.cli(['close', id]);
-  });
+  it('is re-adopted, still open, after a controller SIGKILL; close ends it and resume reopens its session', { timeout: 4 * SLOW }, () => readoptCloseResume({ resume: true }));
 
   it('cancel ends an agent that is waiting on the person and leaves nothing running', { timeout: 3 * SLOW }, async () => {
-    id = (await launch('Run the check again.')).id;
-    const waiting = await state((x) => x.state === 'waiting', 'the approval prompt');
-    expect((await tc.cli(['cancel', id])).exitCode).toBe(0);
-    const cancelled = await state((x) => x.state === 'cancelled', 'the task to be cancelled');
-    expect(cancelled.agentOpen).toBe(false);
-    await until(async () => !processAlive(waiting.pid!), 'Gemini to exit', SLOW);
+    await cancelWaiting((await launch('Run the check again.')).id);
   });
 });
 

@@ -3,7 +3,6 @@
 // environment of a task in a pane of the test tmux server, offline against the local server.
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordedRequest } from '../support/mock-api.js';
 import { startTestController, testConfig, type TestController } from '../support/controller.js';
 import { paneEnv, type TestTmuxServer } from '../support/tmux-server.js';
 import { REPO } from './support.js';
@@ -29,11 +28,4 @@ export async function startGeminiController(): Promise<TestController> {
 
 export async function geminiTaskEnv(url: string, home: string, tmux: TestTmuxServer): Promise<Record<string, string>> {
   return { ...geminiEnv(url, home), ...(await paneEnv(tmux)), TERM: 'xterm-256color' };
-}
-
-/** The text of the request's last user message (a prompt, not a tool's result). */
-export function lastUserText(req: RecordedRequest): string {
-  const last = [...req.messages].reverse().find((m) => m.role === 'user' && (typeof m.content === 'string' || m.content.some((b) => b.type === 'text')));
-  if (!last) return '';
-  return typeof last.content === 'string' ? last.content : last.content.flatMap((b) => (b.type === 'text' ? [String(b.text)] : [])).join('\n');
 }
