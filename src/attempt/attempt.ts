@@ -11,7 +11,7 @@ import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import type { ExitRecord } from '../runner/exit-record.js';
 import type { Surface } from '../surface/surface.js';
-import { canConverse, conversationOf, type Conversation, type SendOutcome } from './conversation.js';
+import { conversationOf, type Conversation, type SendOutcome } from './conversation.js';
 import { decideOutcome, endRecord, goneWithoutRecord } from './outcome.js';
 import { Senses } from './senses.js';
 import { prepareWorkspace } from './workspace.js';
@@ -119,7 +119,7 @@ export class AttemptRun {
 
   private async begin(): Promise<void> {
     const { task, profile, dependencies, executor, surface } = this.init;
-    const interactive = task.mode !== 'print' && surface.terminal && canConverse(profile, this.paths.dir);
+    const interactive = !!profile?.interactive && task.mode !== 'print' && surface.terminal;
     try {
       await prepareWorkspace({ task, n: this.n, paths: this.paths, profile, dependencies, outputLogMaxBytes: this.init.options.outputLogMaxBytes, interactive, resume: this.init.resume });
     } catch (err) {

@@ -266,12 +266,6 @@ const usageOf = (s: AgentSignal): Partial<Usage> =>
 
 const sameUsage = (a: Usage, b: Usage): boolean => a.inputTokens === b.inputTokens && a.outputTokens === b.outputTokens && a.costUsd === b.costUsd;
 
-/** Whether the profile's agent can run interactively with its task folder at `taskDir`: it has an
- *  interactive start, and its signals can be wired there (else it runs in print mode). */
-export function canConverse(profile: AgentProfile | undefined, taskDir: string): boolean {
-  return !!profile?.interactive && signalAdapter(profile.interactive.signals).unwirable?.(taskDir) == null;
-}
-
 /** The conversation of an attempt whose agent runs interactively under `interactive`. */
 export function conversationOf(
   at: Pick<ConversationInit, 'n' | 'paths' | 'keepOpenMs' | 'owner' | 'deliver'> & { interactive: NonNullable<AgentProfile['interactive']>; close(cause: Cause): void },

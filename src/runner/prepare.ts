@@ -1,5 +1,5 @@
 // Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
@@ -64,12 +64,24 @@ const gitDirOf = (repo: string): string => join(repo, '.git');
 
 /** Writes the interactive start (tty-argv.nul, and the files its signal wiring needs), or removes
  *  one an earlier attempt left; returns the environment the wiring adds. */
-function prepareInteractive({ task, paths, profile, interactive, resume }: PrepareInput, vars: ArgvVars): Record<string, string> {
+/** `name` (a path in the task folder) with its folders made, private like the task folder. */
+function inTaskDir(dir: string, name: string): string {
+  const file = join(dir, name);
+  if (dirname(file) !== dir) ensurePrivateDir(dirname(file), false);
+  return file;
+}
+
+function prepareInteractive({ task, paths, profile, clientEnv, interactive, resume }: PrepareInput, vars: ArgvVars): Record<string, string> {
   const ttyArgv = join(paths.dir, 'tty-argv.nul');
   rmSync(ttyArgv, { force: true });
   if (!interactive || !profile.interactive) return {};
-  const wiring = signalAdapter(profile.interactive.signals).wire(paths.dir, paths.signals);
-  for (const [name, content] of Object.entries(wiring.files)) writePrivateFile(join(paths.dir, name), content);
+  const wiring = signalAdapter(profile.interactive.signals).wire(paths.dir, paths.signals, { ...clientEnv, ...(profile.env ?? {}) });
+  for (const [name, content] of Object.entries(wiring.files)) writePrivateFile(inTaskDir(paths.dir, name), content);
+  for (const [name, target] of Object.entries(wiring.links ?? {})) {
+    const link = inTaskDir(paths.dir, name);
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
+  }
   const argv = resume ? expandArgv(resumeTemplate(profile.interactive), { ...vars, session_id: resume.sessionId }) : expandArgv(profile.interactive.command, vars);
   writePrivateFile(ttyArgv, nul(confined({ task, paths }, [...argv, ...wiring.argv])));
   return wiring.env;

@@ -12,8 +12,7 @@ export type PromptVia = (typeof PROMPT_VIA)[number];
 /** Where an interactive agent's state comes from: its vendor's hooks (an adapter in runner/signals),
  *  or `panecrew` (the agent appends AgentSignal lines to $PANECREW_SIGNALS_FILE itself). An agent
  *  with no signals runs in print mode (`completion: idle` is its stability fallback). claude, codex,
- *  gemini and opencode are run end to end through the controller (test/agents/*-live.test.ts);
- *  gemini's hooks load only from a task folder under root-owned folders (signals/gemini.ts). */
+ *  gemini and opencode are run end to end through the controller (test/agents/*-live.test.ts). */
 export const SIGNAL_SOURCES = ['claude', 'codex', 'gemini', 'opencode', 'panecrew'] as const;
 
 /** Where an interactive profile's `resume` arguments go: `end`, after the whole command (Claude

@@ -31,8 +31,8 @@
 //    other agents. It refuses to run outside a git repository without --skip-git-repo-check.
 //    `--json` prints one JSON event per line on stdout (codex-json parser).
 //  - gemini interactive: its SessionStart hook fires as the TUI starts, so the prompt is typed in
-//    (kept out of ps); `--resume ID` reopens a session by its id. Its hooks load only from a settings
-//    file in root-owned folders (signals/gemini.ts): elsewhere the task runs in print mode.
+//    (kept out of ps); `--resume ID` reopens a session by its id. Its hooks are given through a
+//    Gemini home of the task's own (signals/gemini.ts).
 //  - gemini: reading piped stdin makes it non-interactive; there a tool that needs approval is
 //    refused, and auto_edit approves edits (like codex's workspace-write) but not shell commands.
 //  - aider: `--flag=value` so a path starting with "-" stays a value.

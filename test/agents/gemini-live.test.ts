@@ -3,8 +3,9 @@
 // the task `waiting`, a key in the pane answers it, the turn completes the task with its result while
 // Gemini stays open, `send` starts a second turn (and waits for what the person half-typed), a
 // controller SIGKILL + restart re-adopts it, `close` ends it, `resume` reopens its session, `cancel`
-// leaves nothing running.
-import { existsSync, readFileSync } from 'node:fs';
+// leaves nothing running. Its hooks come through a Gemini home of the task's own (signals/gemini.ts),
+// so this runs as any user, in a controller home under /tmp.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processAlive } from '../../src/runner/kill.js';
@@ -12,7 +13,7 @@ import { geminiApi, offersTool, startMockApi, toolExchanges, type MockApi, type 
 import { startTestController, testConfig, until, type TestController } from '../support/controller.js';
 import { startTmuxServer, type TestTmuxServer } from '../support/tmux-server.js';
 import { BIN, launchWith, makeProject, type Project } from './support.js';
-import { GEMINI_MODEL, geminiTaskEnv, startGeminiController } from './gemini-support.js';
+import { GEMINI_MODEL, geminiTaskEnv } from './gemini-support.js';
 import { COMMAND, FIRST_RESULT, lastUserText, liveSteps, QUEUED_RESULT, SECOND_RESULT, SLOW, THIRD_RESULT } from './live-steps.js';
 
 function script(req: RecordedRequest) {
@@ -26,17 +27,14 @@ function script(req: RecordedRequest) {
   return { text: `First answer: ${/live-step-ran/.test(ran.result) ? 'live-step-ran' : ran.result.trim()}` };
 }
 
-// Gemini CLI loads the task's hooks only from root-owned folders (signals/gemini.ts): as another user
-// no task folder qualifies, and the test below shows that such a task runs in print mode.
-if (process.getuid?.() !== 0) it.skip('Gemini CLI live: needs root (its system settings file must sit in root-owned folders)', () => {});
-
-describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('Gemini CLI live in its pane, as a panecrew task', () => {
+describe.skipIf(!existsSync(join(BIN, 'gemini')))('Gemini CLI live in its pane, as a panecrew task', () => {
   let project: Project;
   let api: MockApi;
   let tmux: TestTmuxServer;
   let tc: TestController;
   let id: string;
   let env: () => Promise<Record<string, string>>;
+  let theirSettings: string;
   const { state, screen, followUp, halfTyped, readoptCloseResume, cancelWaiting } = liveSteps(() => ({ tc, tmux, api, id }), 'Gemini');
   const launch = async (prompt: string) => {
     return launchWith(tc, ['--agent', 'gemini', '--model', GEMINI_MODEL, '--cwd', project.dir, '--prompt', prompt], await env());
@@ -46,8 +44,15 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('G
     project = makeProject('panecrew-gemini-live-');
     api = await startMockApi(script, { protocol: geminiApi });
     tmux = await startTmuxServer({ width: 200, height: 50 });
-    tc = await startGeminiController();
-    env = () => geminiTaskEnv(api.url, project.home, tmux);
+    tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
+    env = async () => {
+      const e = await geminiTaskEnv(api.url, project.home, tmux);
+      // A hook of the person's own, which must still run beside the task's.
+      const settings = join(project.home, '.gemini', 'settings.json');
+      theirSettings = JSON.stringify({ ...JSON.parse(readFileSync(settings, 'utf8')), hooks: { SessionStart: [{ hooks: [{ type: 'command', command: `touch ${join(project.home, 'own-hook-ran')}` }] }] } });
+      writeFileSync(settings, theirSettings);
+      return e;
+    };
   });
   afterAll(async () => {
     await tc?.stop();
@@ -60,8 +65,11 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('G
     const waiting = await state((x) => x.state === 'waiting', 'the approval prompt');
     expect(waiting.question).toBe(`Allow Shell \`${COMMAND}\`?`);
     expect(waiting.attempts.at(-1)!.interactive).toBe(true);
-    // The prompt was typed into the TUI, never put in argv; the person's settings are untouched.
+    // The prompt was typed into the TUI, never put in argv; the person's settings are untouched, and
+    // their own hook ran beside the task's (their settings, with the task's hooks added).
     expect(readFileSync(join(tc.home, 'tasks', id, 'tty-argv.nul'), 'utf8')).not.toContain('Run the check');
+    expect(readFileSync(join(project.home, '.gemini', 'settings.json'), 'utf8')).toBe(theirSettings);
+    expect(existsSync(join(project.home, 'own-hook-ran'))).toBe(true);
     // The hook runs before the dialog is drawn: a key sent before it shows is lost. Enter: "Allow once".
     await until(async () => ((await screen(waiting.paneId!)).includes('Allow once') ? true : null), 'the approval dialog', SLOW);
     await tmux.client.run(['send-keys', '-t', waiting.paneId!, 'Enter']);
@@ -81,27 +89,5 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')) || process.getuid?.() !== 0)('G
 
   it('cancel ends an agent that is waiting on the person and leaves nothing running', { timeout: 3 * SLOW }, async () => {
     await cancelWaiting((await launch('Run the check again.')).id);
-  });
-});
-
-describe.skipIf(!existsSync(join(BIN, 'gemini')))('Gemini CLI in a pane where it would skip its hooks', () => {
-  it('runs in print mode there, and completes with its answer', { timeout: SLOW }, async () => {
-    const project = makeProject('panecrew-gemini-insecure-');
-    const api = await startMockApi(() => ({ text: 'Print answer.' }), { protocol: geminiApi });
-    const tmux = await startTmuxServer({ width: 120, height: 40 });
-    // The controller's home under /tmp, which everyone can write: Gemini CLI would skip the settings.
-    const tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
-    try {
-      const t = await launchWith(tc, ['--agent', 'gemini', '--model', GEMINI_MODEL, '--cwd', project.dir, '--prompt', 'hello'], await geminiTaskEnv(api.url, project.home, tmux));
-      const ended = await until(async () => ((x) => (['error', 'failed', 'completed'].includes(x.state) ? x : undefined))(await tc.get(t.id)), 'the task to end', SLOW);
-      expect(ended.state, ended.reason ?? '').toBe('completed');
-      expect(ended.resultPreview).toBe('Print answer.');
-      expect(ended.attempts.at(-1)!.interactive).toBeFalsy();
-      expect(existsSync(join(tc.home, 'tasks', t.id, 'tty-argv.nul'))).toBe(false);
-    } finally {
-      await tc.stop();
-      await tmux.kill();
-      await api.close();
-    }
   });
 });

@@ -1,7 +1,7 @@
 // The Codex and Gemini signal normalisers over lines captured from the real CLIs (Codex 0.171.0's
 // notify, Gemini CLI 0.61.0's hooks, both written by signal-hook.sh through the adapters' wiring,
 // offline against the local server), and the wiring they give one task.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { TaskRecord } from '../../src/core/task.js';
 import { prepareTaskFolder } from '../../src/runner/prepare.js';
 import { BUILTIN_PROFILES } from '../../src/runner/profiles.js';
 import { codexSignals } from '../../src/runner/signals/codex.js';
-import { GEMINI_SETTINGS_FILE, geminiSignals, insecureSettingsPath } from '../../src/runner/signals/gemini.js';
+import { GEMINI_HOME, geminiSignals } from '../../src/runner/signals/gemini.js';
 
 const lines = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', name), 'utf8').trim().split('\n');
 
@@ -45,19 +45,27 @@ describe('Gemini CLI hooks', () => {
     expect(geminiSignals.read('{"hook":"BeforeTool","at":-1,"payload":{}}')).toBeNull();
     expect(geminiSignals.read('not json')).toBeNull();
   });
-  it('cannot be wired in a task folder Gemini CLI would skip the settings of (a folder others can write above it)', () => {
-    // /tmp is writable by everyone: Gemini CLI 0.61.0 said "Skipping system settings file … Parent directory '/tmp' is insecure".
-    expect(insecureSettingsPath(`/tmp/panecrew-x/tasks/t1/${GEMINI_SETTINGS_FILE}`)).toBe('/tmp');
-    expect(geminiSignals.unwirable!('/tmp/panecrew-x/tasks/t1')).toMatch(/owned by root .* \/tmp is not/);
-    expect(() => geminiSignals.wire('/tmp/panecrew-x/tasks/t1', '/tmp/panecrew-x/tasks/t1/signals.jsonl')).toThrow(/\/tmp is not/);
-    expect(geminiSignals.unwirable!('/state/tasks/t1')).toBeNull();
-  });
-  it('wires one task through a settings file in the task folder, named by env', () => {
-    const w = geminiSignals.wire('/state/tasks/t1', '/state/tasks/t1/signals.jsonl');
-    expect(w.env).toEqual({ GEMINI_CLI_SYSTEM_SETTINGS_PATH: `/state/tasks/t1/${GEMINI_SETTINGS_FILE}` });
-    const settings = JSON.parse(w.files[GEMINI_SETTINGS_FILE]!) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
-    expect(Object.keys(settings.hooks)).toContain('AfterAgent');
+  it("wires one task through a Gemini home of its own: the person's settings with the task's hooks added, their other files linked, theirs untouched", () => {
+    const home = mkdtempSync(join(tmpdir(), 'panecrew-gemini-home-'));
+    mkdirSync(join(home, '.gemini', 'tmp'), { recursive: true });
+    const theirs = '{\n  // chosen in /auth\n  /* a block\n comment */ "security": { "auth": { "selectedType": "gemini-api-key" } },\n  "hooks": { "AfterAgent": [{ "hooks": [{ "type": "command", "command": "echo \\"// not a comment\\"" }] }] }\n}\n';
+    writeFileSync(join(home, '.gemini', 'settings.json'), theirs);
+    writeFileSync(join(home, '.gemini', 'oauth_creds.json'), '{}');
+    const w = geminiSignals.wire('/state/tasks/t1', '/state/tasks/t1/signals.jsonl', { HOME: home });
+    expect(w.env).toEqual({ GEMINI_CLI_HOME: `/state/tasks/t1/${GEMINI_HOME}` });
+    expect(w.links).toEqual({ [`${GEMINI_HOME}/.gemini/oauth_creds.json`]: join(home, '.gemini', 'oauth_creds.json'), [`${GEMINI_HOME}/.gemini/tmp`]: join(home, '.gemini', 'tmp') });
+    const settings = JSON.parse(w.files[`${GEMINI_HOME}/.gemini/settings.json`]!) as { security: unknown; hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+    expect(settings.security).toEqual({ auth: { selectedType: 'gemini-api-key' } });
+    // Their own hook first, then the task's.
+    expect(settings.hooks.AfterAgent!.map((h) => h.hooks[0]!.command)).toEqual(['echo "// not a comment"', expect.stringMatching(/signal-hook\.sh'? '?AfterAgent/)]);
     expect(settings.hooks.BeforeTool![0]!.hooks[0]!.command).toMatch(/signal-hook\.sh'? '?BeforeTool'? '?\/state\/tasks\/t1\/signals\.jsonl'?$/);
+    expect(readFileSync(join(home, '.gemini', 'settings.json'), 'utf8')).toBe(theirs);
+    // GEMINI_CLI_HOME of the task's environment names the person's home, as Gemini CLI reads it.
+    expect(Object.keys(geminiSignals.wire('/t', '/t/s.jsonl', { HOME: '/nowhere', GEMINI_CLI_HOME: home }).links!)).toHaveLength(2);
+    // No settings of theirs: only the hooks; settings Gemini would refuse: a clear error.
+    expect(JSON.parse(geminiSignals.wire('/t', '/t/s.jsonl', { HOME: '/nowhere' }).files[`${GEMINI_HOME}/.gemini/settings.json`]!)).toEqual({ hooks: expect.any(Object) });
+    writeFileSync(join(home, '.gemini', 'settings.json'), '{ "ui": ');
+    expect(() => geminiSignals.wire('/t', '/t/s.jsonl', { HOME: home })).toThrow(/cannot read your Gemini CLI settings .*settings\.json .*fix the file/);
   });
 });
 

@@ -50,10 +50,6 @@ export interface LiveAgent {
   /** The keys that approve the prompt in the pane; `shown`: text the pane shows once the dialog
    *  takes keys (a signal written before the dialog is drawn would lose keys sent at once). */
   approve: { keys: string[]; shown?: string };
-  /** Why the suite cannot run here even with the CLI installed (Gemini's hooks need root): skipped. */
-  unable?: string | undefined;
-  /** Starts the controller (default: a test controller with tmux on). */
-  controller?: () => Promise<TestController>;
   /** More `launch` arguments (e.g. an explicit --model). */
   launchArgs?: string[];
 }
@@ -95,7 +91,7 @@ function scriptFor(agent: LiveAgent) {
 
 /** Defines the suite that measures `agent` over `turns` turns and records its row. */
 export function measureLive(agent: LiveAgent, turns = 6): void {
-  describe.skipIf(!existsSync(join(BIN, agent.agent)) || !!agent.unable)(`${agent.name} live: signal → event${agent.unable ? ` (skipped: ${agent.unable})` : ''}`, () => {
+  describe.skipIf(!existsSync(join(BIN, agent.agent)))(`${agent.name} live: signal → event`, () => {
     let project: Project;
     let api: MockApi;
     let tmux: TestTmuxServer;
@@ -107,7 +103,7 @@ export function measureLive(agent: LiveAgent, turns = 6): void {
       project = makeProject(`panecrew-${agent.agent}-measure-`);
       api = await startMockApi(scriptFor(agent), agent.protocol ? { protocol: agent.protocol } : {});
       tmux = await startTmuxServer({ width: 200, height: 50 });
-      tc = await (agent.controller ?? (() => startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }))))();
+      tc = await startTestController(testConfig({ tmux: { enabled: true, close_delay_ms: '200ms' } }));
       client = await tc.client();
       events = await stateEvents(client);
     });

@@ -3,27 +3,27 @@
 // normaliser turns each line into an AgentSignal (src/core/signal.ts).
 //
 // Facts measured on Gemini CLI 0.61.0 in a tmux pane, offline (test/agents/gemini-live.test.ts):
-//  - The hook settings go in <taskdir>/gemini-settings.json, named by GEMINI_CLI_SYSTEM_SETTINGS_PATH
-//    (the system settings layer, merged over the user's): ~/.gemini is never touched. Gemini CLI
-//    loads a system settings file only when it and every folder above it are owned by root and not
-//    writable by group or others (else: "Security Warning: Skipping system settings file …
-//    Parent directory '/tmp' is insecure"): a task whose folder fails that rule runs in print mode.
+//  - The hook settings go in a Gemini CLI home of the task's own (wireGemini): ~/.gemini is never
+//    written. Its system settings layer (GEMINI_CLI_SYSTEM_SETTINGS_PATH) is read only when the file
+//    and every folder above it are owned by root and not writable by group or others ("Security
+//    Warning: Skipping system settings file … Parent directory '/tmp' is insecure"): no use to an
+//    ordinary user.
 //  - SessionStart fires as the TUI starts (before any prompt): the prompt can be typed in.
 //    BeforeAgent: a prompt was submitted (`prompt`). BeforeTool / AfterTool: `tool_name`,
 //    `tool_input`. Notification `ToolPermission`: a tool waits for the person's approval, its
 //    `details` saying what (`type` exec with `command`, edit with `filePath`, mcp with `toolName`…).
 //    AfterAgent: the turn ended; `prompt_response` is the turn's model text (each response of the
 //    turn on its own line). SessionEnd. Every payload carries `session_id` and `transcript_path`.
-import { lstatSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
 import { shellQuote } from '../../core/text.js';
 import { toolTarget } from '../parsers/tool-step.js';
 import { SIGNAL_HOOK_SCRIPT } from './claude.js';
-import { parseJsonLine, type SignalAdapter } from './index.js';
-
-export const GEMINI_SETTINGS_FILE = 'gemini-settings.json';
+import { parseJsonLine, type SignalAdapter, type SignalWiring } from './index.js';
+import { stripJsonComments } from './jsonc.js';
 
 const EVENTS = ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'Notification', 'AfterAgent', 'SessionEnd'] as const;
 /** Milliseconds (Gemini CLI's unit): a hook stuck on a slow disk must not hold the agent long. */
@@ -103,20 +103,45 @@ function permissionQuestion(details: { type?: string; command?: string; filePath
   return `Allow ${what}${target ? ` \`${target}\`` : ''}?`;
 }
 
-/** Why Gemini CLI would skip a system settings file at `file` (see above), or null when it reads it. */
-export function insecureSettingsPath(file: string): string | null {
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const st = statSync(dir, { throwIfNoEntry: false });
-    const link = lstatSync(dir, { throwIfNoEntry: false });
-    if (st && (st.uid !== 0 || (st.mode & 0o022) !== 0 || (link?.isSymbolicLink() && link.uid !== 0))) return dir;
-    if (dirname(dir) === dir) return null;
+/** The task's own Gemini CLI home (GEMINI_CLI_HOME), in its folder. */
+export const GEMINI_HOME = 'gemini-home';
+
+/** The person's settings.json in `dir` (JSON with comments, as Gemini reads it), {} when there is none. */
+function personsSettings(dir: string): Record<string, unknown> {
+  const file = join(dir, 'settings.json');
+  if (!existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stripJsonComments(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new Error(`cannot read your Gemini CLI settings ${file} to add this task's hooks to them (${(err as Error).message}): fix the file (Gemini CLI would refuse it too)`);
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`your Gemini CLI settings ${file} are not a JSON object: fix the file`);
+  return parsed as Record<string, unknown>;
 }
 
-function unwirable(taskDir: string): string | null {
-  const insecure = insecureSettingsPath(`${taskDir}/${GEMINI_SETTINGS_FILE}`);
-  if (insecure === null) return null;
-  return `Gemini CLI would not load this task's hooks: it reads a system settings file only where every folder above it is owned by root and writable by nobody else, and ${insecure} is not`;
+/**
+ * One task's wiring: a Gemini CLI home of its own in the task folder (GEMINI_CLI_HOME), whose
+ * settings.json is the person's with the task's hooks added to theirs, and whose every other entry
+ * links to the person's own (.gemini/ of $GEMINI_CLI_HOME or $HOME in the task's environment): their
+ * login, history, sessions (so `gemini --resume` sees the task's session), extensions and trusted
+ * folders are theirs, and their files are never written by panecrew. (Gemini CLI's system settings
+ * layer would need no copy, but it reads only root-owned folders: no task folder of an ordinary user.)
+ */
+export function wireGemini(taskDir: string, signalsFile: string, env: Record<string, string | undefined> = {}): SignalWiring {
+  const own = join(env.GEMINI_CLI_HOME || env.HOME || homedir(), '.gemini');
+  const settings = personsSettings(own);
+  const theirs = typeof settings.hooks === 'object' && settings.hooks !== null ? (settings.hooks as Record<string, unknown>) : {};
+  const hooks: Record<string, unknown> = { ...theirs };
+  for (const [event, ours] of Object.entries(geminiSettings(signalsFile).hooks)) hooks[event] = [...(Array.isArray(theirs[event]) ? theirs[event] : []), ...ours];
+  const dir = `${GEMINI_HOME}/.gemini`;
+  const entries = existsSync(own) ? readdirSync(own).filter((name) => name !== 'settings.json') : [];
+  return {
+    argv: [],
+    env: { GEMINI_CLI_HOME: join(taskDir, GEMINI_HOME) },
+    files: { [`${dir}/settings.json`]: `${JSON.stringify({ ...settings, hooks }, null, 2)}\n` },
+    links: Object.fromEntries(entries.map((name) => [`${dir}/${name}`, join(own, name)])),
+  };
 }
 
 /** Gemini's file tools name the path `file_path` / `dir_path`; the shared step names read `path`. */
@@ -127,12 +152,6 @@ function withPath(input: unknown): unknown {
 }
 
 export const geminiSignals: SignalAdapter = {
-  wire: (taskDir, signalsFile) => {
-    const settings = `${taskDir}/${GEMINI_SETTINGS_FILE}`;
-    const why = unwirable(taskDir);
-    if (why !== null) throw new Error(why);
-    return { argv: [], env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: settings }, files: { [GEMINI_SETTINGS_FILE]: `${JSON.stringify(geminiSettings(signalsFile), null, 2)}\n` } };
-  },
-  unwirable,
+  wire: wireGemini,
   read: readGeminiSignal,
 };

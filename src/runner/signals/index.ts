@@ -11,15 +11,15 @@ import { opencodeSignals } from './opencode.js';
 export interface SignalWiring {
   argv: string[];
   env: Record<string, string>;
-  /** Files written into the task folder (name → content) before the agent starts. */
+  /** Files written into the task folder (path in it → content) before the agent starts. */
   files: Record<string, string>;
+  /** Symlinks made in the task folder (path in it → what it points to). */
+  links?: Record<string, string>;
 }
 
 export interface SignalAdapter {
-  wire(taskDir: string, signalsFile: string): SignalWiring;
-  /** Why the agent would not load its signal wiring from a task folder at `taskDir` (it then runs in
-   *  print mode), or null. Absent: it always can. */
-  unwirable?(taskDir: string): string | null;
+  /** `env`: the task's environment (where the agent's own config is found). */
+  wire(taskDir: string, signalsFile: string, env?: Record<string, string | undefined>): SignalWiring;
   /** One line of the signals file, or null when it is not a signal this adapter knows. */
   read(line: string): AgentSignal | null;
 }
