@@ -77,6 +77,9 @@ describe.skipIf(!existsSync(join(BIN, 'gemini')))('Gemini CLI live in its pane, 
     expect(done.resultPreview).toBe(FIRST_RESULT);
     expect(done.agentOpen).toBe(true);
     expect(done.attempts.at(-1)!.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    // Tokens come from the chat file Gemini CLI's hooks name.
+    expect(done.usage.inputTokens).toBeGreaterThan(0);
+    expect(done.usage.outputTokens).toBeGreaterThan(0);
     expect(readFileSync(join(project.dir, 'step.txt'), 'utf8')).toBe('live-step-ran\n');
     expect(processAlive(done.pid!)).toBe(true);
   });

@@ -45,6 +45,13 @@ describe('Gemini CLI hooks', () => {
     expect(geminiSignals.read('{"hook":"BeforeTool","at":-1,"payload":{}}')).toBeNull();
     expect(geminiSignals.read('not json')).toBeNull();
   });
+  it("takes a turn's tokens from the chat file its AfterAgent names: each response once (its lines repeat), summed", () => {
+    // A real chat file of Gemini CLI 0.61.0 (six turns, each a tool call and an answer, offline).
+    const chat = join(import.meta.dirname, '..', 'fixtures', 'gemini-0.61.0-chat.jsonl');
+    const line = JSON.stringify({ hook: 'AfterAgent', at: 9, payload: { session_id: 's-1', transcript_path: chat, prompt_response: 'Answer 5.' } });
+    expect(geminiSignals.read(line)).toMatchObject({ kind: 'turn-end', result: 'Answer 5.', inputTokens: 152789, outputTokens: 126 });
+  });
+
   it("wires one task through a Gemini home of its own: the person's settings with the task's hooks added, their other files linked, theirs untouched", () => {
     const home = mkdtempSync(join(tmpdir(), 'panecrew-gemini-home-'));
     mkdirSync(join(home, '.gemini', 'tmp'), { recursive: true });

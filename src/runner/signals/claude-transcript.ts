@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { AgentSignal } from '../../core/signal.js';
 import { inputOf, UsageSchema } from '../parsers/claude-stream-json.js';
-import { jsonLines, jsonlTally, readWholeLines, safeJsonlPath } from './jsonl-tally.js';
+import { jsonLines, jsonlTally, readWholeLines, safeJsonlPath, summedTokens, type MessageTokens } from './jsonl-tally.js';
 
 /** How much of the transcript's end is read: a last message longer than this is not found, and
  *  tokens of messages before it are not counted. */
@@ -37,7 +37,7 @@ export function claudeTurnResult(signal: Pick<AgentSignal, 'result' | 'transcrip
 
 /** Each message's usage once (its lines repeat it, growing as it streams), by message id. */
 const tokenTally = jsonlTally(
-  () => new Map<string, { input: number; output: number }>(),
+  () => new Map<string, MessageTokens>(),
   (byMessage, json) => {
     const e = EntrySchema.safeParse(json);
     if (e.success && e.data.message.usage) byMessage.set(e.data.message.id ?? `#${byMessage.size}`, { input: inputOf(e.data.message.usage), output: e.data.message.usage.output_tokens ?? 0 });
@@ -47,14 +47,7 @@ const tokenTally = jsonlTally(
 /** The session's tokens so far: each message's usage once, summed. */
 export function claudeSessionTokens(transcriptPath: string | undefined, tailBytes = TRANSCRIPT_TAIL_BYTES): { inputTokens: number; outputTokens: number } | undefined {
   const byMessage = tokenTally(transcriptPath, tailBytes);
-  if (!byMessage) return undefined;
-  let inputTokens = 0;
-  let outputTokens = 0;
-  for (const u of byMessage.values()) {
-    inputTokens += u.input;
-    outputTokens += u.output;
-  }
-  return { inputTokens, outputTokens };
+  return byMessage && summedTokens(byMessage);
 }
 
 /** The assistant entries in the transcript's tail, oldest first; undefined when there is none to read. */

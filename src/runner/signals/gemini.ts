@@ -13,7 +13,8 @@
 //    `tool_input`. Notification `ToolPermission`: a tool waits for the person's approval, its
 //    `details` saying what (`type` exec with `command`, edit with `filePath`, mcp with `toolName`…).
 //    AfterAgent: the turn ended; `prompt_response` is the turn's model text (each response of the
-//    turn on its own line). SessionEnd. Every payload carries `session_id` and `transcript_path`.
+//    turn on its own line). SessionEnd. Every payload carries `session_id` and `transcript_path`, the
+//    session's chat file, where the tokens are (gemini-chat.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { AgentSignalSchema, type AgentSignal } from '../../core/signal.js';
 import { shellQuote } from '../../core/text.js';
 import { toolTarget } from '../parsers/tool-step.js';
 import { SIGNAL_HOOK_SCRIPT } from './claude.js';
+import { geminiSessionTokens } from './gemini-chat.js';
 import { parseJsonLine, type SignalAdapter, type SignalWiring } from './index.js';
 import { stripJsonComments } from './jsonc.js';
 
@@ -84,7 +86,7 @@ export function readGeminiSignal(line: string): AgentSignal | null {
         if (p.notification_type !== 'ToolPermission') return null;
         return { ...base, kind: 'waiting', question: permissionQuestion(p.details, p.message) };
       case 'AfterAgent':
-        return { ...base, kind: 'turn-end', result: p.prompt_response?.trim() };
+        return { ...base, kind: 'turn-end', result: p.prompt_response?.trim(), ...geminiSessionTokens(p.transcript_path) };
       case 'SessionEnd':
         return { ...base, kind: 'session-end' };
     }

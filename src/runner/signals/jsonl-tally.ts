@@ -65,3 +65,20 @@ export function jsonlTally<T>(fresh: () => T, add: (tally: T, json: unknown) => 
     return kept.tally;
   };
 }
+
+/** One model message's tokens (a session's messages are tallied by id: their lines repeat). */
+export interface MessageTokens {
+  input: number;
+  output: number;
+}
+
+/** The session's tokens: each message's once, summed. */
+export function summedTokens(byMessage: Map<string, MessageTokens>): { inputTokens: number; outputTokens: number } {
+  let inputTokens = 0;
+  let outputTokens = 0;
+  for (const m of byMessage.values()) {
+    inputTokens += m.input;
+    outputTokens += m.output;
+  }
+  return { inputTokens, outputTokens };
+}
