@@ -11,6 +11,7 @@ export const RESIZE_HOOK = `wait-for -S ${RESIZE_CHANNEL}`;
 export class ResizeWatch {
   private waiting: { cancel(): void } | null = null;
   private stopped = false;
+  private signalled = false;
 
   constructor(
     private readonly client: TmuxClient,
@@ -20,6 +21,10 @@ export class ResizeWatch {
   /** Starts waiting unless already waiting; a wait that ended without a signal (server gone) stops until the next start. */
   start(): void {
     if (this.waiting || this.stopped) return;
+    // A controller killed with SIGKILL leaves its waiter behind, which would take the next resize's
+    // signal: the first signal wakes it (and may wake ours, a harmless extra relayout).
+    if (!this.signalled) void this.client.run(['wait-for', '-S', RESIZE_CHANNEL]).catch(() => {});
+    this.signalled = true;
     const wait = this.client.waitFor(RESIZE_CHANNEL);
     this.waiting = wait;
     void wait.done.then((signalled) => {

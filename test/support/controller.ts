@@ -67,6 +67,9 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
     PANECREW_CONFIG: configFile,
     XDG_CONFIG_HOME: join(dir, 'xdg-config'),
     NO_COLOR: '1',
+    // A controller with no TMUX of its own uses the "default" tmux server: this test's, never the
+    // person's (it would open a `panecrew` session there); stop() ends it.
+    TMUX_TMPDIR: dir,
     ...extraEnv,
   };
   // Not the test runner's tmux (a test that wants the controller inside one passes TMUX itself).
@@ -148,6 +151,8 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
         // not running
       }
       await tc.kill('SIGTERM');
+      // The test's default tmux server, if the controller started one (its waiters end with it).
+      await execa('tmux', ['-S', join(dir, `tmux-${process.getuid?.() ?? 0}`, 'default'), 'kill-server'], { reject: false });
       rmSync(dir, { recursive: true, force: true });
     },
   };

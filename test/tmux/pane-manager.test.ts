@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
 import { TmuxOptionsSchema, type TmuxOptionsInput } from '../../src/tmux/options.js';
 import { loadLayout } from '../../src/tmux/layouts.js';
+import { RESIZE_CHANNEL } from '../../src/tmux/resize-watch.js';
 import { planLayout } from '../../src/tmux/layout-plan.js';
 import { geometry, startTmuxServer, until, type TestTmuxServer, paneManager } from '../support/tmux-server.js';
 
@@ -107,6 +108,17 @@ describe('PaneManager.open in the launching window', () => {
       return g[0]!.w === 131 && g;
     });
     expect(geo.map((g) => `${g.w}x${g.h}@${g.x},${g.y}`)).toEqual(['131x49@0,1', '88x24@132,1', '88x24@132,26']);
+  });
+
+  it('wakes the resize waiter a SIGKILLed controller left behind, which would take the next resize', async () => {
+    server = await startTmuxServer({ width: 240, height: 60 });
+    const stale = server.client.waitFor(RESIZE_CHANNEL);
+    await manager(server).open(req(server, 1));
+    // A deadline, not a pause: the waiter ends as soon as it is woken.
+    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting'));
+    const outcome = await Promise.race([stale.done.then(() => 'woken'), deadline]);
+    stale.cancel();
+    expect(outcome).toBe('woken');
   });
 
   it('never touches a window of another session on the same server', async () => {
