@@ -1,7 +1,8 @@
 // The real OpenCode TUI, in a real tmux pane, its model played by the local mock API: with the
 // plugin `panecrew integrate opencode` writes, a background task's ending wakes the idle session
 // (its next model request carries the ending), each ending once, also after a controller restart.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConfig, until } from '../support/controller.js';
@@ -9,6 +10,8 @@ import { startOpencodePane, type OpencodePane } from '../support/opencode-pane.j
 import { offersTool, toolExchanges, type MockReply, type RecordedRequest } from '../support/mock-api.js';
 
 const MARKER = 'PANECREW-OPENCODE-WAKE';
+// The task ends once the test opens this gate: after the session's turn, whatever the load.
+const GATE = join(tmpdir(), `panecrew-opencode-wake-gate-${process.pid}`);
 const lastMessage = (req: RecordedRequest) => JSON.stringify(req.messages.at(-1) ?? '');
 
 /** Launches one background task over MCP, then ends its turn; acknowledges every wake. */
@@ -16,7 +19,7 @@ function mainAgent(req: RecordedRequest): MockReply {
   if (lastMessage(req).includes('Background task bg_')) return { text: 'Noted the ending.' };
   if (!JSON.stringify(req.messages).includes(MARKER) || !offersTool(req, 'panecrew_task')) return { text: 'OK.' };
   if (!toolExchanges(req).some((e) => e.name === 'panecrew_task')) {
-    return { text: 'Starting it.', toolUse: { name: 'panecrew_task', input: { prompt: 'sleep 4; echo ONE-DONE', subagent_type: 'shell', title: 'one' } } };
+    return { text: 'Starting it.', toolUse: { name: 'panecrew_task', input: { prompt: `while [ ! -e ${GATE} ]; do sleep 0.05; done; echo ONE-DONE`, subagent_type: 'shell', title: 'one' } } };
   }
   return { text: 'Launched; I will be told when it ends.' };
 }
@@ -26,6 +29,7 @@ beforeAll(async () => {
   op = await startOpencodePane(mainAgent);
 }, 120_000);
 afterAll(async () => {
+  rmSync(GATE, { force: true });
   await op?.close();
 });
 
@@ -40,6 +44,8 @@ describe('OpenCode woken by the panecrew plugin', () => {
     });
     const reply = toolExchanges(launch).find((e) => e.name === 'panecrew_task')!.result;
     const id = /task_id: (bg_[0-9a-z]{8})/.exec(reply)![1]!;
+    // The session has sent the task's result to the model, the last request of its turn.
+    writeFileSync(GATE, '');
     const ended = await op.tc.waitFinal(id, 30_000);
     const wake = await until(() => toldOf(id) ?? null, 'the wake with the ending', 30_000).catch(async (e: Error) => {
       throw new Error(`${e.message}\n${await op.screen()}\n${op.api.requests.map((q) => `#${q.index} ${lastMessage(q).slice(0, 300)}`).join('\n')}`);
