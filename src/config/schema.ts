@@ -1,6 +1,6 @@
 // The whole configuration, validated with zod. Each part that owns options exports its own section schema.
 import { z } from 'zod';
-import { DurationSchema } from '../core/duration.js';
+import { DurationSchema } from '../core/duration-schema.js';
 import { TmuxOptionsSchema } from '../tmux/options.js';
 import { NotificationOptionsSchema } from '../notify/options.js';
 import { ProfileSchema, CategorySchema } from '../runner/profile-schema.js';

@@ -4,8 +4,9 @@ import { mkdirSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { CLI_ENTRY, homePaths, panecrewHome, type HomePaths } from '../core/paths.js';
-import { isFinal } from '../core/task.js';
-import { formatZodError, ServerMessageSchema, type ErrorCode, type ListedTask, type Op, type RequestFor, type Results, type ServerEvent, type ServerMessage } from './protocol.js';
+import { isFinal } from '../core/task-state.js';
+import type { ListedTask, Op, RequestFor, Results } from './protocol.js';
+import { checkServerMessage, type ErrorCode, type ServerEvent, type ServerMessage } from './server-message.js';
 
 export class ClientError extends Error {
   constructor(
@@ -89,8 +90,7 @@ function parseLine(line: string): ServerMessage | string {
   } catch {
     return `not JSON: ${JSON.stringify(line.slice(0, 80))}`;
   }
-  const parsed = ServerMessageSchema.safeParse(raw);
-  return parsed.success ? (parsed.data as ServerMessage) : formatZodError(parsed.error);
+  return checkServerMessage(raw);
 }
 
 export class ControllerClient {

@@ -1,11 +1,12 @@
 // The socket protocol: one JSON object per line each way. Every request is validated here, at the boundary.
 import { z } from 'zod';
-import { PlanRefSchema, REQUESTED_PLACEMENTS, RUN_MODES, TASK_STATES, TaskIdSchema, type ListedTask, type Task } from '../core/task.js';
+import { PlanRefSchema, REQUESTED_PLACEMENTS, RUN_MODES, TaskIdSchema, type ListedTask } from '../core/task.js';
 import type { ChannelHealth, ChannelReport } from '../notify/notification.js';
 import type { Config } from '../config/schema.js';
 import type { ReloadResult } from './reload.js';
 import { ISOLATIONS, SANDBOXES, WorktreeOptionsSchema } from '../worktree/options.js';
 import { SessionIdSchema } from './deliveries.js';
+import type { ErrorCode } from './server-message.js';
 
 /** Requests larger than this are refused before parsing. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -140,8 +141,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** What a caller sends: the request without its id; defaults are filled in by the server. */
 export type RequestInput = DistributiveOmit<z.input<typeof RequestSchema>, 'id'>;
 
-export const ERROR_CODES = ['bad-request', 'not-found', 'conflict', 'internal'] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode, type ServerEvent, type ServerMessage } from './server-message.js';
 
 export interface Reply {
   id: number;
@@ -172,7 +172,6 @@ export interface Stats {
   rssBytes: number;
 }
 
-export type ServerEvent = { event: 'task'; task: ListedTask } | { event: 'removed'; ids: string[] } | { event: 'output'; taskId: string };
 
 /** What `output` answers: the text between byte `from` and byte `offset` (the next read's start) of output.log. */
 export interface OutputChunk {
@@ -218,23 +217,6 @@ export interface Results {
 }
 /** The request for one op, as a caller writes it (`RequestFor<'get'>` = `{ op: 'get', taskId }`). */
 export type RequestFor<O extends Op> = RequestInput & { op: O };
-
-/**
- * What the controller sends, checked by the client before it acts on it. Only the envelope and the
- * fields a client decides by (a task's id and state) are checked; the rest is the controller's word.
- */
-const ReplySchema = z.discriminatedUnion('ok', [
-  z.object({ id: z.number(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ id: z.number(), ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) }),
-]);
-const EventSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('task'), task: z.object({ id: z.string(), state: z.enum(TASK_STATES) }).passthrough() }),
-  z.object({ event: z.literal('removed'), ids: z.array(z.string()) }),
-  z.object({ event: z.literal('output'), taskId: z.string() }),
-]);
-export const ServerMessageSchema = z.union([EventSchema, ReplySchema]);
-/** A checked line from the controller (a task event's task is taken as the ListedTask it claims to be). */
-export type ServerMessage = z.infer<typeof ReplySchema> | ServerEvent;
 
 export class RequestError extends Error {
   constructor(

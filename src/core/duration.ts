@@ -1,6 +1,5 @@
 // Durations read as `500ms`, `30s`, `5m`, `2h`, `7d`. A bare number is milliseconds in config files
 // (as documented since the first release) and seconds on the command line (as `timeout` and `sleep`).
-import { z } from 'zod';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
@@ -27,12 +26,3 @@ export function formatDuration(ms: number): string {
   if (m < 60) return `${m}m${s ? `${String(s).padStart(2, '0')}s` : ''}`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
-
-export const DurationSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
-  const ms = parseDuration(v);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 500ms, 30s, 5m or a number of milliseconds, found ${JSON.stringify(v)}` });
-    return z.NEVER;
-  }
-  return ms;
-});

@@ -1,23 +1,15 @@
 // The task model: plain data shared by the controller, its clients and the journal.
 import { z } from 'zod';
 import { describeCause, type Cause } from './cause.js';
+import { isFinal, TASK_STATES, type TaskState } from './task-state.js';
 
-/** `waiting`: an interactive agent asks the person something (a permission prompt); it holds its
- *  slot like `running`, and goes back to `running` when answered. */
-export const TASK_STATES = ['pending', 'running', 'waiting', 'completed', 'error', 'cancelled', 'interrupt'] as const;
-export type TaskState = (typeof TASK_STATES)[number];
-
-/** A task whose agent works or waits for the person: it holds a slot. */
-export const isActive = (state: TaskState): boolean => state === 'running' || state === 'waiting';
+export { FINAL_STATES, isActive, isFinal, TASK_STATES, type TaskState } from './task-state.js';
 
 /** How the agent runs: its own TUI in the pane, kept open after a turn (`interactive`), or one-shot
  *  with its output rendered (`print`). `auto`: interactive when its profile has an interactive
  *  command and the task has a pane. */
 export const RUN_MODES = ['auto', 'interactive', 'print'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
-
-export const FINAL_STATES: ReadonlySet<TaskState> = new Set(['completed', 'error', 'cancelled', 'interrupt']);
-export const isFinal = (state: TaskState): boolean => FINAL_STATES.has(state);
 
 /** What the launcher asked for; `auto` means a pane when tmux is usable, headless otherwise. */
 export const REQUESTED_PLACEMENTS = ['auto', 'pane', 'window', 'headless'] as const;

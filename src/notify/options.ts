@@ -1,6 +1,6 @@
 // The `notification` config section: which task events notify, how often, and through which channels.
 import { z } from 'zod';
-import { DurationSchema } from '../core/duration.js';
+import { DurationSchema } from '../core/duration-schema.js';
 
 export const NOTIFICATION_STRATEGIES = ['silent', 'completion', 'milestone', 'verbose'] as const;
 export type NotificationStrategy = (typeof NOTIFICATION_STRATEGIES)[number];

@@ -1,7 +1,7 @@
 // What a plan file may say (README "Plans"). Names are short so that `after:` and templates can use
 // them; a fanned-out task's items become `name[0]`, `name[1]`... in the plan.
 import { z } from 'zod';
-import { DurationSchema } from '../core/duration.js';
+import { DurationSchema } from '../core/duration-schema.js';
 import { REQUESTED_PLACEMENTS, RUN_MODES } from '../core/task.js';
 
 export const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;

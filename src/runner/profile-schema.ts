@@ -1,7 +1,7 @@
 // The config schema of one agent profile (`agents.<name>`) and of one category or subagent type
 // (`categories.<name>`, `subagents.<name>`). Field names are snake_case like the rest of the YAML.
 import { z } from 'zod';
-import { DurationSchema } from '../core/duration.js';
+import { DurationSchema } from '../core/duration-schema.js';
 import { OUTPUT_FORMATS } from './parsers/types.js';
 import { placeholdersIn, validateArgvTemplate } from './argv-template.js';
 import { INPUT_BOXES, type InputBoxName } from '../tmux/input-boxes.js';

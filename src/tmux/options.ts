@@ -1,6 +1,6 @@
 // The `tmux` section of the config. Option names follow oh-my-opencode where they mean the same thing.
 import { z } from 'zod';
-import { DurationSchema } from '../core/duration.js';
+import { DurationSchema } from '../core/duration-schema.js';
 
 export const BUILTIN_LAYOUTS = ['main-vertical', 'main-horizontal', 'tiled', 'even-horizontal', 'even-vertical'] as const;
 export type BuiltinLayoutName = (typeof BUILTIN_LAYOUTS)[number];

@@ -1,4 +1,4 @@
-import { isFinal } from '../../core/task.js';
+import { isFinal } from '../../core/task-state.js';
 import { mergeTask, MergeRefused, type MergeMode } from '../../worktree/merge.js';
 import { inert } from '../../render/inert.js';
 import { defineVerb, EXIT, UsageError, withClient } from '../command.js';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
 import type { ControllerClient } from '../../controller/client.js';
-import { isFinal } from '../../core/task.js';
+import { isFinal } from '../../core/task-state.js';
 import { PlanError, readPlanFile } from '../../plan/load.js';
 import { PlanNotFound, planTasks, retryPlan, submitPlan } from '../../plan/submit.js';
 import { latestByNode, planLine, plansOf, renderPlan, viewOfPlan, type PlanView } from '../../plan/view.js';

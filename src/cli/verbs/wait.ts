@@ -1,5 +1,5 @@
 import { durationOption } from '../duration-option.js';
-import { isFinal } from '../../core/task.js';
+import { isFinal } from '../../core/task-state.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient } from '../command.js';
 import { detail, paint, STATE_SYMBOL } from '../../render/format.js';
 import { SUMMARY } from '../summaries.js';

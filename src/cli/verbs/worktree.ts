@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load.js';
 import { panecrewHome } from '../../core/paths.js';
-import { isFinal, type Task } from '../../core/task.js';
+import { isFinal } from '../../core/task-state.js';
+import type { Task } from '../../core/task.js';
 import { inert } from '../../render/inert.js';
 import { listWorktrees, removeWorktree, unmergedWork, type FoundWorktree } from '../../worktree/remove.js';
 import { defineVerb, EXIT, UsageError, withClient, type Context } from '../command.js';
