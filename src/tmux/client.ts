@@ -121,7 +121,9 @@ export class TmuxClient {
   }
 
   private async invoke(args: string[], input?: string): Promise<string> {
-    const full = [...this.serverArgs(), ...args];
+    // -u: without it, a client whose locale is not UTF-8 (LANG unset or C) gets every control
+    // character of its output as '_', FIELD_SEPARATOR too, and non-ASCII text (titles) mangled.
+    const full = ['-u', ...this.serverArgs(), ...args];
     const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
     const child = execa(this.bin, full, { reject: false, ...stdin, stripFinalNewline: true, env: this.env });
     let timedOut = false;

@@ -1,7 +1,7 @@
 // The Codex and Gemini signal normalisers over lines captured from the real CLIs (Codex 0.171.0's
 // notify, Gemini CLI 0.61.0's hooks, both written by signal-hook.sh through the adapters' wiring,
 // offline against the local server), and the wiring they give one task.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,7 +60,11 @@ describe('Gemini CLI hooks', () => {
     writeFileSync(join(home, '.gemini', 'oauth_creds.json'), '{}');
     const w = geminiSignals.wire('/state/tasks/t1', '/state/tasks/t1/signals.jsonl', { HOME: home });
     expect(w.env).toEqual({ GEMINI_CLI_HOME: `/state/tasks/t1/${GEMINI_HOME}` });
-    expect(w.links).toEqual({ [`${GEMINI_HOME}/.gemini/oauth_creds.json`]: join(home, '.gemini', 'oauth_creds.json'), [`${GEMINI_HOME}/.gemini/tmp`]: join(home, '.gemini', 'tmp') });
+    expect(w.links).toEqual({
+      [`${GEMINI_HOME}/.gemini/oauth_creds.json`]: join(home, '.gemini', 'oauth_creds.json'),
+      [`${GEMINI_HOME}/.gemini/google_accounts.json`]: join(home, '.gemini', 'google_accounts.json'),
+      [`${GEMINI_HOME}/.gemini/tmp`]: join(home, '.gemini', 'tmp'),
+    });
     const settings = JSON.parse(w.files[`${GEMINI_HOME}/.gemini/settings.json`]!) as { security: unknown; hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
     expect(settings.security).toEqual({ auth: { selectedType: 'gemini-api-key' } });
     // Their own hook first, then the task's.
@@ -68,11 +72,32 @@ describe('Gemini CLI hooks', () => {
     expect(settings.hooks.BeforeTool![0]!.hooks[0]!.command).toMatch(/signal-hook\.sh'? '?BeforeTool'? '?\/state\/tasks\/t1\/signals\.jsonl'?$/);
     expect(readFileSync(join(home, '.gemini', 'settings.json'), 'utf8')).toBe(theirs);
     // GEMINI_CLI_HOME of the task's environment names the person's home, as Gemini CLI reads it.
-    expect(Object.keys(geminiSignals.wire('/t', '/t/s.jsonl', { HOME: '/nowhere', GEMINI_CLI_HOME: home }).links!)).toHaveLength(2);
+    expect(Object.keys(geminiSignals.wire('/t', '/t/s.jsonl', { HOME: '/nowhere', GEMINI_CLI_HOME: home }).links!)).toHaveLength(3);
     // No settings of theirs: only the hooks; settings Gemini would refuse: a clear error.
     expect(JSON.parse(geminiSignals.wire('/t', '/t/s.jsonl', { HOME: '/nowhere' }).files[`${GEMINI_HOME}/.gemini/settings.json`]!)).toEqual({ hooks: expect.any(Object) });
     writeFileSync(join(home, '.gemini', 'settings.json'), '{ "ui": ');
     expect(() => geminiSignals.wire('/t', '/t/s.jsonl', { HOME: home })).toThrow(/cannot read your Gemini CLI settings .*settings\.json .*fix the file/);
+  });
+
+  it("keeps a login made in the task's pane and the person's ~/.agents skills: both are where Gemini CLI looks under GEMINI_CLI_HOME", () => {
+    const home = mkdtempSync(join(tmpdir(), 'panecrew-gemini-home-'));
+    mkdirSync(join(home, '.gemini'));
+    mkdirSync(join(home, '.agents', 'skills'), { recursive: true });
+    const task = mkdtempSync(join(tmpdir(), 'panecrew-gemini-task-'));
+    const w = geminiSignals.wire(task, join(task, 'signals.jsonl'), { HOME: home });
+    expect(w.links).toEqual({
+      [`${GEMINI_HOME}/.gemini/oauth_creds.json`]: join(home, '.gemini', 'oauth_creds.json'),
+      [`${GEMINI_HOME}/.gemini/google_accounts.json`]: join(home, '.gemini', 'google_accounts.json'),
+      [`${GEMINI_HOME}/.agents`]: join(home, '.agents'),
+    });
+    mkdirSync(join(task, GEMINI_HOME, '.gemini'), { recursive: true });
+    for (const [name, target] of Object.entries(w.links!)) symlinkSync(target, join(task, name));
+    // Gemini CLI writes its credentials in place (fs.writeFile): through the link, into the person's folder.
+    writeFileSync(join(task, GEMINI_HOME, '.gemini', 'oauth_creds.json'), '{"token":1}');
+    expect(readFileSync(join(home, '.gemini', 'oauth_creds.json'), 'utf8')).toBe('{"token":1}');
+    expect(existsSync(join(task, GEMINI_HOME, '.agents', 'skills'))).toBe(true);
+    // No ~/.gemini at all: nothing to link to (a login there stays the task's).
+    expect(geminiSignals.wire(task, join(task, 's.jsonl'), { HOME: '/nowhere' }).links).toEqual({});
   });
 });
 

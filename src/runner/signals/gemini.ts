@@ -108,6 +108,13 @@ function permissionQuestion(details: { type?: string; command?: string; filePath
 /** The task's own Gemini CLI home (GEMINI_CLI_HOME), in its folder. */
 export const GEMINI_HOME = 'gemini-home';
 
+/** What a login in the task's pane writes (Gemini CLI 0.61.0 cacheCredentials, cacheGoogleAccount:
+ *  fs.writeFile in place, which follows a link): linked even before they exist, so a login made in a
+ *  task is the person's, as it would be outside panecrew. */
+const LOGIN_FILES = ['oauth_creds.json', 'google_accounts.json'];
+/** Gemini CLI looks for the person's skills in GEMINI_CLI_HOME/.agents/skills too (Storage.getGlobalAgentsDir). */
+const AGENTS_DIR = '.agents';
+
 /** The person's settings.json in `dir` (JSON with comments, as Gemini reads it), {} when there is none. */
 function personsSettings(dir: string): Record<string, unknown> {
   const file = join(dir, 'settings.json');
@@ -127,22 +134,26 @@ function personsSettings(dir: string): Record<string, unknown> {
  * settings.json is the person's with the task's hooks added to theirs, and whose every other entry
  * links to the person's own (.gemini/ of $GEMINI_CLI_HOME or $HOME in the task's environment): their
  * login, history, sessions (so `gemini --resume` sees the task's session), extensions and trusted
- * folders are theirs, and their files are never written by panecrew. (Gemini CLI's system settings
- * layer would need no copy, but it reads only root-owned folders: no task folder of an ordinary user.)
+ * folders are theirs, and their files are never written by panecrew; their ~/.agents (skills) is
+ * linked beside it. (Gemini CLI's system settings layer would need no copy, but it reads only
+ * root-owned folders: no task folder of an ordinary user.)
  */
 export function wireGemini(taskDir: string, signalsFile: string, env: Record<string, string | undefined> = {}): SignalWiring {
-  const own = join(env.GEMINI_CLI_HOME || env.HOME || homedir(), '.gemini');
+  const theirHome = env.GEMINI_CLI_HOME || env.HOME || homedir();
+  const own = join(theirHome, '.gemini');
   const settings = personsSettings(own);
   const theirs = typeof settings.hooks === 'object' && settings.hooks !== null ? (settings.hooks as Record<string, unknown>) : {};
   const hooks: Record<string, unknown> = { ...theirs };
   for (const [event, ours] of Object.entries(geminiSettings(signalsFile).hooks)) hooks[event] = [...(Array.isArray(theirs[event]) ? theirs[event] : []), ...ours];
   const dir = `${GEMINI_HOME}/.gemini`;
-  const entries = existsSync(own) ? readdirSync(own).filter((name) => name !== 'settings.json') : [];
+  const entries = existsSync(own) ? new Set([...readdirSync(own).filter((name) => name !== 'settings.json'), ...LOGIN_FILES]) : new Set<string>();
+  const links: Record<string, string> = Object.fromEntries([...entries].map((name) => [`${dir}/${name}`, join(own, name)]));
+  if (existsSync(join(theirHome, AGENTS_DIR))) links[`${GEMINI_HOME}/${AGENTS_DIR}`] = join(theirHome, AGENTS_DIR);
   return {
     argv: [],
     env: { GEMINI_CLI_HOME: join(taskDir, GEMINI_HOME) },
     files: { [`${dir}/settings.json`]: `${JSON.stringify({ ...settings, hooks }, null, 2)}\n` },
-    links: Object.fromEntries(entries.map((name) => [`${dir}/${name}`, join(own, name)])),
+    links,
   };
 }
 
