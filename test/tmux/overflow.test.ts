@@ -101,7 +101,7 @@ describe('finish', () => {
     const b = await p.open(req(server, 2));
     await until('the agent exited', async () => (await server!.client.display(a.paneId, '#{pane_dead}')) === '1');
     // tmux may mark the pane dead before it has drawn the last output it read (seen at load 4).
-    await until('the output drawn', async () => (await server!.client.run(['capture-pane', '-p', '-t', a.paneId])).includes('agent says hello'));
+    await until('the output drawn', async () => (await server!.client.run(['capture-pane', '-p', '-S', '-', '-t', a.paneId])).includes('agent says hello'));
     const started = Date.now();
     await p.finish(a.paneId, { banner: ['== t1 completed · exit 0 · 1.2s =='], keep: false });
     const screen = await until('the banner', async () => {
