@@ -208,6 +208,11 @@ export class ControllerClient {
    * that held a moment ago.
    */
   async waitUntil(which: string[] | 'active', settled: (t: ListedTask) => boolean, { timeoutMs = null, signal, onUpdate }: WaitOptions = {}): Promise<WaitResult> {
+    // Tasks already settled need no subscription: one round trip answers (`wait` on an ended task).
+    if (which !== 'active') {
+      const now = await Promise.all(which.map((taskId) => this.request({ op: 'get', taskId })));
+      if (now.every(settled)) return { ended: true, tasks: now };
+    }
     const seen = new Map<string, ListedTask>();
     const latest = new Map<string, ListedTask>();
     let settle: (outcome: WaitResult | Error) => void = () => {};
