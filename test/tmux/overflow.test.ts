@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
 import type { TmuxOptionsInput } from '../../src/tmux/options.js';
@@ -97,11 +97,15 @@ describe('finish', () => {
   it('shows the banner under the last output, then closes after the delay and closes the layout up', async () => {
     server = await startTmuxServer({ width: 240, height: 60 });
     const p = manager(server, { close_delay_ms: '300ms' });
-    const a = await p.open(req(server, 1, { command: ['printf', '%s\\n', 'agent says hello'] }));
+    // The agent exits once its output is on the screen: tmux can lose the output of a command that
+    // exits at once (CI at load 4 saw a dead pane that never showed it).
+    const gate = join(mkdtempSync(join(tmpdir(), 'panecrew-banner-')), 'exit');
+    const a = await p.open(req(server, 1, { command: ['sh', '-c', 'echo agent says hello; while [ ! -e "$0" ]; do sleep 0.05; done', gate] }));
     const b = await p.open(req(server, 2));
+    await until('the output drawn', async () => (await server!.client.run(['capture-pane', '-p', '-t', a.paneId])).includes('agent says hello'));
+    writeFileSync(gate, '');
     await until('the agent exited', async () => (await server!.client.display(a.paneId, '#{pane_dead}')) === '1');
-    // tmux may mark the pane dead before it has drawn the last output it read (seen at load 4).
-    await until('the output drawn', async () => (await server!.client.run(['capture-pane', '-p', '-S', '-', '-t', a.paneId])).includes('agent says hello'));
+    rmSync(dirname(gate), { recursive: true, force: true });
     const started = Date.now();
     await p.finish(a.paneId, { banner: ['== t1 completed · exit 0 · 1.2s =='], keep: false });
     const screen = await until('the banner', async () => {
