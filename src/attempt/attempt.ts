@@ -60,6 +60,7 @@ export class AttemptRun {
   private exited: ExitRecord | undefined;
   /** The task as recorded when this attempt ended. */
   private endedTask: TaskRecord | undefined;
+  private detached = false; // the controller stopped: what is on its way is left to the next one
   /** An interactive agent's turns, read from its signals; absent in print mode. */
   private conversation: Conversation | undefined;
 
@@ -111,6 +112,7 @@ export class AttemptRun {
 
   /** The controller is stopping: stop watching. The agent runs on and is adopted on the next start. */
   detach(): void {
+    this.detached = true;
     this.conversation?.stop();
     this.senses?.stop();
     this.observation?.close();
@@ -143,6 +145,7 @@ export class AttemptRun {
     try {
       const hosted = await surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode, startToken(current.attempts.at(-1)!)) });
       this.runner = { pid: hosted.pid, child: hosted.child, paneId: hosted.paneId, placement: hosted.placement, placementNote: hosted.note };
+      if (this.detached) return; // started after the controller let go: the next one adopts it
       // No terminal after all (its tmux server was gone): the runner runs the print-mode command.
       if (!hosted.paneId) {
         this.conversation?.stop();
@@ -159,8 +162,7 @@ export class AttemptRun {
       try {
         this.move('running', { pid, paneId, placement, placementNote, interactive: !!this.conversation });
       } catch (err) {
-        // The agent runs and is watched; only its pid is missing from the journal, and recovery
-        // finds it in the runner's own started record.
+        // The agent runs and is watched; recovery finds its pid in the runner's started record.
         this.init.owner.log(`recording that ${this.taskId} runs failed: ${message(err)}`);
         this.state = 'running';
       }
@@ -272,8 +274,8 @@ export class AttemptRun {
     try {
       this.endedTask = this.init.owner.record(attempt, task);
     } catch (err) {
-      // Not recorded (the journal could not be written: a full disk): the attempt is not over until
-      // it is, so keep trying; the agent has ended or is ended below either way.
+      if (this.detached) return; // the next controller records it, from the runner's exit record
+      // Not recorded (the journal could not be written: a full disk): not over until it is, so retry.
       this.init.owner.log(`recording the end of ${this.taskId} failed: ${message(err)}; trying again in ${RECORD_RETRY_MS} ms`);
       this.state = 'ending';
       setTimeout(() => this.state === 'ending' && this.conclude(ending, extra), RECORD_RETRY_MS).unref();
