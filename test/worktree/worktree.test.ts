@@ -168,9 +168,11 @@ describe('worktrees', () => {
 
   it('unmerged work survives cancel and prune; rm refuses it without --force', async () => {
     const t = await shell('echo unsaved > work.txt; sleep 60');
+    const file = join(t.workspace!.path, 'src', 'work.txt');
+    // cancel only once the work is written: a loaded machine may not have run the echo yet
+    await until(() => existsSync(file) && readFileSync(file, 'utf8') === 'unsaved\n', 'the unsaved work written');
     await tc.cli(['cancel', t.id]);
     await tc.waitFinal(t.id, 60_000);
-    const file = join(t.workspace!.path, 'src', 'work.txt');
     expect(readFileSync(file, 'utf8')).toBe('unsaved\n');
     writeFileSync(join(tc.dir, 'zero-retention.yaml'), testConfig({ background_task: { retentionMs: 0 } }));
     const prune = await tc.cli(['worktree', 'prune'], { env: { PANECREW_CONFIG: join(tc.dir, 'zero-retention.yaml') } });
