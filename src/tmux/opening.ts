@@ -1,12 +1,11 @@
 // Opening an agent pane: beside the main pane when the planner says it fits, else in the overflow
-// window, or in a window of its own when asked. Three tmux calls in the common case: a snapshot of
-// the server (session.ts), the split, and one call that tags the pane, lays the window out and
-// starts the command (so it starts at its final size).
+// window, or in a window of its own when asked. Two tmux calls in the common case: a snapshot of
+// the server (session.ts), then one call that splits, tags the new pane and lays the window out.
 import { TmuxError } from './client.js';
 import { labelsOnCommands } from './labels.js';
 import type { PaneBox } from './layout-plan.js';
 import { newOverflowWindow, overflowCommands } from './overflow.js';
-import { newWindow, OPT, splitPane, startInPane, tagCommands, type TagInfo } from './pane-ops.js';
+import { execArgv, newWindow, OPT, splitFlag, startInPane, tagCommands, type TagInfo } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
 import { arrange, planFor } from './relayout.js';
 import { findMain } from './session.js';
@@ -54,11 +53,8 @@ export async function openPane(ctx: PaneContext, req: OpenPaneRequest, seq: stri
   let why: string;
   if (plan.fits) {
     const labels = await labelsOnCommands(client, home.windowId, home.labels, borders);
-    const split = await splitInto(ctx, home.windowId, panes, req.cwd, { mainPane: main.paneId, planned: plan.panes, before: [...markMain, ...labels] });
-    if (split) {
-      const pid = await startArranged(ctx, { ...home, labels: true }, split, tag, req, borders);
-      return { paneId: split.paneId, pid, placement: 'pane', windowId: main.windowId };
-    }
+    const opened = await splitAndStart(ctx, { ...home, labels: true }, panes, req, tag, { mainPane: main.paneId, planned: plan.panes, before: [...markMain, ...labels], borders });
+    if (opened) return { ...opened, placement: 'pane', windowId: main.windowId };
     why = `tmux has no space left to split in window ${main.windowId}`;
   } else {
     why = `no room beside the main pane ${main.paneId}: ${plan.reason}`;
@@ -71,32 +67,13 @@ async function openInOverflow(ctx: PaneContext, snap: Snapshot, req: OpenPaneReq
   const overflow = snap.overflowOf(sessionId);
   if (overflow) {
     const labels = await labelsOnCommands(ctx.client, overflow.windowId, overflow.labels);
-    const split = await splitInto(ctx, overflow.windowId, snap.panesIn(overflow.windowId), req.cwd, { before: [...before, ...labels] });
-    if (split) {
-      const pid = await startArranged(ctx, { ...overflow, labels: true }, split, tag, req);
-      return { paneId: split.paneId, pid, placement: 'overflow', windowId: overflow.windowId };
-    }
+    const opened = await splitAndStart(ctx, { ...overflow, labels: true }, snap.panesIn(overflow.windowId), req, tag, { before: [...before, ...labels] });
+    if (opened) return { ...opened, placement: 'overflow', windowId: overflow.windowId };
   }
   // No overflow window yet, or it is full to the last cell: start a (new) overflow window.
   const { windowId, paneId } = await newOverflowWindow(ctx, sessionId, req.cwd);
   const pid = await startInPane(ctx.client, paneId, req.command, req.cwd, [...before, ...overflowCommands(windowId), ...tagCommands(paneId, tag)]);
   return { paneId, pid, placement: 'overflow', windowId };
-}
-
-interface Split {
-  paneId: string;
-  /** The panes of the window after the split, in window order. */
-  panes: PaneRow[];
-}
-
-/** Tags the new pane, lays its window out and starts the command, in one tmux call. */
-async function startArranged(ctx: PaneContext, win: WindowInfo, split: Split, tag: TagInfo, req: OpenPaneRequest, borders?: Borders): Promise<number> {
-  const panes = split.panes.map((p) => (p.paneId === split.paneId ? { ...p, taskId: tag.taskId, seq: tag.seq, home: tag.home } : p));
-  const layout = await arrange(ctx, win, panes, false, borders);
-  // It was planned with this pane: not fitting now means the window changed meanwhile, and the
-  // resize hook lays it out again. Once the agent runs, a layout is only cosmetic.
-  if (!layout.fits) ctx.log(`layout of ${win.windowId} skipped: ${layout.reason}`);
-  return startInPane(ctx.client, split.paneId, req.command, req.cwd, [...tagCommands(split.paneId, tag), ...(layout.fits ? layout.commands : [])]);
 }
 
 interface SplitOptions {
@@ -105,30 +82,50 @@ interface SplitOptions {
   planned?: PaneBox[];
   /** Commands run in the same tmux call first (labels on: the panes see one resize). */
   before: string[][];
+  /** The window's border options, when read already. */
+  borders?: Borders;
 }
 
 /**
  * Splits the last pane of the window (so that panes stay in creation order), or the largest one
- * when tmux has no space there. Returns null when tmux has no space for a new pane at all. A split
- * of the main pane gives the new pane its planned size: the main pane, where the person (or a TUI
- * agent) works, is resized once, straight to its final size.
+ * when tmux has no space there, and in the same tmux call tags the new pane and lays the window out.
+ * Returns null when tmux has no space for a new pane at all.
+ *
+ * The command starts with the split itself: tmux runs the commands of one call before it reads any
+ * pane's output or reaps any process, so remain-on-exit and the tag are set before the command can
+ * be seen to exit, and its first output lands in the pane at its final size. A split of the main
+ * pane gives the new pane its planned size: the main pane, where the person (or a TUI agent) works,
+ * is resized once, straight to its final size.
  */
-async function splitInto(ctx: PaneContext, windowId: string, panes: PaneRow[], cwd: string, opts: SplitOptions): Promise<Split | null> {
+async function splitAndStart(ctx: PaneContext, win: WindowInfo, panes: PaneRow[], req: OpenPaneRequest, tag: TagInfo, opts: SplitOptions): Promise<{ paneId: string; pid: number } | null> {
   const last = panes[panes.length - 1];
   const largest = [...panes].sort((a, b) => b.width * b.height - a.width * a.height)[0];
   for (const target of new Set([last, largest])) {
     if (!target) continue;
     const box = target.paneId === opts.mainPane ? opts.planned?.at(-1) : undefined;
-    const sized = box ? (box.x > 0 ? { flag: '-h' as const, size: box.w } : { flag: '-v' as const, size: box.h }) : {};
+    const flag = box ? (box.x > 0 ? '-h' : '-v') : splitFlag(target);
+    const size = box ? ['-l', String(box.x > 0 ? box.w : box.h)] : [];
+    // tmux puts the new pane right after the one it split: until its id is known, its index names it.
+    const added = `${win.windowId}.${target.index + 1}`;
+    const at = panes.indexOf(target) + 1;
+    const row: PaneRow = { ...target, paneId: added, taskId: tag.taskId, seq: tag.seq, home: tag.home };
+    const layout = await arrange(ctx, win, [...panes.slice(0, at), row, ...panes.slice(at)], false, opts.borders);
+    // It was planned with this pane: not fitting now means the window changed meanwhile, and the
+    // resize hook lays it out again. Once the agent runs, a layout is only cosmetic.
+    if (!layout.fits) ctx.log(`layout of ${win.windowId} skipped: ${layout.reason}`);
     try {
-      const paneId = await splitPane(ctx.client, target, cwd, { ...sized, before: opts.before });
-      // tmux puts the new pane right after the one it split.
-      const at = panes.indexOf(target) + 1;
-      const added: PaneRow = { paneId, windowId, taskId: '', seq: '', home: '', dead: false, pid: 0, width: 0, height: 0 };
-      return { paneId, panes: [...panes.slice(0, at), added, ...panes.slice(at)] };
+      const out = await ctx.client.runAll([
+        ...opts.before,
+        ['split-window', '-d', flag, ...size, '-t', target.paneId, '-c', req.cwd, '--', ...execArgv(req.command)],
+        ['display-message', '-p', '-t', added, '#{pane_id} #{pane_pid}'],
+        ...tagCommands(added, tag),
+        ...(layout.fits ? layout.commands : []),
+      ]);
+      const [paneId = '', pid] = out.split(' ');
+      return { paneId, pid: Number(pid) };
     } catch (err) {
       if (!(err instanceof TmuxError && err.isNoSpace)) throw err;
-      ctx.log(`split of ${target.paneId} in ${windowId}: ${err.stderr.trim()}`);
+      ctx.log(`split of ${target.paneId} in ${win.windowId}: ${err.stderr.trim()}`);
     }
   }
   return null;

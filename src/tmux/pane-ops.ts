@@ -25,30 +25,16 @@ export const OPT = {
 } as const;
 
 /**
- * What a new pane runs until its real command replaces it (respawn-pane -k). Starting with a
- * placeholder lets us set remain-on-exit and the task tag before the real command can exit, so a
- * fast-failing task still leaves a pane (and its output) behind.
+ * What a new window's pane runs until its real command replaces it (respawn-pane -k): the window's
+ * id is only known once it exists, and remain-on-exit and the task tag must be set before the real
+ * command can exit, so that a fast-failing task still leaves a pane (and its output) behind. (A
+ * split needs none: opening.ts names the new pane by its index in the same call.)
  */
 const PLACEHOLDER = ['sleep', '86400'];
 
 /** The split direction that keeps both halves usable: side by side when the pane is wide. */
 export function splitFlag(p: { width: number; height: number }): '-h' | '-v' {
   return p.width >= 2 * p.height ? '-h' : '-v';
-}
-
-export interface SplitOptions {
-  flag?: '-h' | '-v';
-  /** Columns (-h) or rows (-v) of the new pane: its planned size, so the layout after it moves nothing. */
-  size?: number;
-  /** Commands run in the same tmux invocation first: the panes see one resize, not one per command. */
-  before?: string[][];
-}
-
-/** Splits `target` without taking focus; the new pane runs the placeholder. */
-export async function splitPane(client: TmuxClient, target: { paneId: string; width: number; height: number }, cwd: string, opts: SplitOptions = {}): Promise<string> {
-  const size = opts.size ? ['-l', String(opts.size)] : [];
-  const split = ['split-window', '-d', opts.flag ?? splitFlag(target), ...size, '-t', target.paneId, '-c', cwd, '-P', '-F', '#{pane_id}', '--', ...PLACEHOLDER];
-  return client.runAll([...(opts.before ?? []), split]);
 }
 
 /** A new window (not selected) whose only pane runs the placeholder. */
@@ -74,9 +60,9 @@ export interface TagInfo {
 }
 
 /**
- * The commands that tag a placeholder pane as the task's. They run before its real command starts
- * (startCommand), in the same tmux call as the layout, so the command starts at its final size: a
- * pane that shrinks after its output pushes the top lines out of view.
+ * The commands that tag a new pane as the task's. They run in the same tmux call as its start and
+ * its window's layout, so the command's output lands at the pane's final size: a pane that shrinks
+ * after its output pushes the top lines out of view.
  */
 export function tagCommands(paneId: string, tag: TagInfo): string[][] {
   return [

@@ -25,6 +25,8 @@ export interface PaneRow {
   home: string;
   dead: boolean;
   pid: number;
+  /** Its position in the window, counted from pane-base-index: `@window.index` names it. */
+  index: number;
   width: number;
   height: number;
 }
@@ -38,7 +40,7 @@ export interface Borders {
 }
 
 const WINDOW_FIELDS = ['window_id', 'session_id', 'window_width', 'window_height', OPT.main, OPT.overflow, OPT.labels] as const;
-const PANE_FIELDS = ['pane_id', 'window_id', OPT.task, OPT.seq, OPT.home, 'pane_dead', 'pane_pid', 'pane_width', 'pane_height'] as const;
+const PANE_FIELDS = ['pane_id', 'window_id', OPT.task, OPT.seq, OPT.home, 'pane_dead', 'pane_pid', 'pane_index', 'pane_width', 'pane_height'] as const;
 const BORDER_OPTIONS = ['pane-border-status', 'pane-border-format', '@panecrew_saved_border_status', '@panecrew_saved_border_format'] as const;
 
 const format = (fields: readonly string[]) => fields.map((f) => `#{${f}}`).join(FIELD_SEPARATOR);
@@ -110,8 +112,8 @@ export async function readSnapshot(client: TmuxClient, bordersOf: readonly strin
   }
   const panes = new Map<string, PaneRow>();
   for (const line of lines(paneLines)) {
-    const [paneId = '', windowId = '', taskId = '', seq = '', home = '', dead, pid, width, height] = line.split(FIELD_SEPARATOR);
-    if (!panes.has(paneId)) panes.set(paneId, { paneId, windowId, taskId, seq, home, dead: dead === '1', pid: Number(pid), width: Number(width), height: Number(height) });
+    const [paneId = '', windowId = '', taskId = '', seq = '', home = '', dead, pid, index, width, height] = line.split(FIELD_SEPARATOR);
+    if (!panes.has(paneId)) panes.set(paneId, { paneId, windowId, taskId, seq, home, dead: dead === '1', pid: Number(pid), index: Number(index), width: Number(width), height: Number(height) });
   }
   const borders = new Map(bordersOf.map((target, i) => [target, bordersFrom(borderValues.slice(i * 4, i * 4 + 4))]));
   return new Snapshot([...windows.values()], [...panes.values()], borders);
