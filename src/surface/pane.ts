@@ -62,13 +62,6 @@ class PaneSurface implements Surface {
     return mgr;
   }
 
-  /** Labels are a courtesy: a failure is logged, never fatal. */
-  private label(task: Task, paneId: string, state: string): void {
-    this.manager(task)
-      .setLabel(paneId, task.id, state)
-      .catch((err: unknown) => this.log(`labelling pane ${paneId} of ${task.id} failed: ${(err as Error).message}`));
-  }
-
   async host({ task, command }: HostRequest): Promise<Hosted> {
     const request: OpenPaneRequest = {
       taskId: task.id,
@@ -78,11 +71,12 @@ class PaneSurface implements Surface {
       cwd: task.cwd,
       mainPane: task.origin.tmuxPane,
       requested: task.requestedPlacement === 'window' ? 'window' : 'pane',
+      state: 'running',
     };
     const origin = task.origin.tmuxSocket ?? this.ownSocket;
     this.rehomed.delete(task.id);
     try {
-      return this.hosted(task, await this.managerOf(origin).open(request), null);
+      return this.hosted(await this.managerOf(origin).open(request), null);
     } catch (err) {
       if (!(err instanceof TmuxError && err.isNoServer)) throw err;
       return this.hostElsewhere(task, request, command, origin);
@@ -102,7 +96,7 @@ class PaneSurface implements Surface {
         this.rehomed.set(task.id, this.ownSocket);
         const where = `it runs in the detached "${this.config.tmux.session}" session of the controller's tmux server (panecrew attach)`;
         this.log(`task ${task.id}: ${gone}; ${where}`);
-        return this.hosted(task, opened, `${gone}; ${where}`);
+        return this.hosted(opened, `${gone}; ${where}`);
       } catch (err) {
         why = `, and the controller's tmux server cannot take it (${(err as Error).message})`;
       }
@@ -112,8 +106,7 @@ class PaneSurface implements Surface {
     return { ...(await headlessSurface.host({ task, command })), note };
   }
 
-  private hosted(task: Task, opened: OpenedPane, note: string | null): Hosted {
-    this.label(task, opened.paneId, 'running');
+  private hosted(opened: OpenedPane, note: string | null): Hosted {
     const notes = [note, opened.overflowReason].filter(Boolean).join('; ');
     return { pid: opened.pid, placement: opened.placement, paneId: opened.paneId, note: notes || null };
   }
@@ -123,7 +116,6 @@ class PaneSurface implements Surface {
     if (!paneId) return;
     const mgr = this.manager(task);
     this.log(`${task.id} ${task.state}: ${task.state === 'cancelled' ? 'closing' : 'finishing'} pane ${paneId}`);
-    if (task.state !== 'cancelled') this.label(task, paneId, task.state);
     const done =
       task.state === 'cancelled'
         ? mgr.kill(paneId, task.id)
@@ -132,6 +124,7 @@ class PaneSurface implements Surface {
             keep: this.config.tmux.keep_failed_panes && task.state !== 'completed' && task.state !== 'pending',
             outputFile: shownOutput(join(this.tasksDir, task.id)),
             taskId: task.id,
+            state: task.state,
           });
     done.then(
       () => this.log(`${task.id}: pane ${paneId} tidied`),

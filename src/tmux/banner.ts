@@ -7,8 +7,8 @@ const BANNER_SCRIPT = '[ -n "$1" ] && tail -n "$2" -- "$1"; shift 2; printf "%s\
 
 /**
  * Shows the tail of the output file when the caller has one, else the rows tmux has on screen, then
- * the banner lines. Everything variable goes in as positional arguments of the fixed script, never
- * into its text.
+ * the banner lines, in a pane `height` rows high; `before` runs in the same tmux call first.
+ * Everything variable goes in as positional arguments of the fixed script, never into its text.
  *
  * Why not leave the dead pane as it is: tmux can drop the last bytes a process wrote just before it
  * exited (the pty reports EOF before everything was read), so neither the agent's final lines nor a
@@ -16,8 +16,7 @@ const BANNER_SCRIPT = '[ -n "$1" ] && tail -n "$2" -- "$1"; shift 2; printf "%s\
  * output file avoid both. tmux's "Pane is dead" line is switched off with an empty
  * remain-on-exit-format for when the user ends the script by hand.
  */
-export async function showBanner(client: TmuxClient, paneId: string, banner: string[], outputFile?: string): Promise<void> {
-  const height = Number(await client.display(paneId, '#{pane_height}'));
+export async function showBanner(client: TmuxClient, paneId: string, height: number, banner: string[], outputFile?: string, before: string[][] = []): Promise<void> {
   const rows = Math.max(0, height - banner.length - 1);
   let lines: string[] = [];
   if (!outputFile) {
@@ -31,6 +30,7 @@ export async function showBanner(client: TmuxClient, paneId: string, banner: str
     lines = rows ? lines.slice(-rows) : [];
   }
   await client.runAll([
+    ...before,
     ['set-option', '-p', '-t', paneId, 'remain-on-exit', 'on'],
     ['set-option', '-p', '-t', paneId, 'remain-on-exit-format', ''],
     ['respawn-pane', '-k', '-t', paneId, '--', 'sh', '-c', BANNER_SCRIPT, 'panecrew-banner', outputFile ?? '', String(rows), ...lines, '\u001b[0m', ...banner],

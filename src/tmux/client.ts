@@ -1,8 +1,12 @@
-// The only place that runs tmux. Every call is an argv array (execa, never a shell), and every
-// caller names its target explicitly: this module never assumes a "current" window or pane.
+// The only place that runs tmux. Every call is an argv array (spawned, never through a shell), and
+// every caller names its target explicitly: this module never assumes a "current" window or pane.
 // Every call has a deadline: callers serialise their tmux work, so one call that never returns (a
 // stopped or hung server) would otherwise wedge every later one.
-import { execa } from 'execa';
+// Each call starts a tmux client process (about 10 ms on a busy machine): callers batch commands
+// (runAll, runEach) rather than make one call per command.
+// node:child_process, not execa: execa costs the controller ~2 MB of memory at start for nothing
+// this module needs.
+import { spawn } from 'node:child_process';
 
 /** Which tmux server to talk to: a socket path (as in `$TMUX`) or a socket name (`-L`). */
 export interface TmuxServer {
@@ -12,6 +16,9 @@ export interface TmuxServer {
 
 /** Separates fields in `-F` output. A control character that task ids, numbers and ids cannot hold. */
 export const FIELD_SEPARATOR = '\u001f';
+
+/** The line runEach prints between the outputs of its commands (fixed text, no `#`: a format prints it as is). */
+const OUTPUT_SEPARATOR = `${FIELD_SEPARATOR}panecrew-next-output${FIELD_SEPARATOR}`;
 
 export class TmuxError extends Error {
   readonly args: readonly string[];
@@ -120,28 +127,64 @@ export class TmuxClient {
     return this.invoke(commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg))));
   }
 
-  private async invoke(args: string[], input?: string): Promise<string> {
+  /**
+   * Like runAll, and resolves with each command's own output (a command that prints nothing gets
+   * ''), so that several queries cost one tmux process. Outputs may span lines.
+   */
+  async runEach(commands: string[][]): Promise<string[]> {
+    const marked = commands.flatMap((c, i) => (i ? [['display-message', '-p', OUTPUT_SEPARATOR], c] : [c]));
+    const outputs: string[][] = [[]];
+    for (const line of (await this.runAll(marked)).split('\n')) {
+      if (line === OUTPUT_SEPARATOR) outputs.push([]);
+      else outputs[outputs.length - 1]!.push(line);
+    }
+    return outputs.map((lines) => lines.join('\n'));
+  }
+
+  private invoke(args: string[], input?: string): Promise<string> {
     // -u: without it, a client whose locale is not UTF-8 (LANG unset or C) gets every control
     // character of its output as '_', FIELD_SEPARATOR too, and non-ASCII text (titles) mangled.
     const full = ['-u', ...this.serverArgs(), ...args];
-    const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
-    const child = execa(this.bin, full, { reject: false, ...stdin, stripFinalNewline: true, env: this.env });
-    let timedOut = false;
-    // Not execa's `timeout`: the tmux client hands its stdout to the server, so after the client is
-    // killed a stopped server still holds the pipe open and execa would wait for it to close.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }, this.timeoutMs);
-    const result = await child.finally(() => clearTimeout(timer));
-    if (timedOut) throw new TmuxError(args, '', undefined, this.timeoutMs);
-    if (result.failed || result.exitCode !== 0) {
-      const stderr = typeof result.stderr === 'string' && result.stderr ? result.stderr : String(result.message ?? '');
-      throw new TmuxError(args, stderr, result.exitCode);
-    }
-    return typeof result.stdout === 'string' ? result.stdout : '';
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.bin, full, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: this.processEnv() });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (d: Buffer) => out.push(d));
+      child.stderr!.on('data', (d: Buffer) => err.push(d));
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      // Not waiting for the pipes to close after a kill: the tmux client hands its stdout to the
+      // server, so a stopped server still holds them open.
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        settle(() => reject(new TmuxError(args, '', undefined, this.timeoutMs)));
+      }, this.timeoutMs);
+      child.on('error', (e) => settle(() => reject(new TmuxError(args, e.message, undefined))));
+      child.on('close', (code, signal) =>
+        settle(() => {
+          const stdout = Buffer.concat(out).toString('utf8');
+          if (code === 0) return resolve(stdout.endsWith('\n') ? stdout.slice(0, stdout.endsWith('\r\n') ? -2 : -1) : stdout);
+          const stderr = Buffer.concat(err).toString('utf8');
+          reject(new TmuxError(args, stderr || (signal ? `killed by ${signal}` : ''), code ?? undefined));
+        }),
+      );
+      if (input !== undefined) {
+        child.stdin!.on('error', () => {}); // a client that exits before reading all of it fails on its own
+        child.stdin!.end(input);
+      }
+    });
+  }
+
+  /** process.env with the client's additions (as a child would inherit it). */
+  private processEnv(): NodeJS.ProcessEnv | undefined {
+    return this.env ? { ...process.env, ...this.env } : undefined;
   }
 
   /**
@@ -150,9 +193,13 @@ export class TmuxClient {
    * otherwise (server gone, cancelled). It does not keep Node running.
    */
   waitFor(channel: string): { done: Promise<boolean>; cancel(): void } {
-    const child = execa(this.bin, [...this.serverArgs(), 'wait-for', tmuxArg(channel)], { reject: false, stdio: 'ignore', env: this.env });
+    const child = spawn(this.bin, [...this.serverArgs(), 'wait-for', tmuxArg(channel)], { stdio: 'ignore', env: this.processEnv() });
     child.unref();
-    return { done: child.then((r) => !r.failed && r.exitCode === 0), cancel: () => child.kill() };
+    const done = new Promise<boolean>((resolve) => {
+      child.on('error', () => resolve(false));
+      child.on('exit', (code) => resolve(code === 0));
+    });
+    return { done, cancel: () => child.kill() };
   }
 
   /** `display-message -p -t target format`. */

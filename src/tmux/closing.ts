@@ -1,31 +1,31 @@
 // Closing agent panes: the banner when a task ends, the delayed close that follows it, and the
 // kill that frees the pane's room (relayout, then promotion from the overflow window).
 import { showBanner } from './banner.js';
-import { killPane, OPT, paneInfo, windowInfo, windowPanes } from './pane-ops.js';
+import { OPT, stateCommand } from './pane-ops.js';
 import type { PaneContext } from './pane-context.js';
-import { afterRemoval, hasWaiting, releaseCommands } from './relayout.js';
+import { arrange, missingIsNull, promote, relayoutNow } from './relayout.js';
+import { readSnapshot } from './snapshot.js';
 
 export interface FinishOptions {
   banner: string[];
   keep: boolean;
   outputFile?: string;
   taskId?: string;
-}
-
-/** Whether `paneId` still exists and (with `taskId`) still belongs to that task. */
-async function stillTheTasks(ctx: PaneContext, paneId: string, taskId: string | undefined, why: string): Promise<{ windowId: string; home: string } | null> {
-  const info = await paneInfo(ctx.client, paneId);
-  if (info && (taskId === undefined || info.taskId === taskId)) return info;
-  if (why) ctx.log(`${why}: pane ${paneId} is gone${info ? ` (it is now another pane, of task ${info.taskId || 'none'})` : ''}`);
-  return null;
+  /** Shown after the label in the border, e.g. "completed · exit 0" (set with the banner). */
+  state?: string;
 }
 
 /** Shows the banner; resolves true when the pane is still the task's (and so may be closed later). */
 export async function bannerPane(ctx: PaneContext, paneId: string, opts: FinishOptions): Promise<boolean> {
-  if (!(await stillTheTasks(ctx, paneId, opts.taskId, 'finish'))) return false;
-  if (opts.keep) await ctx.client.run(['set-option', '-p', '-t', paneId, OPT.kept, '1']);
+  const f = await ctx.client.displayFields(paneId, ['pane_id', OPT.task, 'pane_height'] as const).catch(missingIsNull);
+  // display-message can fall back to another pane when this one vanished: check the id.
+  if (!f || f.pane_id !== paneId || (opts.taskId !== undefined && f[OPT.task] !== opts.taskId)) {
+    ctx.log(`finish: pane ${paneId} is gone${f?.pane_id === paneId ? ` (it is now another pane, of task ${f[OPT.task] || 'none'})` : ''}`);
+    return false;
+  }
+  const before = [...(opts.state ? [stateCommand(paneId, opts.state)] : []), ...(opts.keep ? [['set-option', '-p', '-t', paneId, OPT.kept, '1']] : [])];
   try {
-    await showBanner(ctx.client, paneId, opts.banner, opts.outputFile);
+    await showBanner(ctx.client, paneId, Number(f.pane_height), opts.banner, opts.outputFile, before);
   } catch (err) {
     // The banner is a courtesy; the pane must still close and free its room.
     ctx.log(`banner for ${paneId} failed: ${(err as Error).message}`);
@@ -34,23 +34,29 @@ export async function bannerPane(ctx: PaneContext, paneId: string, opts: FinishO
 }
 
 /**
- * Kills the pane now, lays its window out again and promotes. With `taskId`, only if the pane still
- * belongs to that task: pane ids restart at %0 with each tmux server, so after a restart a
- * remembered id may name someone else's pane.
+ * Kills the pane now, lays its window out again in the same tmux call, and promotes. With `taskId`,
+ * only if the pane still belongs to that task: pane ids restart at %0 with each tmux server, so
+ * after a restart a remembered id may name someone else's pane.
  */
 export async function killAndTidy(ctx: PaneContext, paneId: string, taskId?: string): Promise<void> {
-  const info = await stillTheTasks(ctx, paneId, taskId, '');
-  if (!info) return;
-  const others = (await windowPanes(ctx.client, info.windowId)).filter((p) => p.taskId && p.paneId !== paneId);
-  const win = await windowInfo(ctx.client, info.windowId);
-  if (others.length === 0 && win && !win.isOverflow && !(await hasWaiting(ctx, info.windowId))) {
-    // The last agent of the person's window: close it and give the window back in one tmux call,
-    // so the main pane is resized once, not once per step.
-    await ctx.client.runAll([['kill-pane', '-t', paneId], ...(await releaseCommands(ctx, info.windowId))]);
-  } else {
-    await killPane(ctx.client, paneId);
+  const snap = await readSnapshot(ctx.client, [paneId]).catch(missingIsNull);
+  const pane = snap?.pane(paneId);
+  const win = pane && snap?.window(pane.windowId);
+  if (!snap || !pane || !win || (taskId !== undefined && pane.taskId !== taskId)) return;
+  const rest = snap.panesIn(win.windowId).filter((p) => p.paneId !== paneId);
+  // The pane's window closes with its last pane: nothing to lay out. The last agent of the person's
+  // window goes with the window given back in the same call: the main pane is resized once.
+  const layout = rest.length ? await arrange(ctx, win, rest, snap.waitingFor(win.windowId).length > 0, snap.borders.get(paneId)) : { fits: true as const, commands: [] };
+  try {
+    await ctx.client.runAll([['kill-pane', '-t', paneId], ...(layout.fits ? layout.commands : [])]);
+    if (!layout.fits) await relayoutNow(ctx, win.windowId);
+  } catch (err) {
+    // Gone meanwhile (closed by hand): its window still needs laying out.
+    missingIsNull(err);
+    await relayoutNow(ctx, win.windowId);
   }
-  await afterRemoval(ctx, info.windowId, info.home);
+  const home = pane.home || pane.windowId;
+  if (snap.waitingFor(home).some((p) => p.paneId !== paneId)) await promote(ctx, home);
 }
 
 /** Delayed closes, by pane id: the task each is for and its timer. */

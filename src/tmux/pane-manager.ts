@@ -13,8 +13,7 @@ import { loadLayout } from './layouts.js';
 import { openPane, type OpenedPane, type OpenPaneRequest } from './opening.js';
 import type { TmuxOptions } from './options.js';
 import type { PaneContext, PlacementChange } from './pane-context.js';
-import { stateCommand } from './labels.js';
-import { OPT, paneInfo } from './pane-ops.js';
+import { OPT } from './pane-ops.js';
 import { relayoutManaged, relayoutNow } from './relayout.js';
 import { ResizeWatch } from './resize-watch.js';
 
@@ -66,10 +65,12 @@ export class PaneManager {
   /**
    * The task ended. The pane's screen is redrawn with the banner lines below the agent's last
    * output, and unless `keep` the pane closes after close_delay_ms, the window is laid out again
-   * and the oldest overflow pane is promoted. Resolves once the banner shows.
+   * and the oldest overflow pane is promoted. Resolves once the banner shows. With no delay the
+   * pane closes at once: a banner nobody would see is not drawn.
    */
   finish(paneId: string, opts: FinishOptions): Promise<void> {
     return this.serial(async () => {
+      if (!opts.keep && this.ctx.options.close_delay_ms <= 0) return killAndTidy(this.ctx, paneId, opts.taskId);
       if (!(await bannerPane(this.ctx, paneId, opts)) || opts.keep) return;
       this.closes.schedule(paneId, opts.taskId, this.ctx.options.close_delay_ms, (id, taskId) => {
         this.kill(id, taskId).catch((err: unknown) => this.ctx.log(`closing finished pane ${id} failed: ${(err as Error).message}`));
@@ -119,14 +120,6 @@ export class PaneManager {
   /** Calls `listener` whenever an agent pane moves after it opened (to the overflow window and back). */
   onPlacement(listener: (change: PlacementChange) => void): void {
     this.placementListeners.push(listener);
-  }
-
-  /** Shows the task's state (e.g. "running", "completed · exit 0") after its label in the pane's border. */
-  setLabel(paneId: string, taskId: string, state: string): Promise<void> {
-    return this.serial(async () => {
-      const info = await paneInfo(this.ctx.client, paneId);
-      if (info?.taskId === taskId) await this.ctx.client.run(stateCommand(paneId, state));
-    });
   }
 
   /**

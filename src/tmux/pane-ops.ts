@@ -1,6 +1,6 @@
 // Small tmux operations the pane manager is built from. Each names its target explicitly
 // (`%pane`, `@window`, `$session`) and never takes focus.
-import { escapeFormat, TmuxError, type TmuxClient } from './client.js';
+import { escapeFormat, type TmuxClient } from './client.js';
 
 /** Pane options panecrew sets on its own panes and windows. */
 export const OPT = {
@@ -25,107 +25,16 @@ export const OPT = {
 } as const;
 
 /**
- * What a new pane runs until its real command replaces it (respawn-pane -k). Starting with a
- * placeholder lets us set remain-on-exit and the task tag before the real command can exit, so a
- * fast-failing task still leaves a pane (and its output) behind.
+ * What a new window's pane runs until its real command replaces it (respawn-pane -k): the window's
+ * id is only known once it exists, and remain-on-exit and the task tag must be set before the real
+ * command can exit, so that a fast-failing task still leaves a pane (and its output) behind. (A
+ * split needs none: opening.ts names the new pane by its index in the same call.)
  */
 const PLACEHOLDER = ['sleep', '86400'];
-
-export interface PaneGeometry {
-  paneId: string;
-  taskId: string;
-  seq: string;
-  width: number;
-  height: number;
-  left: number;
-  top: number;
-}
-
-export async function windowPanes(client: TmuxClient, windowId: string): Promise<PaneGeometry[]> {
-  const rows = await client.listPanes(windowId, ['pane_id', OPT.task, OPT.seq, 'pane_width', 'pane_height', 'pane_left', 'pane_top'] as const);
-  return rows.map((r) => ({
-    paneId: r.pane_id,
-    taskId: r[OPT.task],
-    seq: r[OPT.seq],
-    width: Number(r.pane_width),
-    height: Number(r.pane_height),
-    left: Number(r.pane_left),
-    top: Number(r.pane_top),
-  }));
-}
-
-export interface WindowInfo {
-  windowId: string;
-  sessionId: string;
-  width: number;
-  height: number;
-  mainPane: string;
-  isOverflow: boolean;
-  /** Border labels are on (labels.ts). */
-  labels: boolean;
-}
-
-export async function windowInfo(client: TmuxClient, windowId: string): Promise<WindowInfo | null> {
-  try {
-    const f = await client.displayFields(windowId, ['window_id', 'session_id', 'window_width', 'window_height', OPT.main, OPT.overflow, OPT.labels] as const);
-    // display-message can fall back to another target when this one vanished: check the id.
-    if (f.window_id !== windowId) return null;
-    return {
-      windowId: f.window_id,
-      sessionId: f.session_id,
-      width: Number(f.window_width),
-      height: Number(f.window_height),
-      mainPane: f[OPT.main],
-      isOverflow: f[OPT.overflow] === '1',
-      labels: f[OPT.labels] === '1',
-    };
-  } catch (err) {
-    if (err instanceof TmuxError && err.isMissingTarget) return null;
-    throw err;
-  }
-}
-
-export interface PaneInfo {
-  paneId: string;
-  windowId: string;
-  sessionId: string;
-  taskId: string;
-  home: string;
-  dead: boolean;
-  pid: number;
-}
-
-/** Where a pane is now, or null when it no longer exists. */
-export async function paneInfo(client: TmuxClient, paneId: string): Promise<PaneInfo | null> {
-  try {
-    const f = await client.displayFields(paneId, ['pane_id', 'window_id', 'session_id', OPT.task, OPT.home, 'pane_dead', 'pane_pid'] as const);
-    // display-message -t %N of a vanished pane fails; a stale id can also resolve to nothing.
-    if (f.pane_id !== paneId) return null;
-    return { paneId: f.pane_id, windowId: f.window_id, sessionId: f.session_id, taskId: f[OPT.task], home: f[OPT.home], dead: f.pane_dead === '1', pid: Number(f.pane_pid) };
-  } catch (err) {
-    if (err instanceof TmuxError && err.isMissingTarget) return null;
-    throw err;
-  }
-}
 
 /** The split direction that keeps both halves usable: side by side when the pane is wide. */
 export function splitFlag(p: { width: number; height: number }): '-h' | '-v' {
   return p.width >= 2 * p.height ? '-h' : '-v';
-}
-
-export interface SplitOptions {
-  flag?: '-h' | '-v';
-  /** Columns (-h) or rows (-v) of the new pane: its planned size, so the layout after it moves nothing. */
-  size?: number;
-  /** Commands run in the same tmux invocation first: the panes see one resize, not one per command. */
-  before?: string[][];
-}
-
-/** Splits `target` without taking focus; the new pane runs the placeholder. */
-export async function splitPane(client: TmuxClient, target: PaneGeometry, cwd: string, opts: SplitOptions = {}): Promise<string> {
-  const size = opts.size ? ['-l', String(opts.size)] : [];
-  const split = ['split-window', '-d', opts.flag ?? splitFlag(target), ...size, '-t', target.paneId, '-c', cwd, '-P', '-F', '#{pane_id}', '--', ...PLACEHOLDER];
-  return client.runAll([...(opts.before ?? []), split]);
 }
 
 /** A new window (not selected) whose only pane runs the placeholder. */
@@ -146,15 +55,17 @@ export interface TagInfo {
   seq: string;
   home: string;
   title: string;
+  /** Shown after the label in the border (labels.ts), e.g. "running". */
+  state?: string;
 }
 
 /**
- * Tags a placeholder pane, lets `beforeStart` lay the window out (so the command starts at its final
- * size: a pane that shrinks after its output pushes the top lines out of view), then replaces the
- * placeholder with the real command. Returns its pid.
+ * The commands that tag a new pane as the task's. They run in the same tmux call as its start and
+ * its window's layout, so the command's output lands at the pane's final size: a pane that shrinks
+ * after its output pushes the top lines out of view.
  */
-export async function startInPane(client: TmuxClient, paneId: string, tag: TagInfo, command: readonly string[], cwd: string, beforeStart?: () => Promise<void>): Promise<number> {
-  await client.runAll([
+export function tagCommands(paneId: string, tag: TagInfo): string[][] {
+  return [
     ['set-option', '-p', '-t', paneId, OPT.task, tag.taskId],
     ['set-option', '-p', '-t', paneId, OPT.seq, tag.seq],
     ...(tag.home ? [['set-option', '-p', '-t', paneId, OPT.home, tag.home]] : []),
@@ -163,20 +74,17 @@ export async function startInPane(client: TmuxClient, paneId: string, tag: TagIn
     // border label is our own copy: agents retitle their pane with escape sequences.
     ['select-pane', '-t', paneId, '-T', escapeFormat(tag.title)],
     ['set-option', '-p', '-t', paneId, OPT.label, escapeFormat(tag.title)],
-  ]);
-  await beforeStart?.();
-  const pid = await client.runAll([
-    ['respawn-pane', '-k', '-t', paneId, '-c', cwd, '--', ...execArgv(command)],
-    ['display-message', '-p', '-t', paneId, '#{pane_pid}'],
-  ]);
+    ...(tag.state ? [stateCommand(paneId, tag.state)] : []),
+  ];
+}
+
+/** Runs `before` (tags, layout), then replaces the placeholder with the real command; resolves with its pid. */
+export async function startInPane(client: TmuxClient, paneId: string, command: readonly string[], cwd: string, before: string[][]): Promise<number> {
+  const pid = await client.runAll([...before, ['respawn-pane', '-k', '-t', paneId, '-c', cwd, '--', ...execArgv(command)], ['display-message', '-p', '-t', paneId, '#{pane_pid}']]);
   return Number(pid);
 }
 
-/** kill-pane that does not mind the pane being gone already. */
-export async function killPane(client: TmuxClient, paneId: string): Promise<void> {
-  try {
-    await client.run(['kill-pane', '-t', paneId]);
-  } catch (err) {
-    if (!(err instanceof TmuxError && err.isMissingTarget)) throw err;
-  }
+/** Sets the state shown after the label; an empty state shows none. */
+export function stateCommand(paneId: string, state: string): string[] {
+  return state ? ['set-option', '-p', '-t', paneId, OPT.state, escapeFormat(state)] : ['set-option', '-up', '-t', paneId, OPT.state];
 }

@@ -114,9 +114,9 @@ describe('labels', () => {
     expect(await c.display(server.mainWindow, '#{pane-border-status}')).toBe('top');
     // As drawn: `##` is shown as `#`, so the title reads literally.
     expect(await label(a.paneId)).toBe(' t1 shell fix ##{pane_id} ##(touch /tmp/pc-label) ##[fg=red]x ');
-    await p.setLabel(a.paneId, 't1', 'completed · exit 0');
+    await p.finish(a.paneId, { banner: ['done'], keep: true, taskId: 't1', state: 'completed · exit 0' });
     expect(await label(a.paneId)).toBe(' t1 shell fix ##{pane_id} ##(touch /tmp/pc-label) ##[fg=red]x · completed · exit 0 ');
-    await p.setLabel(a.paneId, 'someone-else', 'error');
+    await p.finish(a.paneId, { banner: ['done'], keep: true, taskId: 'someone-else', state: 'error' });
     expect(await label(a.paneId)).toContain('completed');
 
     await p.kill(a.paneId);

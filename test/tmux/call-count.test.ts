@@ -1,0 +1,63 @@
+// Each tmux call starts a client process (~10 ms on a busy machine): opening and closing an agent
+// pane must stay at the few calls they need (issue 16), whatever the window holds.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TmuxClient } from '../../src/tmux/client.js';
+import { TmuxOptionsSchema } from '../../src/tmux/options.js';
+import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
+import { geometry, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
+
+let server: TestTmuxServer | undefined;
+let pm: PaneManager | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await pm?.dispose(0);
+  await server?.kill();
+  server = pm = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A pane manager whose tmux calls are logged (one line each; the resize watch's wait-for left out). */
+function countingManager(s: TestTmuxServer, over: Record<string, unknown> = {}): { pm: PaneManager; calls: () => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-calls-'));
+  dirs.push(dir);
+  const log = join(dir, 'calls');
+  writeFileSync(log, '');
+  const bin = join(dir, 'tmux');
+  // The command follows the server's -L NAME (and -u): arguments 3 or 4.
+  writeFileSync(bin, `#!/bin/sh\n[ "$3" = wait-for ] || [ "$4" = wait-for ] || echo "$*" >> '${log}'\nexec tmux "$@"\n`);
+  chmodSync(bin, 0o755);
+  pm = new PaneManager(new TmuxClient({ socketName: s.socketName }, { bin }), TmuxOptionsSchema.parse(over));
+  return { pm, calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+function req(s: TestTmuxServer, n: number): OpenPaneRequest {
+  return { taskId: `t${n}`, title: `task ${n}`, agent: 'shell', command: ['sleep', '60'], cwd: '/tmp', mainPane: s.mainPane, requested: 'pane', state: 'running' };
+}
+
+describe('tmux calls per pane', () => {
+  it('opens an agent pane in two calls and closes it in two, with the person’s pane-base-index', async () => {
+    server = await startTmuxServer({ width: 240, height: 60 });
+    await server.client.run(['set-option', '-g', 'pane-base-index', '1']);
+    const { pm: p, calls: all } = countingManager(server, { close_delay_ms: 0 });
+    // The manager's first use wakes its own resize watch once (resize-watch.ts), which lays out
+    // every managed window: none yet, so one snapshot. Counted from there on.
+    await p.tidyLeftovers(() => true);
+    await until('the first wake of the resize watch', async () => all().filter((c) => c.includes('list-windows')).length === 1);
+    const skip = all().length;
+    const calls = () => all().slice(skip);
+    const a = await p.open(req(server, 1));
+    expect(calls()).toHaveLength(2);
+    const b = await p.open(req(server, 2));
+    expect(calls()).toHaveLength(4);
+    expect((await geometry(server.client, server.mainWindow)).map((g) => g.paneId)).toEqual([server.mainPane, a.paneId, b.paneId]);
+    for (const [o, task] of [[a, 't1'], [b, 't2']] as const) {
+      expect(await server.client.display(o.paneId, '#{@panecrew_task} #{@panecrew_state} #{pane_pid}')).toBe(`${task} running ${o.pid}`);
+    }
+    await p.finish(b.paneId, { banner: ['done'], keep: false, taskId: 't2', state: 'completed' });
+    expect(calls()).toHaveLength(6);
+    expect((await geometry(server.client, server.mainWindow)).map((g) => g.paneId)).toEqual([server.mainPane, a.paneId]);
+  });
+});
