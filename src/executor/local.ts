@@ -1,6 +1,6 @@
 // The local executor: the runner (runner.sh) runs on this machine; one chokidar watcher per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
-import { existsSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
 import { readCapHead } from '../runner/output-cap.js';
@@ -93,9 +93,7 @@ export class LocalExecutor implements Executor {
   }
 
   exitRecord(dir: string): ExitRecord | null | undefined {
-    const file = join(dir, 'exit.json');
-    // The runner renames a complete file into place, so an unreadable one will not get better.
-    return existsSync(file) ? readExitRecord(file) : undefined;
+    return readExitRecord(join(dir, 'exit.json'));
   }
 
   locate(dir: string): { pid: number } | null {
@@ -122,7 +120,7 @@ export class LocalExecutor implements Executor {
 
   watchGone(runner: RunnerRef, dir: string, onGone: () => void): () => void {
     const check = () => {
-      if (existsSync(join(dir, 'exit.json')) || !this.alive(runner.pid, dir)) onGone();
+      if (this.exitRecord(dir) !== undefined || !this.alive(runner.pid, dir)) onGone();
     };
     if (runner.child) {
       runner.child.once('exit', check);

@@ -84,6 +84,21 @@ describe('the runner exits with the agent code', () => {
   });
 });
 
+describe('exit.json as the controller reads it', () => {
+  it('is no record until its line is whole (the runner writes it in place, without a rename); a whole line that is not a record is unreadable', () => {
+    const file = join(dir, 'exit.json');
+    expect(readExitRecord(file)).toBeUndefined();
+    writeFileSync(file, '');
+    expect(readExitRecord(file)).toBeUndefined();
+    writeFileSync(file, '{"code":0,"signal":null,"startedAt":1,"endedAt":2,"note":null}');
+    expect(readExitRecord(file)).toBeUndefined();
+    writeFileSync(file, '{"code":0,"signal":null,"startedAt":1,"endedAt":2,"note":null}\n');
+    expect(readExitRecord(file)).toMatchObject({ code: 0, endedAt: 2 });
+    writeFileSync(file, '{"code":"zero"}\n');
+    expect(readExitRecord(file)).toBeNull();
+  });
+});
+
 describe('an exit record from the runner exit status', () => {
   it('gives the code, and the signal for 128+n, named as runner.sh names it', () => {
     expect(exitRecordFromStatus(0, 1, 2)).toMatchObject({ code: 0, signal: null, startedAt: 1, endedAt: 2, note: expect.stringContaining('exit.json') });
