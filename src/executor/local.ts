@@ -1,4 +1,4 @@
-// The local executor: the runner (runner.sh) runs on this machine; one chokidar watcher per running
+// The local executor: the runner (runner.sh) runs on this machine; one inotify watch per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
 import { readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +14,6 @@ import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } fr
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit
  *  event to wait on when they die without writing exit.json (SIGKILL): check those this often. */
 const GONE_CHECK_MS = 1_000;
-/** chokidar passes a file's first change and drops the others for 50 ms, with no trailing event:
- *  read once more after that window, so that a last write inside it (an agent's turn-end signal
- *  right after its step-done) is not left unread until something else is written. */
-const TRAILING_READ_MS = 60;
 
 /** Guards against pid reuse: the live process must be this task's runner. */
 function isRunnerOf(pid: number, dir: string): boolean {
@@ -40,7 +36,7 @@ function readlinkTarget(path: string): string {
 
 export class LocalExecutor implements Executor {
   private readonly watcher: TaskWatcher;
-  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<TailedFile, FileTail>; trailing: Map<TailedFile, NodeJS.Timeout> }>();
+  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<TailedFile, FileTail> }>();
   private readonly orphans = new Map<object, () => void>();
   private goneTimer: NodeJS.Timeout | undefined;
 
@@ -51,14 +47,7 @@ export class LocalExecutor implements Executor {
       const o = this.observed.get(id);
       if (!o) return;
       o.handlers.activity(file);
-      if (file === 'result') return;
-      void o.tails[file].read();
-      // Each reported change opens a new window: read once more after the latest one.
-      clearTimeout(o.trailing.get(file));
-      o.trailing.set(file, setTimeout(() => {
-        o.trailing.delete(file);
-        void o.tails[file].read();
-      }, TRAILING_READ_MS));
+      if (file !== 'result') void o.tails[file].read();
     });
   }
 
@@ -72,11 +61,13 @@ export class LocalExecutor implements Executor {
       events: new FileTail(join(dir, 'events.jsonl'), (chunk) => handlers.bytes('events', chunk)),
       signals: new FileTail(join(dir, 'signals.jsonl'), (chunk) => handlers.bytes('signals', chunk)),
     };
-    const trailing = new Map<TailedFile, NodeJS.Timeout>();
-    this.observed.set(taskId, { dir, handlers, tails, trailing });
+    this.observed.set(taskId, { dir, handlers, tails });
     this.watcher.add(taskId);
-    // Catch up with anything written before the watcher was in place (and after a restart).
-    for (const tail of Object.values(tails)) void tail.read();
+    // Catch up with anything written before the watcher was in place (and after a restart), once the
+    // caller holds the observation: the bytes may end the attempt, which closes it.
+    queueMicrotask(() => {
+      for (const tail of Object.values(tails)) void tail.read();
+    });
     const position = () => tails.output.position + tails.events.position + tails.signals.position;
     return {
       drain: async () => {
@@ -85,7 +76,6 @@ export class LocalExecutor implements Executor {
         return position() - before;
       },
       close: () => {
-        for (const timer of trailing.values()) clearTimeout(timer);
         this.observed.delete(taskId);
         this.watcher.remove(taskId);
       },
