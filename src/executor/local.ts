@@ -1,6 +1,6 @@
 // The local executor: the runner (runner.sh) runs on this machine; one inotify watch per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
-import { readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
 import { readCapHead } from '../runner/output-cap.js';
@@ -8,7 +8,7 @@ import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
-import { groupCpuTicks } from '../system/proc.js';
+import { groupCpuTicks, processesWhere } from '../system/proc.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } from './executor.js';
 
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit
@@ -25,13 +25,24 @@ function isRunnerOf(pid: number, dir: string): boolean {
   }
 }
 
-/** A start claim's target: the runner's pid, or what recovery wrote ('' when it is no symlink). */
-function readlinkTarget(path: string): string {
+/** What recovery writes in the claim of a start it gives up. */
+const GIVEN_UP = 'given-up';
+
+/** The pid a runner wrote in its start claim (or a symlink to it, from earlier runners); null when
+ *  there is none yet, or recovery gave the start up. */
+function claimantOf(claim: string): number | null {
+  let text: string;
   try {
-    return readlinkSync(path);
+    text = readlinkSync(claim);
   } catch {
-    return '';
+    try {
+      text = readFileSync(claim, 'utf8').trim();
+    } catch {
+      return null;
+    }
   }
+  const pid = Number(/^\d+$/.exec(text)?.[0]);
+  return pid > 0 ? pid : null;
 }
 
 export class LocalExecutor implements Executor {
@@ -94,14 +105,19 @@ export class LocalExecutor implements Executor {
   giveUpStart(dir: string, token: string): number | null {
     const claim = join(dir, `start.${token}`);
     try {
-      symlinkSync('given-up', claim);
+      // A regular file, created only if there is none: the runner's own claim (noclobber) then fails.
+      writeFileSync(claim, `${GIVEN_UP}\n`, { flag: 'wx', mode: 0o600 });
       return null;
     } catch (err) {
       // A folder gone or unwritable: no runner can claim the start either.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null;
-      const pid = Number(/^\d+$/.exec(readlinkTarget(claim))?.[0]);
-      return pid > 0 ? pid : null;
+      return claimantOf(claim) ?? this.claimingRunner(dir, token) ?? claimantOf(claim);
     }
+  }
+
+  /** A runner that has made its claim but not yet written its pid in it (a moment between two calls). */
+  private claimingRunner(dir: string, token: string): number | null {
+    return processesWhere((argv) => argv.includes(dir) && argv.at(-1) === token)[0] ?? null;
   }
 
   alive(pid: number, dir: string): boolean {

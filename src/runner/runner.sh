@@ -76,12 +76,17 @@ trap 'on_signal HUP 129' HUP
 trap 'on_signal TERM 143' TERM
 trap 'on_signal INT 130' INT
 
-# Claim this start before touching the folder: a symlink to our pid, made atomically. A controller
-# restarted after a crash takes the claim of a start it never saw begin (tmux may run it seconds
-# later) and requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
-if [ -n "$token" ] && ! ln -s "$$" "$dir/start.$token" 2>/dev/null; then
-  echo "panecrew: this start was given up by a restarted controller; the task runs again elsewhere" >&2
-  exit 1
+# Claim this start before touching the folder: start.TOKEN, created only where there is nothing of
+# that name (noclobber opens with O_EXCL), holding our pid. A controller restarted after a crash takes
+# the claim of a start it never saw begin (tmux may run it seconds later) with a symlink, and
+# requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
+if [ -n "$token" ]; then
+  set -C
+  if ! { printf '%s\n' "$$" >"$dir/start.$token"; } 2>/dev/null; then
+    echo "panecrew: this start was given up by a restarted controller; the task runs again elsewhere" >&2
+    exit 1
+  fi
+  set +C
 fi
 
 # The controller writes the whole folder before starting the runner; a part missing means it was not
