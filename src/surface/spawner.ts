@@ -32,6 +32,11 @@ export class Spawner {
     const child = this.child ?? this.start();
     const id = this.nextId++;
     const started = new Promise<SpawnedProcess>((resolve, reject) => this.starting.set(id, { resolve, reject }));
+    // The starts of one turn (the plan starts several at once) go out in one write: one wake-up.
+    if (!child.stdin.writableCorked) {
+      child.stdin.cork();
+      setImmediate(() => child.stdin.uncork());
+    }
     child.stdin.write([String(id), String(argv.length), ...argv].map((s) => `${s}\0`).join(''));
     return started;
   }
