@@ -89,8 +89,8 @@ export class Senses {
   }
 
   /**
-   * Quiet for the stability window. chokidar folds change events that come within a few ms of each
-   * other, so the last lines may not have been read: read them first. New bytes are activity, and
+   * Quiet for the stability window. The watcher folds the changes that come within a short window
+   * into one report, so the last lines may not have been read: read them first. New bytes are activity, and
    * the window starts again. True when the agent is idle.
    */
   async idleConfirmed(observation: Observation): Promise<boolean> {

@@ -36,6 +36,9 @@ export class Connection {
   private lastActivity = Date.now();
   subscribed = false;
   private closing = false;
+  /** Writes are held until the end of this turn of the event loop, then go out in one system call
+   *  (a burst of task events would otherwise wake the client once per event). */
+  private corked = false;
 
   constructor(
     readonly socket: Socket,
@@ -138,7 +141,21 @@ export class Connection {
   }
 
   write(message: object): void {
-    if (!this.socket.destroyed) this.socket.write(`${JSON.stringify(message)}\n`);
+    this.send(`${JSON.stringify(message)}\n`);
+  }
+
+  /** Writes a line (an event is serialised once for every subscriber), together with the others of this turn. */
+  send(line: string): void {
+    if (this.socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(line);
   }
 
   /** Replies with an error for the connection as a whole, then closes it. */

@@ -64,9 +64,8 @@ export class SocketServer implements ConnectionHost {
     for (const connection of this.connections.values()) {
       if (!connection.subscribed) continue;
       line ??= `${JSON.stringify(event)}\n`;
-      const socket = connection.socket;
-      if (socket.writableLength > MAX_SUBSCRIBER_BACKLOG) socket.destroy();
-      else socket.write(line);
+      if (connection.socket.writableLength > MAX_SUBSCRIBER_BACKLOG) connection.socket.destroy();
+      else connection.send(line);
     }
   }
 

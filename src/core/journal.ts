@@ -16,6 +16,8 @@ export { JournalWriteError } from './journal-error.js';
 const PAGE_ALIGN = 64 * 1024;
 /** After a failed sync, how often the unconfirmed lines are written again: each try adds them to the file. */
 const RETRY_EVERY_MS = 1000;
+/** How long an entry no one waits for may wait for its fdatasync: the changes of that window share one. */
+export const LAZY_SYNC_MS = 50;
 
 type NewEntry = JournalEntry extends infer E ? (E extends JournalEntry ? Omit<E, 'seq' | 'at'> : never) : never;
 
@@ -40,6 +42,10 @@ export class Journal {
   private lastRewriteAt = 0;
   private syncing: Promise<void> | null = null;
   private dirty = false;
+  /** The fdatasync due for entries no one waits for. */
+  private lazySync: NodeJS.Timeout | undefined;
+  /** Callers of synced() still waiting: while there are any, syncs follow each other at once. */
+  private waiting = 0;
   /** Where replay keeps lines and snapshot tasks it cannot use: beside the journal. */
   readonly quarantineFile: string;
 
@@ -74,8 +80,10 @@ export class Journal {
   /**
    * Appends an entry with a synchronous, whole write: once this returns, the entry survives the
    * controller being killed at any moment (the kernel has it), so acting on it right away is safe.
-   * Reaching the disk (fdatasync, against a machine crash) is batched: one fsync, off the event loop,
-   * for every entry written in the same turn. Call `synced()` before telling a client something is stored.
+   * Reaching the disk (fdatasync, against a machine crash) is batched (group commit): one fsync, off
+   * the event loop, for every entry written meanwhile, at once when someone waits for it (`synced()`,
+   * which a reply to a client awaits), else within LAZY_SYNC_MS. Call `synced()` before telling a
+   * client something is stored.
    * Throws JournalWriteError (a full disk) with the file as it was: the caller must not make the change.
    */
   append(entry: NewEntry): JournalEntry {
@@ -87,7 +95,8 @@ export class Journal {
     this.writeLines(line, 'append');
     this.unconfirmed.push({ seq: full.seq, line });
     this.entriesSinceSnapshot++;
-    this.syncSoon();
+    this.dirty = true;
+    this.syncLater();
     return full;
   }
 
@@ -109,8 +118,17 @@ export class Journal {
     this.tornTail = false;
   }
 
+  /** The next fdatasync, within LAZY_SYNC_MS, unless one is under way (it is followed by another). */
+  private syncLater(): void {
+    if (this.syncing) return;
+    this.lazySync ??= setTimeout(() => this.syncSoon(), LAZY_SYNC_MS);
+    this.lazySync.unref(); // close() syncs what is left
+  }
+
   private syncSoon(): void {
     this.dirty = true;
+    clearTimeout(this.lazySync);
+    this.lazySync = undefined;
     this.syncing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.syncLoop());
   }
 
@@ -122,8 +140,10 @@ export class Journal {
       const err = await this.syncOnce(fd);
       if (!err) this.confirm(upTo);
       else if (upTo > this.durableSeq) this.syncFailure = err instanceof JournalWriteError ? err : new JournalWriteError('sync', this.journalFile, err);
+      if (!this.waiting) break; // what came meanwhile waits for the next lazy sync
     }
     this.syncing = null;
+    if (this.dirty && this.fd >= 0) this.syncLater();
   }
 
   /** One fdatasync; after a failed one, the unconfirmed lines are written again first (at most once a second). */
@@ -170,15 +190,20 @@ export class Journal {
   async synced(): Promise<void> {
     const target = this.seq;
     let tried = false;
-    while (this.durableSeq < target) {
-      if (this.syncing) {
-        await this.syncing;
-        continue;
+    this.waiting++;
+    try {
+      while (this.durableSeq < target) {
+        if (this.syncing) {
+          await this.syncing;
+          continue;
+        }
+        if (this.syncFailure && (tried || !this.mayRetry())) throw this.syncFailure;
+        if (this.fd < 0) throw new Error('internal: the journal was closed before its last changes were synced');
+        tried = true;
+        this.syncSoon();
       }
-      if (this.syncFailure && (tried || !this.mayRetry())) throw this.syncFailure;
-      if (this.fd < 0) throw new Error('internal: the journal was closed before its last changes were synced');
-      tried = true;
-      this.syncSoon();
+    } finally {
+      this.waiting--;
     }
   }
 
@@ -209,6 +234,8 @@ export class Journal {
   /** Syncs what is left and closes; throws JournalWriteError when the last changes could not be synced. */
   close(): void {
     if (this.fd < 0) return;
+    clearTimeout(this.lazySync);
+    this.lazySync = undefined;
     try {
       if (this.syncFailure) {
         const err = this.rewriteUnconfirmed();

@@ -38,8 +38,15 @@ export function checkHome(paths: Pick<HomePaths, 'home' | 'tasks'>): void {
 
 /** Writes a 0600 file that is certainly new: whatever was at `file` (a stale file, a planted symlink) goes first. */
 export function writePrivateFile(file: string, data: string): void {
-  rmSync(file, { force: true });
-  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  let fd: number;
+  try {
+    fd = openSync(file, flags, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    rmSync(file, { force: true }); // only then: in a new task folder there is nothing to remove
+    fd = openSync(file, flags, 0o600);
+  }
   try {
     writeSync(fd, data);
   } finally {

@@ -1,7 +1,7 @@
 // Where an attempt's agent runs. An executor builds the command that runs the task runner, observes
 // the attempt (exit and activity, with the bytes the agent wrote), judges whether it is alive and
 // ends it. It knows nothing of panes: a surface hosts the command (see src/surface/).
-import type { ChildProcess } from 'node:child_process';
+import type { RunnerChild } from '../surface/surface.js';
 import type { ActivityFile } from '../liveness/watcher.js';
 import type { ExitRecord } from '../runner/exit-record.js';
 
@@ -26,7 +26,7 @@ export interface Observation {
 /** How the runner is reached once started: its pid, and the process object when it is our child. */
 export interface RunnerRef {
   pid: number;
-  child?: ChildProcess;
+  child?: RunnerChild;
 }
 
 /** Names one start of one attempt (an attempt's number is reused when a start is given up). */

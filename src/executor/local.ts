@@ -1,6 +1,6 @@
-// The local executor: the runner (runner.sh) runs on this machine; one chokidar watcher per running
+// The local executor: the runner (runner.sh) runs on this machine; one inotify watch per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
-import { existsSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
 import { readCapHead } from '../runner/output-cap.js';
@@ -8,16 +8,12 @@ import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
-import { groupCpuTicks } from '../system/proc.js';
+import { groupCpuTicks, processesWhere } from '../system/proc.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } from './executor.js';
 
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit
  *  event to wait on when they die without writing exit.json (SIGKILL): check those this often. */
 const GONE_CHECK_MS = 1_000;
-/** chokidar passes a file's first change and drops the others for 50 ms, with no trailing event:
- *  read once more after that window, so that a last write inside it (an agent's turn-end signal
- *  right after its step-done) is not left unread until something else is written. */
-const TRAILING_READ_MS = 60;
 
 /** Guards against pid reuse: the live process must be this task's runner. */
 function isRunnerOf(pid: number, dir: string): boolean {
@@ -29,18 +25,29 @@ function isRunnerOf(pid: number, dir: string): boolean {
   }
 }
 
-/** A start claim's target: the runner's pid, or what recovery wrote ('' when it is no symlink). */
-function readlinkTarget(path: string): string {
+/** What recovery writes in the claim of a start it gives up. */
+const GIVEN_UP = 'given-up';
+
+/** The pid a runner wrote in its start claim (or a symlink to it, from earlier runners); null when
+ *  there is none yet, or recovery gave the start up. */
+function claimantOf(claim: string): number | null {
+  let text: string;
   try {
-    return readlinkSync(path);
+    text = readlinkSync(claim);
   } catch {
-    return '';
+    try {
+      text = readFileSync(claim, 'utf8').trim();
+    } catch {
+      return null;
+    }
   }
+  const pid = Number(/^\d+$/.exec(text)?.[0]);
+  return pid > 0 ? pid : null;
 }
 
 export class LocalExecutor implements Executor {
   private readonly watcher: TaskWatcher;
-  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<TailedFile, FileTail>; trailing: Map<TailedFile, NodeJS.Timeout> }>();
+  private readonly observed = new Map<string, { dir: string; handlers: ObserveHandlers; tails: Record<TailedFile, FileTail> }>();
   private readonly orphans = new Map<object, () => void>();
   private goneTimer: NodeJS.Timeout | undefined;
 
@@ -51,14 +58,7 @@ export class LocalExecutor implements Executor {
       const o = this.observed.get(id);
       if (!o) return;
       o.handlers.activity(file);
-      if (file === 'result') return;
-      void o.tails[file].read();
-      // Each reported change opens a new window: read once more after the latest one.
-      clearTimeout(o.trailing.get(file));
-      o.trailing.set(file, setTimeout(() => {
-        o.trailing.delete(file);
-        void o.tails[file].read();
-      }, TRAILING_READ_MS));
+      if (file !== 'result') void o.tails[file].read();
     });
   }
 
@@ -72,11 +72,13 @@ export class LocalExecutor implements Executor {
       events: new FileTail(join(dir, 'events.jsonl'), (chunk) => handlers.bytes('events', chunk)),
       signals: new FileTail(join(dir, 'signals.jsonl'), (chunk) => handlers.bytes('signals', chunk)),
     };
-    const trailing = new Map<TailedFile, NodeJS.Timeout>();
-    this.observed.set(taskId, { dir, handlers, tails, trailing });
+    this.observed.set(taskId, { dir, handlers, tails });
     this.watcher.add(taskId);
-    // Catch up with anything written before the watcher was in place (and after a restart).
-    for (const tail of Object.values(tails)) void tail.read();
+    // Catch up with anything written before the watcher was in place (and after a restart), once the
+    // caller holds the observation: the bytes may end the attempt, which closes it.
+    queueMicrotask(() => {
+      for (const tail of Object.values(tails)) void tail.read();
+    });
     const position = () => tails.output.position + tails.events.position + tails.signals.position;
     return {
       drain: async () => {
@@ -85,7 +87,6 @@ export class LocalExecutor implements Executor {
         return position() - before;
       },
       close: () => {
-        for (const timer of trailing.values()) clearTimeout(timer);
         this.observed.delete(taskId);
         this.watcher.remove(taskId);
       },
@@ -93,9 +94,7 @@ export class LocalExecutor implements Executor {
   }
 
   exitRecord(dir: string): ExitRecord | null | undefined {
-    const file = join(dir, 'exit.json');
-    // The runner renames a complete file into place, so an unreadable one will not get better.
-    return existsSync(file) ? readExitRecord(file) : undefined;
+    return readExitRecord(join(dir, 'exit.json'));
   }
 
   locate(dir: string): { pid: number } | null {
@@ -106,14 +105,19 @@ export class LocalExecutor implements Executor {
   giveUpStart(dir: string, token: string): number | null {
     const claim = join(dir, `start.${token}`);
     try {
-      symlinkSync('given-up', claim);
+      // A regular file, created only if there is none: the runner's own claim (noclobber) then fails.
+      writeFileSync(claim, `${GIVEN_UP}\n`, { flag: 'wx', mode: 0o600 });
       return null;
     } catch (err) {
       // A folder gone or unwritable: no runner can claim the start either.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null;
-      const pid = Number(/^\d+$/.exec(readlinkTarget(claim))?.[0]);
-      return pid > 0 ? pid : null;
+      return claimantOf(claim) ?? this.claimingRunner(dir, token) ?? claimantOf(claim);
     }
+  }
+
+  /** A runner that has made its claim but not yet written its pid in it (a moment between two calls). */
+  private claimingRunner(dir: string, token: string): number | null {
+    return processesWhere((argv) => argv.includes(dir) && argv.at(-1) === token)[0] ?? null;
   }
 
   alive(pid: number, dir: string): boolean {
@@ -122,7 +126,7 @@ export class LocalExecutor implements Executor {
 
   watchGone(runner: RunnerRef, dir: string, onGone: () => void): () => void {
     const check = () => {
-      if (existsSync(join(dir, 'exit.json')) || !this.alive(runner.pid, dir)) onGone();
+      if (this.exitRecord(dir) !== undefined || !this.alive(runner.pid, dir)) onGone();
     };
     if (runner.child) {
       runner.child.once('exit', check);

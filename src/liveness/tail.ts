@@ -2,8 +2,17 @@
 // A capped output.log has its middle cut out now and then (runner/output-cap.ts): offsets count the
 // writer's bytes, so the tail goes on after a cut where it was, or at the marker line if its place
 // was dropped.
-import { open } from 'node:fs/promises';
-import { logicalEnd, physicalRead, readCut } from '../runner/output-cap.js';
+//
+// The reads are synchronous: most are a few bytes, and on the path of every task's end (the last
+// output is read before the end is recorded) an open/read/close through the thread pool costs several
+// turns of the event loop. A large backlog (a restart after a chatty agent) is read a slice per turn.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { logicalEnd, physicalRead, readCutSync } from '../runner/output-cap.js';
+
+/** At most this much is read in one turn of the event loop. */
+const SLICE_BYTES = 1024 * 1024;
+/** One buffer for every tail: a read is copied out before the next one. */
+const buf = Buffer.allocUnsafe(256 * 1024);
 
 export class FileTail {
   private offset = 0;
@@ -23,7 +32,8 @@ export class FileTail {
   ) {}
   private head: number | null | undefined;
 
-  /** Reads new bytes; concurrent calls coalesce into one more read after the current one. */
+  /** Reads new bytes (the first slice before it returns); concurrent calls coalesce into one more read
+   *  after the current one. */
   read(): Promise<void> {
     if (this.reading) {
       this.again = true;
@@ -38,26 +48,32 @@ export class FileTail {
   private async drain(): Promise<void> {
     do {
       this.again = false;
-      let handle;
-      try {
-        handle = await open(this.path, 'r');
-      } catch {
-        return; // not created yet
-      }
-      try {
-        if (this.head === undefined) this.head = this.capHead();
-        const cut = await readCut(handle, this.head);
-        const buf = Buffer.allocUnsafe(256 * 1024);
-        for (;;) {
-          const { from, until } = physicalRead(cut, this.offset);
-          const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, until - from), from);
-          if (bytesRead === 0) break;
-          this.offset = logicalEnd(cut, from + bytesRead);
-          this.onChunk(Buffer.from(buf.subarray(0, bytesRead)));
-        }
-      } finally {
-        await handle.close();
-      }
+      while (!this.readSlice()) await new Promise((resolve) => setImmediate(resolve));
     } while (this.again);
+  }
+
+  /** Reads up to a slice; true when it got to the end of the file (or there is no file yet). */
+  private readSlice(): boolean {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return true; // not created yet
+    }
+    try {
+      if (this.head === undefined) this.head = this.capHead();
+      const cut = readCutSync(fd, this.head);
+      for (let left = SLICE_BYTES; left > 0; ) {
+        const { from, until } = physicalRead(cut, this.offset);
+        const bytesRead = readSync(fd, buf, 0, Math.min(buf.length, until - from), from);
+        if (bytesRead === 0) return true;
+        this.offset = logicalEnd(cut, from + bytesRead);
+        left -= bytesRead;
+        this.onChunk(Buffer.from(buf.subarray(0, bytesRead)));
+      }
+      return false;
+    } finally {
+      closeSync(fd);
+    }
   }
 }

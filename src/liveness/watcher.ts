@@ -1,12 +1,12 @@
-// Watches the folders of running tasks: exit.json appearing ends a task at once; output.log /
-// events.jsonl changing is activity (and new progress to parse).
+// Watches the folders of running tasks: exit.json written ends a task at once; output.log /
+// events.jsonl / signals.jsonl / result.md changing is activity (and new bytes to read).
 //
-// One chokidar FSWatcher per running task, closed when the task ends. (A single shared watcher with
-// add/unwatch is what we had first, but chokidar keeps every unwatched path in its ignore list and
-// tests each later event against all of them, so a long-lived controller slowed with every task.)
+// One fs.watch (an inotify watch of the folder) per running task, closed when the task ends. chokidar
+// did this before, at a cost paid on every task start: it listed the folder and stat'ed its files, and
+// kept unwatched paths in an ignore list that every later event was tested against.
 import { EventEmitter } from 'node:events';
-import { basename, join } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 
 export type ActivityFile = 'output' | 'events' | 'signals' | 'result';
 
@@ -16,13 +16,21 @@ export interface WatcherEvents {
 }
 
 const ACTIVITY: Record<string, ActivityFile> = { 'output.log': 'output', 'events.jsonl': 'events', 'signals.jsonl': 'signals', 'result.md': 'result' };
-const WATCHED = new Set(['exit.json', ...Object.keys(ACTIVITY)]);
+/** A file's first change is reported at once; the changes in the next window are folded into one
+ *  report at its end (a chatty agent writes thousands of times a second, each one an inotify event). */
+export const ACTIVITY_WINDOW_MS = 50;
+
+interface Watched {
+  watcher: FSWatcher;
+  /** Per file: the window open after a report, and whether something changed in it. */
+  windows: Map<ActivityFile, { timer: NodeJS.Timeout; changed: boolean }>;
+}
 
 export class TaskWatcher extends EventEmitter<WatcherEvents> {
-  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly watched = new Map<string, Watched>();
 
-  /** `onError`: a watcher failed (EMFILE, ENOSPC for inotify): without a listener chokidar's error
-   *  would take the whole controller down; the task's liveness check still sees it end. */
+  /** `onError`: a watch could not be set up or failed (ENOSPC: out of inotify watches); the task's
+   *  liveness check still sees it end. */
   constructor(
     private readonly tasksDir: string,
     private readonly onError: (taskId: string, err: Error) => void = () => {},
@@ -30,36 +38,55 @@ export class TaskWatcher extends EventEmitter<WatcherEvents> {
     super();
   }
 
-  private onFile(taskId: string, path: string): void {
-    const name = basename(path);
-    if (name === 'exit.json') this.emit('exit', taskId);
-    else if (name in ACTIVITY) this.emit('activity', taskId, ACTIVITY[name]!);
+  /** Watches the task's folder. Only what is written from now on is reported: a caller that may have
+   *  missed an exit.json written earlier reads it itself. */
+  add(taskId: string): void {
+    if (this.watched.has(taskId)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(join(this.tasksDir, taskId), (_event, name) => this.onFile(taskId, name));
+    } catch (err) {
+      this.onError(taskId, err as Error);
+      return;
+    }
+    watcher.on('error', (err) => this.onError(taskId, err));
+    this.watched.set(taskId, { watcher, windows: new Map() });
   }
 
-  add(taskId: string): void {
-    if (this.watchers.has(taskId)) return;
-    // ignoreInitial stays false on purpose: chokidar starts watching the folder and then lists it,
-    // so an exit.json written before the watch was in place is still reported.
-    const dir = join(this.tasksDir, taskId);
-    // Only the files that mean something are looked at: chokidar stats every file it is not told to
-    // ignore, and a task folder holds several the runner only reads.
-    const ignored = (p: string) => p !== dir && !WATCHED.has(basename(p));
-    const w = watch(dir, { ignoreInitial: false, depth: 0, atomic: false, ignored });
-    w.on('add', (p) => this.onFile(taskId, p));
-    w.on('change', (p) => this.onFile(taskId, p));
-    w.on('error', (err) => this.onError(taskId, err instanceof Error ? err : new Error(String(err))));
-    this.watchers.set(taskId, w);
+  private onFile(taskId: string, name: string | null): void {
+    if (name === 'exit.json') return void this.emit('exit', taskId);
+    const file = name ? ACTIVITY[name] : undefined;
+    const w = this.watched.get(taskId);
+    if (!file || !w) return;
+    const window = w.windows.get(file);
+    if (window) {
+      window.changed = true;
+      return;
+    }
+    this.report(taskId, w, file);
+  }
+
+  private report(taskId: string, w: Watched, file: ActivityFile): void {
+    const window = {
+      changed: false,
+      timer: setTimeout(() => {
+        w.windows.delete(file);
+        if (window.changed) this.report(taskId, w, file);
+      }, ACTIVITY_WINDOW_MS),
+    };
+    w.windows.set(file, window);
+    this.emit('activity', taskId, file);
   }
 
   remove(taskId: string): void {
-    const w = this.watchers.get(taskId);
+    const w = this.watched.get(taskId);
     if (!w) return;
-    this.watchers.delete(taskId);
-    void w.close();
+    this.watched.delete(taskId);
+    for (const { timer } of w.windows.values()) clearTimeout(timer);
+    w.watcher.close();
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.watchers.values()].map((w) => w.close()));
-    this.watchers.clear();
+    for (const id of [...this.watched.keys()]) this.remove(id);
   }
 }

@@ -14,17 +14,39 @@ export type ExitRecord = z.infer<typeof ExitRecordSchema>;
 
 const StartedSchema = z.object({ pid: z.number().int().positive(), startedAt: z.number() });
 
-function readJson<T>(file: string, schema: z.ZodType<T>): T | null {
+function parse<T>(text: string, schema: z.ZodType<T>): T | null {
   try {
-    const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-export const readExitRecord = (file: string): ExitRecord | null => readJson(file, ExitRecordSchema);
-export const readStartedRecord = (file: string): z.infer<typeof StartedSchema> | null => readJson(file, StartedSchema);
+function readText(file: string): string | undefined | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
+  }
+}
+
+/**
+ * How the agent ended: undefined while there is no record, null when the record is unreadable. The
+ * runner writes exit.json as one line in one write, without a rename: a file without its final
+ * newline (empty: created, not yet written) is no record yet, or never will be (the runner was killed
+ * in between, or the disk was full).
+ */
+export function readExitRecord(file: string): ExitRecord | null | undefined {
+  const text = readText(file);
+  if (typeof text !== 'string') return text;
+  return text.endsWith('\n') ? parse(text, ExitRecordSchema) : undefined;
+}
+
+export function readStartedRecord(file: string): z.infer<typeof StartedSchema> | null {
+  const text = readText(file);
+  return typeof text === 'string' ? parse(text, StartedSchema) : null;
+}
 
 /**
  * How the agent ended, from the runner's own exit status, for when exit.json is missing (the runner

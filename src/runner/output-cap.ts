@@ -5,7 +5,7 @@
 // The cut file is: head (HEAD bytes, as written) · marker line · tail. The marker sits right after
 // the head, which output.cap names; it is read from the same open file as the data, and the file is
 // replaced by rename, so one handle always sees a consistent pair.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, readSync, rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writePrivateFile } from '../core/private-dir.js';
@@ -46,7 +46,18 @@ export async function readCut(handle: FileHandle, head: number | null): Promise<
   if (head === null) return null;
   const buf = Buffer.alloc(MARKER_MAX);
   const { bytesRead } = await handle.read(buf, 0, MARKER_MAX, head);
-  const m = MARKER.exec(buf.subarray(0, bytesRead).toString('latin1'));
+  return cutOf(buf.subarray(0, bytesRead), head);
+}
+
+/** readCut, on a file descriptor, at once. */
+export function readCutSync(fd: number, head: number | null): Cut | null {
+  if (head === null) return null;
+  const buf = Buffer.alloc(MARKER_MAX);
+  return cutOf(buf.subarray(0, readSync(fd, buf, 0, MARKER_MAX, head)), head);
+}
+
+function cutOf(atHead: Buffer, head: number): Cut | null {
+  const m = MARKER.exec(atHead.toString('latin1'));
   return m ? { head, marker: m[0].length, dropped: Number(m[1]) } : null;
 }
 

@@ -12,34 +12,50 @@ mode=${2:-headless}
 token=${3:-}
 log="$dir/output.log"
 
+# Every process a task start or end costs is felt (a fork and an exec each take milliseconds on a
+# busy machine, and the agent's exit waits for them): what bash can do itself it does, with printf -v
+# instead of $(...) subshells.
 # EPOCHREALTIME uses the locale's decimal separator (a comma in de_DE): keep the digits only.
-now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; echo "${t:0:13}"; }
-started=$(now_ms)
+now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; printf -v "$1" '%s' "${t:0:13}"; }
+now_ms started
 agent=""
 ended=0
 
-# exit.json is the one record of how the agent ended; written once, atomically (tmp + rename). On a
-# full disk the write fails: retry a few seconds with the smallest record (space may come back), then
-# give up. The runner's own exit status is the agent's code either way, for the controller to read
-# when exit.json is missing: a headless runner is its child; a pane's runner is not, so it also leaves
-# the code on its pane (a tmux option: no disk needed), set before it exits so it is there when the
-# controller sees the runner gone. Notes are fixed texts, never task text (they are not JSON-escaped).
+# Started by the controller's spawner (runner/spawner.sh, PANECREW_SPAWNER=1), the runner tells it on
+# fd 9 the status it ends with, whatever ends it but a SIGKILL: the spawner only learns that its
+# child is gone, and a runner gone with no report was killed by a signal. SIGPIPE is ignored for that
+# last write only (a controller gone has no reader), never for the agent, which never gets fd 9.
+if [ "${PANECREW_SPAWNER:-}" = 1 ]; then
+  unset PANECREW_SPAWNER
+  trap 'status=$?; trap "" PIPE; { printf "ended %s %s\n" "$$" "$status" >&9; } 2>/dev/null; exit "$status"' EXIT
+fi
+
+# exit.json is the one record of how the agent ended, written once by one write(2) of a line that
+# ends with a newline: readers take a file without its final newline (empty: created, not yet
+# written) as no record yet (runner/exit-record.ts). No tmp + rename: `mv` is a process, on the path
+# of every task's end. On a full disk the write fails: retry a few seconds with the smallest record
+# (space may come back), then give up and leave no file. The runner's own exit status is the agent's
+# code either way, for the controller to read when exit.json is missing: a headless runner reports it
+# to the spawner (above); a pane's runner leaves it on its pane (a tmux option: no disk needed), set
+# before it exits so it is there when the controller sees the runner gone. Notes are fixed texts, never task text (they are not JSON-escaped).
 write_exit() { # code signal note
   [ "$ended" = 1 ] && return
   ended=1
   local sig=null note=null tries=0
   [ -n "$2" ] && sig="\"$2\""
   [ -n "$3" ] && note="\"$3\""
-  local record
-  record=$(printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s,"note":%s}' "$1" "$sig" "$started" "$(now_ms)" "$note")
-  until { printf '%s\n' "$record" >"$dir/exit.json.tmp"; } 2>/dev/null && mv -f "$dir/exit.json.tmp" "$dir/exit.json" 2>/dev/null; do
-    rm -f "$dir/exit.json.tmp"
+  local record now
+  now_ms now
+  printf -v record '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s,"note":%s}\n' "$1" "$sig" "$started" "$now" "$note"
+  until { printf '%s' "$record" >"$dir/exit.json"; } 2>/dev/null; do
     tries=$((tries + 1))
     if [ "$tries" -gt 25 ]; then
+      rm -f "$dir/exit.json"
       [ "$mode" = pane ] && [ -n "${TMUX_PANE:-}" ] && timeout 5 tmux set-option -p -t "$TMUX_PANE" @panecrew_exit "$1" 2>/dev/null
       return 1
     fi
-    record=$(printf '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s}' "$1" "$sig" "$started" "$(now_ms)")
+    now_ms now
+    printf -v record '{"code":%s,"signal":%s,"startedAt":%s,"endedAt":%s}\n' "$1" "$sig" "$started" "$now"
     sleep 0.2
   done
 }
@@ -60,12 +76,17 @@ trap 'on_signal HUP 129' HUP
 trap 'on_signal TERM 143' TERM
 trap 'on_signal INT 130' INT
 
-# Claim this start before touching the folder: a symlink to our pid, made atomically. A controller
-# restarted after a crash takes the claim of a start it never saw begin (tmux may run it seconds
-# later) and requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
-if [ -n "$token" ] && ! ln -s "$$" "$dir/start.$token" 2>/dev/null; then
-  echo "panecrew: this start was given up by a restarted controller; the task runs again elsewhere" >&2
-  exit 1
+# Claim this start before touching the folder: start.TOKEN, created only where there is nothing of
+# that name (noclobber opens with O_EXCL), holding our pid. A controller restarted after a crash takes
+# the claim of a start it never saw begin (tmux may run it seconds later) with a symlink, and
+# requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
+if [ -n "$token" ]; then
+  set -C
+  if ! { printf '%s\n' "$$" >"$dir/start.$token"; } 2>/dev/null; then
+    echo "panecrew: this start was given up by a restarted controller; the task runs again elsewhere" >&2
+    exit 1
+  fi
+  set +C
 fi
 
 # The controller writes the whole folder before starting the runner; a part missing means it was not
@@ -137,16 +158,21 @@ if [ "$mode" = pane ] && [ -f "$dir/pane-render.nul" ] && [ ! -f "$dir/tty-argv.
 fi
 
 # The agent's output goes to output.log (and the pane); exit.json waits for the copy to drain so that
-# the log is complete when the controller reads it.
+# the log is complete when the controller reads it. The copy is a coprocess: its input is fd 3, and
+# its own stdout, which only it holds (fd 7 where the copy writes to the pane), ends when it does, so
+# the runner waits for that end with `read -t` instead of a guard process.
 copier=""
 if [ "$cap_head" -gt 0 ] && [ "$cap_tail" -gt 0 ]; then
-  exec 3> >(capped_copy)
-  copier=$!
+  coproc copy { capped_copy; }
 elif [ "$mode" = pane ]; then
-  exec 3> >(exec tee -p -a "$log" >&4)
-  copier=$!
+  coproc copy { exec tee -p -a "$log" 7>&1 >&4; }
 else
   exec 3>>"$log"
+fi
+if [ -n "${copy_PID:-}" ]; then
+  copier=$copy_PID copy_done=${copy[0]}
+  exec 3>&"${copy[1]}"
+  eval "exec ${copy[1]}>&-"
 fi
 # A worktree's setup ran before the runner (its output is in setup.log): show it in the pane first.
 if [ "$mode" = pane ] && [ -s "$dir/setup.log" ]; then
@@ -160,9 +186,9 @@ fi
 if [ "$mode" = pane ] && [ -f "$dir/tty-argv.nul" ]; then
   mapfile -d '' -t argv <"$dir/tty-argv.nul" || fail_start "cannot read tty-argv.nul"
   [ "${#argv[@]}" -gt 0 ] || fail_start "tty-argv.nul is empty: there is no command to run"
-  env -i -- "${envv[@]}" "${argv[@]}" <&0 3>&- 4>&- &
+  env -i -- "${envv[@]}" "${argv[@]}" <&0 3>&- 4>&- 9>&- &
 else
-  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- 4>&- &
+  env -i -- "${envv[@]}" "${argv[@]}" <"$input" >&3 2>&3 3>&- 4>&- 9>&- &
 fi
 agent=$!
 wait "$agent"
@@ -174,10 +200,9 @@ signal=""
 exec 3>&-
 if [ -n "$copier" ]; then
   # A daemon the agent left behind may hold the pipe open: give the copy two seconds, no more.
-  ( sleep 2; kill "$copier" 2>/dev/null ) 4>&- &
-  guard=$!
+  read -r -t 2 -u "$copy_done" _ 2>/dev/null
+  [ $? -gt 128 ] && kill "$copier" 2>/dev/null
   wait "$copier" 2>/dev/null
-  kill "$guard" 2>/dev/null
 fi
 # The renderer shows the end (result, tokens, cost) once the copy has closed its input: before the
 # ending banner. Five seconds, no more (Node may take one or two to start on a loaded machine): a

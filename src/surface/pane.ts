@@ -10,7 +10,7 @@ import type { InputBoxName } from '../tmux/input-boxes.js';
 import { loadLayout } from '../tmux/layouts.js';
 import { PaneManager, type OpenedPane, type OpenPaneRequest } from '../tmux/pane-manager.js';
 import { shownOutput } from '../runner/prepare.js';
-import { headlessSurface } from './headless.js';
+import { createHeadlessSurface } from './headless.js';
 import type { Hosted, HostRequest, Moved, Surface } from './surface.js';
 
 function banner(task: Task, attempt: Attempt): string[] {
@@ -33,6 +33,7 @@ class PaneSurface implements Surface {
     private readonly controllerEnv: NodeJS.ProcessEnv,
     private readonly tasksDir: string,
     private readonly log: (m: string) => void,
+    private readonly headless: Surface,
   ) {}
 
   /** The controller's own tmux server: its $TMUX, else tmux's default socket. */
@@ -103,7 +104,7 @@ class PaneSurface implements Surface {
     }
     const note = `${gone}${why}; it runs headless`;
     this.log(`task ${task.id}: ${note}`);
-    return { ...(await headlessSurface.host({ task, command })), note };
+    return { ...(await this.headless.host({ task, command })), note };
   }
 
   private hosted(opened: OpenedPane, note: string | null): Hosted {
@@ -211,11 +212,15 @@ export interface Surfaces {
 
 /** Panes when tmux is enabled and installed and the task did not ask to run headless. */
 export function createSurfaces(config: Config, env: NodeJS.ProcessEnv, tasksDir: string, log: (m: string) => void): Surfaces {
-  const panes = config.tmux.enabled && tmuxInstalled() ? new PaneSurface(config, env, tasksDir, log) : null;
+  const headless = createHeadlessSurface();
+  const panes = config.tmux.enabled && tmuxInstalled() ? new PaneSurface(config, env, tasksDir, log, headless) : null;
   if (config.tmux.enabled && !panes) log('tmux is not installed: every task runs headless');
   return {
-    surfaceFor: (task) => (panes && task.requestedPlacement !== 'headless' && task.placement !== 'headless' ? panes : headlessSurface),
-    all: () => (panes ? [panes, headlessSurface] : [headlessSurface]),
-    close: async () => panes?.close(),
+    surfaceFor: (task) => (panes && task.requestedPlacement !== 'headless' && task.placement !== 'headless' ? panes : headless),
+    all: () => (panes ? [panes, headless] : [headless]),
+    close: async () => {
+      await panes?.close();
+      await headless.close();
+    },
   };
 }

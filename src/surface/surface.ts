@@ -1,7 +1,6 @@
 // How an attempt is shown: a surface hosts the runner's command (a tmux pane is its terminal; the
 // headless surface runs it as a detached process), shows the outcome, focuses and closes. It knows
 // nothing of where the agent runs: the executor built the command.
-import type { ChildProcess } from 'node:child_process';
 import type { Attempt, Placement, RequestedPlacement, Task } from '../core/task.js';
 import type { InputBoxName } from '../tmux/input-boxes.js';
 
@@ -12,14 +11,21 @@ export interface HostRequest {
   command(mode: 'pane' | 'headless'): string[];
 }
 
+/** A runner as its parent sees it: `exit` once it is gone, `exitCode` null when a signal killed it. */
+export interface RunnerChild {
+  readonly exitCode: number | null;
+  once(event: 'exit', listener: () => void): unknown;
+  off(event: 'exit', listener: () => void): unknown;
+}
+
 export interface Hosted {
   pid: number;
   placement: Placement;
   paneId: string | null;
   /** Why it went somewhere else than asked (e.g. the overflow window), for the person. */
   note: string | null;
-  /** Set when the runner is this controller's own child: its exit event is then exact. */
-  child?: ChildProcess;
+  /** Set when the runner is this controller's own (its spawner's) child: its exit event is then exact. */
+  child?: RunnerChild;
 }
 
 export interface Surface {

@@ -56,6 +56,30 @@ export function groupMembers(pgids: Iterable<number>, proc = '/proc'): Map<numbe
   return found;
 }
 
+/** The live processes whose argv (from /proc/<pid>/cmdline) satisfies `match`, in one pass over /proc. */
+export function processesWhere(match: (argv: string[]) => boolean, proc = '/proc'): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(proc);
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const pid of names) {
+    if (pid.charCodeAt(0) > 57) continue; // not a pid
+    let argv: string[];
+    try {
+      argv = readFileSync(`${proc}/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone since
+    }
+    if (argv.at(-1) === '') argv.pop(); // each argument ends with a NUL
+    const stat = readProcStat(pid, proc);
+    if (stat && !isDeadState(stat.state) && match(argv)) found.push(Number(pid));
+  }
+  return found;
+}
+
 /** CPU ticks used by every live process of a process group; null when none is found (or no /proc). */
 export function groupCpuTicks(pgid: number): number | null {
   const members = groupMembers([pgid]).get(pgid);

@@ -1,5 +1,5 @@
-// chokidar drops a file's further changes for 50 ms after the one it reports, with no trailing
-// event: an agent's last signal written inside that window must still be read.
+// The watcher reports a file's first change at once and folds the changes of the next 50 ms into one
+// report at the window's end: an agent's last signal written inside that window must still be read.
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,13 +32,13 @@ it('reads a write that came right after a reported one, with nothing written aft
     rmSync(tasks, { recursive: true, force: true });
   };
   const file = join(dir, 'signals.jsonl');
-  // Created (chokidar's `add`) and changed at once: each reported event opens its own window.
+  // Created and changed at once: each reported event opens its own window.
   appendFileSync(file, 'first\n');
   appendFileSync(file, 'second\n');
   await until(async () => seen.includes('second'), 'the first lines');
   for (let i = 0; i < 5; i++) {
     appendFileSync(file, `change ${i}\n`);
-    // The second write of each pair lands inside chokidar's window of the first.
+    // The second write of each pair lands inside the window of the first.
     appendFileSync(file, `last ${i}\n`);
     await until(async () => seen.includes(`last ${i}\n`), `the last line of round ${i}`, 3_000);
   }

@@ -75,12 +75,47 @@ describe('a start claimed by a restarted controller', () => {
   });
 });
 
+describe('a start claimed at the moment recovery looks', () => {
+  it('a claim made but not yet holding its pid is the runner\'s: recovery finds the runner and does not give the start up', async () => {
+    const task = join(dir, 'task');
+    writeTask(task, 'exit 0');
+    // The runner between creating its claim (O_EXCL) and writing its pid in it: a process with the
+    // runner's arguments, and an empty claim.
+    writeFileSync(join(task, 'start.1-300'), '');
+    const runner = spawn('bash', ['-c', 'sleep 30; :', RUNNER_SCRIPT, task, 'headless', '1-300'], { stdio: 'ignore' });
+    const executor = new LocalExecutor(dir, () => {});
+    try {
+      await until(() => readFileSync(`/proc/${runner.pid}/cmdline`, 'utf8').includes('1-300'), 'the stand-in runner to start');
+      expect(executor.giveUpStart(task, '1-300')).toBe(runner.pid);
+      expect(readFileSync(join(task, 'start.1-300'), 'utf8')).toBe('');
+    } finally {
+      runner.kill('SIGKILL');
+      await executor.close();
+    }
+  });
+});
+
 describe('the runner exits with the agent code', () => {
   it.each([0, 3])('an agent exiting %i makes the runner exit with the same code', async (code) => {
     const task = join(dir, 'task');
     writeTask(task, `exit ${code}`);
     expect(await runRunner(task)).toBe(code);
     expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code });
+  });
+});
+
+describe('exit.json as the controller reads it', () => {
+  it('is no record until its line is whole (the runner writes it in place, without a rename); a whole line that is not a record is unreadable', () => {
+    const file = join(dir, 'exit.json');
+    expect(readExitRecord(file)).toBeUndefined();
+    writeFileSync(file, '');
+    expect(readExitRecord(file)).toBeUndefined();
+    writeFileSync(file, '{"code":0,"signal":null,"startedAt":1,"endedAt":2,"note":null}');
+    expect(readExitRecord(file)).toBeUndefined();
+    writeFileSync(file, '{"code":0,"signal":null,"startedAt":1,"endedAt":2,"note":null}\n');
+    expect(readExitRecord(file)).toMatchObject({ code: 0, endedAt: 2 });
+    writeFileSync(file, '{"code":"zero"}\n');
+    expect(readExitRecord(file)).toBeNull();
   });
 });
 

@@ -1,0 +1,74 @@
+// The spawner (runner/spawner.sh and surface/spawner.ts) starts headless runners for the controller:
+// each in a process group of its own, and with an exit event as exact as a child's — the runner's
+// status when it ends, none when a signal killed it — even after the spawner itself is gone.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { readProcStat } from '../../src/system/proc.js';
+import { Spawner, type SpawnedProcess } from '../../src/surface/spawner.js';
+import { until } from '../support/until.js';
+
+let dir: string;
+let spawner: Spawner;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'panecrew-spawner-'));
+  spawner = new Spawner();
+});
+afterEach(() => {
+  spawner.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
+
+/** A task folder whose agent runs `script` with bash. */
+function task(name: string, script: string): string {
+  const taskDir = join(dir, name);
+  mkdirSync(taskDir);
+  writeFileSync(join(taskDir, 'argv.nul'), nul(['bash', '-c', script]));
+  writeFileSync(join(taskDir, 'env.nul'), nul([`PATH=${process.env.PATH}`]));
+  writeFileSync(join(taskDir, 'cwd'), dir);
+  return taskDir;
+}
+
+const runner = (taskDir: string): string[] => ['bash', RUNNER_SCRIPT, taskDir, 'headless', '1-1'];
+const gone = (p: SpawnedProcess): Promise<number | null> => new Promise((resolve) => p.once('exit', () => resolve(p.exitCode)));
+
+describe('the spawner', () => {
+  it("starts runners in process groups of their own and reports each one's exit status", async () => {
+    const [a, b] = await Promise.all([spawner.spawn(runner(task('a', 'exit 3'))), spawner.spawn(runner(task('b', `echo $$ > ${join(dir, 'b.pid')}; sleep 30`)))]);
+    expect(await gone(a)).toBe(3);
+    const agent = Number(await until(() => readFileSync(join(dir, 'b.pid'), 'utf8').trim(), 'the agent of b to start'));
+    // The runner leads its group: the agent is in it, so a signal to -pid reaches the whole task.
+    expect(readProcStat(agent)?.pgrp).toBe(b.pid);
+    expect(readProcStat(b.pid)?.pgrp).toBe(b.pid);
+    const ended = gone(b);
+    process.kill(-b.pid, 'SIGTERM');
+    // The runner traps TERM, records it and exits 143: an end it reports, not a kill.
+    expect(await ended).toBe(143);
+  });
+
+  it('reports no status for a runner killed by a signal (it vanished), and its agent never gets the report pipe', async () => {
+    const p = await spawner.spawn(runner(task('k', `ls /proc/$$/fd > ${join(dir, 'fds')}; sleep 30`)));
+    await until(() => readFileSync(join(dir, 'fds'), 'utf8'), 'the agent to list its descriptors');
+    expect(readFileSync(join(dir, 'fds'), 'utf8').split('\n')).not.toContain('9');
+    const ended = gone(p);
+    process.kill(p.pid, 'SIGKILL');
+    expect(await ended).toBeNull();
+    process.kill(-p.pid, 'SIGKILL');
+  });
+
+  it('goes on reporting the runners it started after it is killed, and starts anew for the next one', async () => {
+    const first = await spawner.spawn(runner(task('first', `until [ -e ${join(dir, 'go')} ]; do sleep 0.05; done; exit 4`)));
+    const internals = spawner as unknown as { child: { pid: number } | null };
+    process.kill(internals.child!.pid, 'SIGKILL');
+    await until(() => internals.child === null, 'the spawner to be seen gone');
+    const ended = gone(first);
+    writeFileSync(join(dir, 'go'), '');
+    expect(await ended).toBe(4);
+    const next = await spawner.spawn(runner(task('next', 'exit 0')));
+    expect(await gone(next)).toBe(0);
+  });
+});
