@@ -1,27 +1,41 @@
 // The local executor: the runner (runner.sh) runs on this machine; one inotify watch per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
-import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { FileTail } from '../liveness/tail.js';
 import { readCapHead } from '../runner/output-cap.js';
 import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
 import { RUNNER_SCRIPT } from '../runner/prepare.js';
-import { groupCpuTicks, processesWhere } from '../system/proc.js';
+import { groupCpuTicks, openFiles, processesHolding } from '../system/proc.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } from './executor.js';
 
 /** Runners that are not this controller's children (panes, adopted after a restart) have no exit
  *  event to wait on when they die without writing exit.json (SIGKILL): check those this often. */
 const GONE_CHECK_MS = 1_000;
 
-/** Guards against pid reuse: the live process must be this task's runner. */
+/** Guards against pid reuse: the live process must be this task's runner, which holds a file of its
+ *  folder open for its whole life (runner.sh, fd 8) and, when bash started it, has the folder in its
+ *  arguments. Paths are compared as /proc shows them: real paths. */
 function isRunnerOf(pid: number, dir: string): boolean {
   if (!processAlive(pid)) return false;
+  let argv: string[];
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dir);
+    argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch {
     return true; // no /proc: trust the live pid
+  }
+  if (argv.includes(dir)) return true;
+  const inside = `${realDir(dir)}/`;
+  return openFiles(pid).some((file) => file.startsWith(inside));
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
   }
 }
 
@@ -111,13 +125,14 @@ export class LocalExecutor implements Executor {
     } catch (err) {
       // A folder gone or unwritable: no runner can claim the start either.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return null;
-      return claimantOf(claim) ?? this.claimingRunner(dir, token) ?? claimantOf(claim);
+      return claimantOf(claim) ?? this.claimingRunner(claim) ?? claimantOf(claim);
     }
   }
 
-  /** A runner that has made its claim but not yet written its pid in it (a moment between two calls). */
-  private claimingRunner(dir: string, token: string): number | null {
-    return processesWhere((argv) => argv.includes(dir) && argv.at(-1) === token)[0] ?? null;
+  /** A runner that has made its claim but not yet written its pid in it (a moment between two calls):
+   *  it holds the claim open. */
+  private claimingRunner(claim: string): number | null {
+    return processesHolding(join(realDir(dirname(claim)), basename(claim)))[0] ?? null;
   }
 
   alive(pid: number, dir: string): boolean {

@@ -1,7 +1,7 @@
 // Reading /proc/<pid>/stat: the state, process group and CPU time of the processes on this machine.
 // One reader for everything that judges processes: liveness (a zombie is dead), a group's memory for
 // the resource gate, a group's CPU as a quiet agent's sign of life.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export interface ProcStat {
   state: string;
@@ -56,8 +56,28 @@ export function groupMembers(pgids: Iterable<number>, proc = '/proc'): Map<numbe
   return found;
 }
 
-/** The live processes whose argv (from /proc/<pid>/cmdline) satisfies `match`, in one pass over /proc. */
-export function processesWhere(match: (argv: string[]) => boolean, proc = '/proc'): number[] {
+/** The files a process holds open (the targets of /proc/<pid>/fd/*); empty when it is gone or they
+ *  cannot be read. */
+export function openFiles(pid: number | string, proc = '/proc'): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`${proc}/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const fd of fds) {
+    try {
+      files.push(readlinkSync(`${proc}/${pid}/fd/${fd}`));
+    } catch {
+      // closed since
+    }
+  }
+  return files;
+}
+
+/** The live processes holding `file` open (its real path, as /proc shows it), in one pass over /proc. */
+export function processesHolding(file: string, proc = '/proc'): number[] {
   let names: string[];
   try {
     names = readdirSync(proc);
@@ -67,15 +87,9 @@ export function processesWhere(match: (argv: string[]) => boolean, proc = '/proc
   const found: number[] = [];
   for (const pid of names) {
     if (pid.charCodeAt(0) > 57) continue; // not a pid
-    let argv: string[];
-    try {
-      argv = readFileSync(`${proc}/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue; // gone since
-    }
-    if (argv.at(-1) === '') argv.pop(); // each argument ends with a NUL
+    if (!openFiles(pid, proc).includes(file)) continue;
     const stat = readProcStat(pid, proc);
-    if (stat && !isDeadState(stat.state) && match(argv)) found.push(Number(pid));
+    if (stat && !isDeadState(stat.state)) found.push(Number(pid));
   }
   return found;
 }

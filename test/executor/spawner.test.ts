@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalExecutor } from '../../src/executor/local.js';
+import { readExitRecord } from '../../src/runner/exit-record.js';
 import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
 import { readProcStat } from '../../src/system/proc.js';
 import { Spawner, type SpawnedProcess } from '../../src/surface/spawner.js';
@@ -58,6 +60,27 @@ describe('the spawner', () => {
     process.kill(p.pid, 'SIGKILL');
     expect(await ended).toBeNull();
     process.kill(-p.pid, 'SIGKILL');
+  });
+
+  it('runs a runner in a fork of itself, which the executor still tells from a process that is not that folder\'s runner', async () => {
+    const mine = task('mine', 'sleep 30');
+    const other = task('other', 'exit 0');
+    const p = await spawner.spawn(runner(mine));
+    await until(() => readFileSync(join(mine, 'started.json'), 'utf8'), 'the runner to start');
+    // No bash was started for it: its command line is the spawner's.
+    expect(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8')).toContain('spawner.sh');
+    const executor = new LocalExecutor(dir, () => {});
+    try {
+      expect(executor.alive(p.pid, mine)).toBe(true);
+      expect(executor.alive(p.pid, other)).toBe(false);
+      expect(executor.alive(process.pid, mine)).toBe(false);
+      const ended = gone(p);
+      process.kill(-p.pid, 'SIGTERM');
+      expect(await ended).toBe(143);
+      expect(readExitRecord(join(mine, 'exit.json'))).toMatchObject({ code: 143, signal: 'TERM' });
+    } finally {
+      await executor.close();
+    }
   });
 
   it('goes on reporting the runners it started after it is killed, and starts anew for the next one', async () => {

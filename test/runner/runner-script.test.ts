@@ -1,13 +1,14 @@
 // runner.sh on its own, on task folders written by hand: what it records when the folder is
 // incomplete, and when the disk it writes to is full.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../src/executor/local.js';
 import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
 import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { openFiles } from '../../src/system/proc.js';
 import { until } from '../support/until.js';
 
 let dir: string;
@@ -79,13 +80,14 @@ describe('a start claimed at the moment recovery looks', () => {
   it('a claim made but not yet holding its pid is the runner\'s: recovery finds the runner and does not give the start up', async () => {
     const task = join(dir, 'task');
     writeTask(task, 'exit 0');
-    // The runner between creating its claim (O_EXCL) and writing its pid in it: a process with the
-    // runner's arguments, and an empty claim.
-    writeFileSync(join(task, 'start.1-300'), '');
-    const runner = spawn('bash', ['-c', 'sleep 30; :', RUNNER_SCRIPT, task, 'headless', '1-300'], { stdio: 'ignore' });
+    // The runner between creating its claim (O_EXCL) and writing its pid in it: an empty claim, which
+    // the runner holds open (a runner forked by the spawner has no telling arguments).
+    const claim = join(task, 'start.1-300');
+    writeFileSync(claim, '');
+    const runner = spawn('bash', ['-c', 'exec sleep 30 9>>"$0"', claim], { stdio: 'ignore' });
     const executor = new LocalExecutor(dir, () => {});
     try {
-      await until(() => readFileSync(`/proc/${runner.pid}/cmdline`, 'utf8').includes('1-300'), 'the stand-in runner to start');
+      await until(() => openFiles(runner.pid!).includes(realpathSync(claim)), 'the stand-in runner to hold its claim');
       expect(executor.giveUpStart(task, '1-300')).toBe(runner.pid);
       expect(readFileSync(join(task, 'start.1-300'), 'utf8')).toBe('');
     } finally {
