@@ -77,7 +77,7 @@ export function makeHome(name, config) {
   const home = join(dir, 'home');
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, config);
-  const env = { ...process.env, PANECREW_HOME: home, PANECREW_CONFIG: configFile, XDG_CONFIG_HOME: join(dir, 'xdg-config'), NO_COLOR: '1' };
+  const env = { ...process.env, PANECREW_HOME: home, PANECREW_CONFIG: configFile, XDG_CONFIG_HOME: join(dir, 'xdg-config'), XDG_CACHE_HOME: join(dir, 'xdg-cache'), NO_COLOR: '1' };
   delete env.TMUX;
   delete env.TMUX_PANE;
   return { dir, home, env, tasks: join(home, 'tasks'), journal: join(home, 'journal.jsonl') };

@@ -1,9 +1,8 @@
 // Finding and reading the configuration layers: built-in < user < project < PANECREW_CONFIG < flags.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import { xdgConfigHome } from '../core/paths.js';
+import { DEFAULT_CONFIG_FILE, findProjectConfig, userConfigFile } from './files.js';
 import { ConfigFileError } from './errors.js';
 import { readTrustStore, sha256, trustOf, TrustStoreError, untrustedPart, untrustedWarning, type TrustStatus } from './trust.js';
 import { explainYamlError } from './yaml-errors.js';
@@ -23,8 +22,6 @@ export interface Layer {
   warning?: string;
 }
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const DEFAULT_CONFIG_FILE = join(PACKAGE_ROOT, 'config', 'default.yaml');
 
 /**
  * YAML text to values, refusing what could hurt (limits, forbidden keys, alias bombs) with
@@ -86,21 +83,9 @@ function projectLayer(file: string, env: NodeJS.ProcessEnv): Layer {
   return { ...layer, data: kept, warning: untrustedWarning(file, status, ignored) + storeProblem };
 }
 
-/** The nearest `.panecrew.yaml` from `cwd` upwards. */
-export function findProjectConfig(cwd: string): string | undefined {
-  let dir = resolve(cwd);
-  for (;;) {
-    const candidate = join(dir, '.panecrew.yaml');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
 export function fileLayers(cwd: string, env: NodeJS.ProcessEnv): Layer[] {
   const layers = [readYamlLayer('built-in', DEFAULT_CONFIG_FILE)];
-  const user = join(xdgConfigHome(env), 'panecrew', 'config.yaml');
+  const user = userConfigFile(env);
   if (existsSync(user)) layers.push(readYamlLayer('user', user));
   const project = findProjectConfig(cwd);
   if (project) layers.push(projectLayer(project, env));

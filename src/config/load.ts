@@ -2,7 +2,8 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.js';
-import { DEFAULT_CONFIG_FILE, fileLayers, flagLayer, readYamlLayer, type Layer } from './layers.js';
+import { DEFAULT_CONFIG_FILE } from './files.js';
+import { fileLayers, flagLayer, readYamlLayer, type Layer } from './layers.js';
 import { suggest } from '../core/suggest.js';
 import { ConfigError } from './errors.js';
 

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { xdgConfigHome } from '../core/paths.js';
+import { trustStoreFile } from './files.js';
 import { ensurePrivateDir, UnsafeFolderError } from '../core/private-dir.js';
 import { ConfigFileError } from './errors.js';
 
@@ -31,10 +31,6 @@ export type TrustStatus = 'trusted' | 'changed' | 'untrusted';
 
 /** The trust store cannot be used (a `config` error to the CLI: exit 2, with the fix). */
 export class TrustStoreError extends ConfigFileError {}
-
-export function trustStoreFile(env: NodeJS.ProcessEnv): string {
-  return join(xdgConfigHome(env), 'panecrew', 'trusted-projects.json');
-}
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -1,5 +1,4 @@
 // The controller's client: requests and the event stream over the Unix socket; starts the controller on demand.
-import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -32,7 +31,9 @@ function connectOnce(path: string): Promise<Socket> {
 }
 
 /** Starts `panecrew controller run` detached and resolves when it says it is serving. */
-export function startController(env: NodeJS.ProcessEnv, paths: HomePaths, sets: string[] = []): Promise<void> {
+export async function startController(env: NodeJS.ProcessEnv, paths: HomePaths, sets: string[] = []): Promise<void> {
+  // Loaded here: every CLI call would pay for child_process (and what it loads), few start a controller.
+  const { spawn } = await import('node:child_process');
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const log = openSync(paths.log, 'a', 0o600);
   // The controller runs from /, so a relative PANECREW_CONFIG must be made absolute here.

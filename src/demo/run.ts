@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ControllerClient } from '../controller/client.js';
 import type { LaunchSpec, ListedTask } from '../controller/protocol.js';
 import { processAlive } from '../runner/kill.js';
-import { PACKAGE_ROOT } from '../config/layers.js';
+import { PACKAGE_ROOT } from '../config/files.js';
 import { attachDemo, DEMO_SESSION, killDemoServer, startDemoSession, startMockServer, type MockServer } from './session.js';
 import { demoTasks } from './tasks.js';
 import { readPlanFile } from '../plan/load.js';

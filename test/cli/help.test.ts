@@ -34,7 +34,7 @@ function sourcesOf(file: string): string[] {
 /** A home, config folder and default tmux server of the test's own (never the person's), and what ends them. */
 function privateEnv(): { env: NodeJS.ProcessEnv; stop(): Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'panecrew-help-home-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PANECREW_HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg'), TMUX_TMPDIR: dir };
+  const env: NodeJS.ProcessEnv = { ...process.env, PANECREW_HOME: join(dir, 'home'), XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_CACHE_HOME: join(dir, 'cache'), TMUX_TMPDIR: dir };
   delete env.TMUX;
   delete env.TMUX_PANE;
   return {
@@ -78,14 +78,16 @@ test('status of a task without a worktree loads no execa (git runs only for a wo
   }
 });
 
-test('the hot verbs read a few bundle files, no execa, and zod only where they validate a spec', async () => {
+test('the hot verbs read a few bundle files, no execa, and no zod or yaml once launch has its config cached', async () => {
   // Node read zod as ~95 files and execa as ~130, one by one: most of `ls` start-up (issue 16).
-  // A reply is checked by hand (controller/server-message.ts): only launch, which checks its spec, needs zod.
+  // A reply is checked by hand (controller/server-message.ts). The first launch from a folder reads the
+  // config (yaml, zod) and caches what launch needs (config/launch-config.ts); the next one reads the cache.
   const { env, stop } = privateEnv();
+  const launch = ['launch', '--agent', 'shell', '--placement', 'headless', '--prompt', 'true'];
   try {
-    for (const [args, code] of [[['controller', 'status'], 3], [['ls'], 0], [['wait', 'x'], 2], [['launch', '--agent', 'shell', '--prompt', 'true'], 0]] as const) {
+    for (const [args, code, zod] of [[['controller', 'status'], 3, false], [['ls'], 0, false], [['wait', 'x'], 2, false], [launch, 0, true], [launch, 0, false]] as const) {
       const { files, modules } = await loaded([...args], code, env);
-      expect(modules.some((m) => /\/node_modules\/zod\//.test(m)), `${args[0]} loads zod`).toBe(args[0] === 'launch');
+      expect(modules.some((m) => /\/node_modules\/(zod|yaml)\//.test(m)), `${args[0]} loads zod and yaml`).toBe(zod);
       expect(files.filter((f) => f.includes('/node_modules/')), `${args.join(' ')} reads no package file by file`).toEqual([]);
       expect(modules.filter((m) => /\/node_modules\/execa\//.test(m)), `${args[0]} of a plain task runs no git`).toEqual([]);
       expect(files.length, `${args.join(' ')} reads ${files.length} files`).toBeLessThanOrEqual(30);

@@ -66,6 +66,7 @@ export async function startTestController(configYaml = BASE_CONFIG, extraEnv: No
     PANECREW_HOME: home,
     PANECREW_CONFIG: configFile,
     XDG_CONFIG_HOME: join(dir, 'xdg-config'),
+    XDG_CACHE_HOME: join(dir, 'xdg-cache'),
     NO_COLOR: '1',
     // A controller with no TMUX of its own uses the "default" tmux server: this test's, never the
     // person's (it would open a `panecrew` session there); stop() ends it.

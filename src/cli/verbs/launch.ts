@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
 import { defaultIsolation } from '../../config/isolation.js';
+import { loadLaunchConfig } from '../../config/launch-config.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
 import { SUMMARY } from '../summaries.js';
 import { inert } from '../../render/inert.js';
-import { parseBatchLines } from '../batch-lines.js';
 
 function readPrompt(values: Record<string, unknown>, positionals: string[], ctx: Context): string {
   const sources = [values.prompt !== undefined, values['prompt-file'] !== undefined, positionals.length > 0].filter(Boolean).length;
@@ -116,7 +115,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     }
     // The project's .panecrew.yaml sets launch defaults for tasks launched from inside it (what runs
     // only once its folder is trusted: the warning says what was ignored and how to trust it).
-    const { config, warnings } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+    const { config, warnings } = await loadLaunchConfig(ctx.cwd, ctx.env);
     for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
     const spec: LaunchSpec = {
       prompt,
@@ -158,8 +157,10 @@ async function launchBatch(file: string, json: boolean, positionals: string[], c
   } catch (err) {
     throw new UsageError(`--batch ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  const { config, warnings } = loadConfig({ cwd: ctx.cwd, env: ctx.env });
+  const { config, warnings } = await loadLaunchConfig(ctx.cwd, ctx.env);
   for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
+  // The batch's schema (zod) only for a batch: a single launch loads none.
+  const { parseBatchLines } = await import('../batch-lines.js');
   const defaults = { cwd: ctx.cwd, agent: config.defaults.agent, priority: config.defaults.priority, placement: config.defaults.placement };
   const tasks = parseBatchLines(text, path === '-' ? 'standard input' : path, defaults);
   const launched = await withClient(ctx, (c) => c.request({ op: 'launch-batch', tasks, env: captureEnv(ctx.env), origin: originFromEnv(ctx.env) }));

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { findProjectConfig, readYamlLayer } from '../../config/layers.js';
-import { readTrustStore, sha256, trustProject, trustStoreFile, untrustedPart, type TrustEntry } from '../../config/trust.js';
+import { findProjectConfig, trustStoreFile } from '../../config/files.js';
+import { readYamlLayer } from '../../config/layers.js';
+import { readTrustStore, sha256, trustProject, untrustedPart, type TrustEntry } from '../../config/trust.js';
 import { inert } from '../../render/inert.js';
 import { defineVerb, EXIT, printJson, UsageError, type Context } from '../command.js';
 import { SUMMARY } from '../summaries.js';

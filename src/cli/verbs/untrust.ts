@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { findProjectConfig } from '../../config/layers.js';
+import { findProjectConfig } from '../../config/files.js';
 import { untrustProjects } from '../../config/trust.js';
 import { inert } from '../../render/inert.js';
 import { defineVerb, EXIT, printJson, UsageError } from '../command.js';
