@@ -4,7 +4,7 @@
 // new connections and the next deadline check) — and what cannot
 // (tmux.enabled) is named as needing a restart. A file that does not validate changes nothing.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -85,15 +85,17 @@ export class ConfigReloader {
     return result;
   }
 
-  /** Watches the user config file and $PANECREW_CONFIG (their folders, so a file created or
-   *  replaced by an editor's rename is seen too). */
+  /** Watches the user config file and $PANECREW_CONFIG: a file that exists by its own path (chokidar
+   *  follows an editor's rename over it), one that does not yet by its folder, to see it created.
+   *  Not every folder: chokidar lists and lstats a watched folder on each change in it, and
+   *  $PANECREW_CONFIG may sit in a project where agents write thousands of files. */
   watch(env: NodeJS.ProcessEnv): void {
-    const files = [join(xdgConfigHome(env), 'panecrew', 'config.yaml'), ...(env.PANECREW_CONFIG ? [env.PANECREW_CONFIG] : [])];
-    const names = new Set(files.map((f) => basename(f)));
-    const dirs = [...new Set(files.map((f) => dirname(f)))].filter((d) => existsSync(d));
-    if (!dirs.length) return;
+    const files = [join(xdgConfigHome(env), 'panecrew', 'config.yaml'), ...(env.PANECREW_CONFIG ? [resolve(env.PANECREW_CONFIG)] : [])];
     const wanted = new Set(files);
-    this.watcher = watch(dirs, { ignoreInitial: true, depth: 0, ignored: (p) => !dirs.includes(p) && !names.has(basename(p)) });
+    const targets = [...new Set(files.map((f) => (existsSync(f) ? f : dirname(f))))].filter((p) => existsSync(p));
+    if (!targets.length) return;
+    const names = new Set(files.map((f) => basename(f)));
+    this.watcher = watch(targets, { ignoreInitial: true, depth: 0, ignored: (p) => !targets.includes(p) && !names.has(basename(p)) });
     const changed = (path: string) => {
       if (!wanted.has(path)) return;
       clearTimeout(this.timer);
