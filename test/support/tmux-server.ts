@@ -1,6 +1,7 @@
 // A private tmux server per test: `tmux -L pc-<random> -f /dev/null`, so tests never touch the
 // user's server or each other, and can run in parallel.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { execa } from 'execa';
 import { TmuxClient } from '../../src/tmux/client.js';
 import { PaneManager } from '../../src/tmux/pane-manager.js';
@@ -65,6 +66,13 @@ export async function paneEnv(server: TestTmuxServer, paneId = server.mainPane):
 }
 
 /** A pane manager on the test server with these tmux options over the defaults. */
+/** Ends what a test made: its pane manager (pending closes first), its tmux server, its temp folders. */
+export async function endTest(pm: PaneManager | undefined, server: TestTmuxServer | undefined, dirs: string[]): Promise<void> {
+  await pm?.dispose(0);
+  await server?.kill();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 export function paneManager(s: TestTmuxServer, over: TmuxOptionsInput = {}): PaneManager {
   return new PaneManager(s.client, TmuxOptionsSchema.parse(over));
 }

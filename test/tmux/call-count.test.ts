@@ -1,22 +1,20 @@
 // Each tmux call starts a client process (~10 ms on a busy machine): opening and closing an agent
 // pane must stay at the few calls they need (issue 16), whatever the window holds.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TmuxClient } from '../../src/tmux/client.js';
 import { TmuxOptionsSchema } from '../../src/tmux/options.js';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
-import { geometry, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
+import { endTest, geometry, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
 
 let server: TestTmuxServer | undefined;
 let pm: PaneManager | undefined;
 const dirs: string[] = [];
 afterEach(async () => {
-  await pm?.dispose(0);
-  await server?.kill();
+  await endTest(pm, server, dirs);
   server = pm = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** A pane manager whose tmux calls are logged (one line each; the resize watch's wait-for left out). */

@@ -1,21 +1,19 @@
 // Ordinary windows (100x30, 200x50), resized both ways: agents are seen beside the main pane when
 // they can be, the minimums hold after a resize, panes come back as soon as the window grows, agent
 // panes carry labels, and the main pane is not resized by agent churn.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PaneManager, type OpenPaneRequest } from '../../src/tmux/pane-manager.js';
-import { geometry, startTmuxServer, until, type TestTmuxServer, paneManager } from '../support/tmux-server.js';
+import { endTest, geometry, paneManager, startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
 
 let server: TestTmuxServer | undefined;
 let pm: PaneManager | undefined;
 const dirs: string[] = [];
 afterEach(async () => {
-  await pm?.dispose(0);
-  await server?.kill();
+  await endTest(pm, server, dirs);
   server = pm = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function manager(s: TestTmuxServer): PaneManager {
