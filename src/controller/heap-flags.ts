@@ -5,8 +5,7 @@
 // grow, so it takes effect at run time, but only before the space has grown: it must be the first
 // import of whatever a controller process evaluates first (the CLI's entry, and main.ts). Not of
 // client.ts: that runs inside other hosts (the OpenCode plugin, in OpenCode's Bun runtime, stopped
-// waking its session when client.ts set this). The short-lived CLI processes get it too; their
-// start-up time was unchanged within the noise of 15-run timings.
-import { setFlagsFromString } from 'node:v8';
-
-setFlagsFromString('--semi-space-growth-factor=1');
+// waking its session when client.ts set this). Only a controller process (`panecrew controller run`)
+// sets it: loading node:v8 cost every short-lived CLI call 6-10 ms (issue 16, paired timings).
+const isController = process.argv[2] === 'controller' && process.argv[3] === 'run';
+if (isController) process.getBuiltinModule('node:v8').setFlagsFromString('--semi-space-growth-factor=1');

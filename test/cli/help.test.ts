@@ -12,7 +12,7 @@ import { CLI } from '../support/controller.js';
  * What a CLI run loads, from a resolve hook that prints each URL to stderr: `files` as Node reads them
  * (bundle chunks, installed packages), `modules` the source files inside them (from each chunk's map).
  */
-async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; files: string[]; modules: string[] }> {
+async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; files: string[]; modules: string[]; builtins: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'panecrew-help-'));
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'LOAD ' + r.url + '\\n'); return r; }\n`);
@@ -21,7 +21,8 @@ async function loaded(args: string[], exitCode = 0, env: NodeJS.ProcessEnv = pro
   const r = await execa('node', ['--import', pathToFileURL(register).href, CLI, ...args], { reject: false, env });
   expect(r.exitCode, r.stderr).toBe(exitCode);
   const files = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOAD file:')).map((l) => fileURLToPath(l.slice(5))))];
-  return { stdout: r.stdout, files, modules: files.flatMap(sourcesOf) };
+  const builtins = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('LOAD node:')).map((l) => l.slice(5)))];
+  return { stdout: r.stdout, files, modules: files.flatMap(sourcesOf), builtins };
 }
 
 /** The source files a bundle chunk was made of (itself for a file that is not a chunk). */
@@ -86,8 +87,10 @@ test('the hot verbs read a few bundle files, no execa, and no zod or yaml once l
   const launch = ['launch', '--agent', 'shell', '--placement', 'headless', '--prompt', 'true'];
   try {
     for (const [args, code, zod] of [[['controller', 'status'], 3, false], [['ls'], 0, false], [['wait', 'x'], 2, false], [launch, 0, true], [launch, 0, false]] as const) {
-      const { files, modules } = await loaded([...args], code, env);
+      const { files, modules, builtins } = await loaded([...args], code, env);
       expect(modules.some((m) => /\/node_modules\/(zod|yaml)\//.test(m)), `${args[0]} loads zod and yaml`).toBe(zod);
+      // node:v8 costs a call 6-10 ms; only a controller sets its heap flag (controller/heap-flags.ts).
+      expect(builtins, `${args[0]} loads node:v8`).not.toContain('node:v8');
       expect(files.filter((f) => f.includes('/node_modules/')), `${args.join(' ')} reads no package file by file`).toEqual([]);
       expect(modules.filter((m) => /\/node_modules\/execa\//.test(m)), `${args[0]} of a plain task runs no git`).toEqual([]);
       expect(files.length, `${args.join(' ')} reads ${files.length} files`).toBeLessThanOrEqual(30);
