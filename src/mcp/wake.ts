@@ -69,7 +69,7 @@ type Base = { op: 'claim'; session: string; pane: string; link: string[]; wake: 
 export async function waitForEndings({ env, input, mainPid }: WaitDeps): Promise<Told | null> {
   const pane = env.TMUX_PANE || 'headless';
   const base: Base = { op: 'claim', session: input.session, pane, link: input.link, wake: true };
-  const lock = holdWaiterLock(env, input.session);
+  const lock = holdWaiterLock(env, input.session, mainPid);
   if (!lock) {
     // Another waiter serves this session: only record which tasks are its own.
     if (input.link.length) await linkOnly(env, base).catch(() => {});

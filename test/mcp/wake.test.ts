@@ -48,6 +48,8 @@ function mainAgent(session: string, toolResponse?: string): Main {
 }
 
 const lockOf = (session: string) => join(tc.home, 'waiters', `${session}.pid`);
+/** The pid of the waiter holding the session's lock (the file holds its pid, then its main agent's). */
+const waiterOf = (session: string) => Number(readFileSync(lockOf(session), 'utf8').split(' ')[0]);
 /** The waiter is waiting: it holds its session's lock. */
 const armed = (session: string) => until(() => existsSync(lockOf(session)) || null, `the waiter of ${session} to hold its lock`);
 const launch = (prompt: string, pane = PANE) => tc.launchFast(c, { prompt, origin: { tmuxPane: pane } });
@@ -119,6 +121,35 @@ describe('the rewake waiter', () => {
     expect((await c.request({ op: 'claim', session: 'wake-restart', pane: PANE })).tasks).toEqual([]);
   });
 
+  it('a main agent restarted in its session gets a waiter at once, though the old waiter has not yet seen its agent go', async () => {
+    const first = mainAgent('wake-handover');
+    await armed('wake-handover');
+    const old = waiterOf('wake-handover');
+    // A loaded machine: the old waiter does not run again before the new agent's hook does.
+    process.kill(old, 'SIGSTOP');
+    try {
+      first.proc.kill('SIGKILL');
+      await until(() => (first.proc.exitCode !== null || first.proc.signalCode !== null) || null, 'the old main agent to be gone');
+      const second = mainAgent('wake-handover');
+      await until(() => (existsSync(lockOf('wake-handover')) && waiterOf('wake-handover') !== old) || null, 'the new waiter to take the lock over');
+      const t = await launch('echo after the restart');
+      const { code, stderr } = await second.exited;
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${t.id} (echo after the restart) completed`);
+    } finally {
+      process.kill(old, 'SIGCONT');
+    }
+    // The old waiter, woken, sees its agent gone and leaves; it releases no lock that is not its own.
+    await until(() => {
+      try {
+        process.kill(old, 0);
+        return null;
+      } catch {
+        return true;
+      }
+    }, 'the old waiter to exit');
+  });
+
   it('exits at once when its main agent was gone before it started (a shell left to init)', async () => {
     const code = join(tc.dir, 'orphan-code');
     const event = JSON.stringify({ session_id: 'wake-late' });
@@ -135,7 +166,7 @@ describe('the rewake waiter', () => {
   it('exits when its main agent is gone', async () => {
     mainAgent('wake-orphan');
     await armed('wake-orphan');
-    const waiter = Number(readFileSync(lockOf('wake-orphan'), 'utf8'));
+    const waiter = waiterOf('wake-orphan');
     mains.at(-1)!.kill('SIGKILL');
     await until(() => {
       try {

@@ -75,7 +75,7 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
     try {
       return readdirSync(lockDir)
         .filter((f) => f.endsWith('.pid'))
-        .map((f) => Number(readFileSync(join(lockDir, f), 'utf8')));
+        .map((f) => Number(readFileSync(join(lockDir, f), 'utf8').split(' ')[0]));
     } catch {
       return [];
     }
