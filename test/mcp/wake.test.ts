@@ -50,6 +50,16 @@ function mainAgent(session: string, toolResponse?: string): Main {
 const lockOf = (session: string) => join(tc.home, 'waiters', `${session}.pid`);
 /** The pid of the waiter holding the session's lock (the file holds its pid, then its main agent's). */
 const waiterOf = (session: string) => Number(readFileSync(lockOf(session), 'utf8').split(' ')[0]);
+/** Resolves once `pid` is gone. */
+const gone = (pid: number, what: string) =>
+  until(() => {
+    try {
+      process.kill(pid, 0);
+      return null;
+    } catch {
+      return true;
+    }
+  }, what);
 /** The waiter is waiting: it holds its session's lock. */
 const armed = (session: string) => until(() => existsSync(lockOf(session)) || null, `the waiter of ${session} to hold its lock`);
 const launch = (prompt: string, pane = PANE) => tc.launchFast(c, { prompt, origin: { tmuxPane: pane } });
@@ -140,14 +150,7 @@ describe('the rewake waiter', () => {
       process.kill(old, 'SIGCONT');
     }
     // The old waiter, woken, sees its agent gone and leaves; it releases no lock that is not its own.
-    await until(() => {
-      try {
-        process.kill(old, 0);
-        return null;
-      } catch {
-        return true;
-      }
-    }, 'the old waiter to exit');
+    await gone(old, 'the old waiter to exit');
   });
 
   it('exits at once when its main agent was gone before it started (a shell left to init)', async () => {
@@ -168,14 +171,7 @@ describe('the rewake waiter', () => {
     await armed('wake-orphan');
     const waiter = waiterOf('wake-orphan');
     mains.at(-1)!.kill('SIGKILL');
-    await until(() => {
-      try {
-        process.kill(waiter, 0);
-        return null;
-      } catch {
-        return true;
-      }
-    }, 'the waiter to exit');
+    await gone(waiter, 'the waiter to exit');
     expect(existsSync(lockOf('wake-orphan'))).toBe(false);
   });
 });
