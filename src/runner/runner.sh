@@ -23,7 +23,7 @@ now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; printf -v "$1" '%s' "${t:0:13}"; }
 # of every task's end. On a full disk the write fails: retry a few seconds with the smallest record
 # (space may come back), then give up and leave no file. The runner's own exit status is the agent's
 # code either way, for the controller to read when exit.json is missing: a headless runner reports it
-# to the spawner (above); a pane's runner leaves it on its pane (a tmux option: no disk needed), set
+# to the spawner (runner_main's EXIT trap); a pane's runner leaves it on its pane (a tmux option: no disk needed), set
 # before it exits so it is there when the controller sees the runner gone. Notes are fixed texts, never task text (they are not JSON-escaped).
 write_exit() { # code signal note
   [ "$ended" = 1 ] && return
@@ -125,8 +125,8 @@ runner_main() {
 
   # Claim this start before touching the folder: start.TOKEN, created only where there is nothing of
   # that name (noclobber opens with O_EXCL), holding our pid. A controller restarted after a crash takes
-  # the claim of a start it never saw begin (tmux may run it seconds later) with a symlink, and
-  # requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
+  # the claim of a start it never saw begin (tmux may run it seconds later) with a file of its own
+  # (also O_EXCL), and requeues the task; this runner must then leave the folder, now a newer attempt's, alone.
   if [ -n "$token" ]; then
     set -C
     if ! { printf '%s\n' "$BASHPID" >"$dir/start.$token"; } 2>/dev/null; then
