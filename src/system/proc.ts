@@ -34,19 +34,21 @@ export function readProcStat(pid: number | string, proc = '/proc'): ProcStat | n
 /** Z: exited, waiting for its parent to reap it (forever if that parent never does); X: being reaped. */
 export const isDeadState = (state: string): boolean => state === 'Z' || state === 'X';
 
+/** The pids in /proc (its numeric entries); none without /proc. */
+function pids(proc: string): string[] {
+  try {
+    return readdirSync(proc).filter((name) => name.charCodeAt(0) <= 57);
+  } catch {
+    return [];
+  }
+}
+
 /** The live (not zombie) members of the given process groups, with their stat, in one pass over /proc. */
 export function groupMembers(pgids: Iterable<number>, proc = '/proc'): Map<number, Array<{ pid: string; stat: ProcStat }>> {
   const wanted = new Set(pgids);
   const found = new Map<number, Array<{ pid: string; stat: ProcStat }>>();
   if (!wanted.size) return found;
-  let names: string[];
-  try {
-    names = readdirSync(proc);
-  } catch {
-    return found;
-  }
-  for (const pid of names) {
-    if (pid.charCodeAt(0) > 57) continue; // not a pid
+  for (const pid of pids(proc)) {
     const stat = readProcStat(pid, proc);
     if (!stat || !wanted.has(stat.pgrp) || isDeadState(stat.state)) continue;
     const list = found.get(stat.pgrp) ?? [];
@@ -78,15 +80,8 @@ export function openFiles(pid: number | string, proc = '/proc'): string[] {
 
 /** The live processes holding `file` open (its real path, as /proc shows it), in one pass over /proc. */
 export function processesHolding(file: string, proc = '/proc'): number[] {
-  let names: string[];
-  try {
-    names = readdirSync(proc);
-  } catch {
-    return [];
-  }
   const found: number[] = [];
-  for (const pid of names) {
-    if (pid.charCodeAt(0) > 57) continue; // not a pid
+  for (const pid of pids(proc)) {
     if (!openFiles(pid, proc).includes(file)) continue;
     const stat = readProcStat(pid, proc);
     if (stat && !isDeadState(stat.state)) found.push(Number(pid));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { captureEnv, originFromEnv } from '../../controller/launch-env.js';
 import { defaultIsolation } from '../../config/isolation.js';
-import { loadLaunchConfig } from '../../config/launch-config.js';
+import { loadLaunchConfig, type LaunchConfig } from '../../config/launch-config.js';
 import type { LaunchSpec, ListedTask } from '../../controller/protocol.js';
 import { defineVerb, EXIT, printJson, UsageError, withClient, type Context } from '../command.js';
 import { durationOption } from '../duration-option.js';
@@ -24,6 +24,13 @@ function readPrompt(values: Record<string, unknown>, positionals: string[], ctx:
   if (positionals.length === 1 && positionals[0] === '-') return readFileSync(0, 'utf8');
   if (positionals.length) return positionals.join(' ');
   throw new UsageError('no prompt: use --prompt TEXT, --prompt-file FILE, or - to read it from standard input');
+}
+
+/** The config launch reads (cached: config/launch-config.ts), its warnings said on stderr. */
+async function launchConfig(ctx: Context): Promise<LaunchConfig> {
+  const { config, warnings } = await loadLaunchConfig(ctx.cwd, ctx.env);
+  for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
+  return config;
 }
 
 export default defineVerb({
@@ -115,8 +122,7 @@ The task runs with this shell's environment. Exit codes: 0 queued, 2 bad argumen
     }
     // The project's .panecrew.yaml sets launch defaults for tasks launched from inside it (what runs
     // only once its folder is trusted: the warning says what was ignored and how to trust it).
-    const { config, warnings } = await loadLaunchConfig(ctx.cwd, ctx.env);
-    for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
+    const config = await launchConfig(ctx);
     const spec: LaunchSpec = {
       prompt,
       agent: str('agent') ?? (str('category') || str('subagent') ? undefined : config.defaults.agent),
@@ -157,8 +163,7 @@ async function launchBatch(file: string, json: boolean, positionals: string[], c
   } catch (err) {
     throw new UsageError(`--batch ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  const { config, warnings } = await loadLaunchConfig(ctx.cwd, ctx.env);
-  for (const w of warnings) ctx.err(`panecrew launch: warning: ${inert(w)}`);
+  const config = await launchConfig(ctx);
   // The batch's schema (zod) only for a batch: a single launch loads none.
   const { parseBatchLines } = await import('../batch-lines.js');
   const defaults = { cwd: ctx.cwd, agent: config.defaults.agent, priority: config.defaults.priority, placement: config.defaults.placement };
