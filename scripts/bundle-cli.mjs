@@ -1,6 +1,6 @@
 // The CLI as one bundle (issue 16): Node loads ~100 ESM files for zod and ~130 for execa one by one, and
 // that, not our code, was most of a verb's start-up. Verbs stay lazy (one chunk per dynamic import).
-// Each module's import.meta.url is its tsc output file, so paths to runner.sh, layouts, etc. still hold.
+// Each module's import.meta.url is its tsc output file, so paths to the runner, layouts, etc. still hold.
 // Whitespace and comments (licences kept) are left out: V8 keeps every loaded module's source in the
 // heap, and an idle controller held ~1.3 MB of it (RSS 61.0 -> 59.7 MB). Names are not mangled, so
 // stack traces still name functions; the source maps give the lines.

@@ -1,6 +1,6 @@
-// tsc does not copy non-TS files; the runner's scripts ship next to the compiled runner code.
+// tsc does not copy non-TS files; the scripts ship next to the compiled runner code (the runner itself is built by build-runner.mjs).
 import { copyFileSync, chmodSync } from 'node:fs';
-for (const script of ['runner.sh', 'spawner.sh', 'signal-hook.sh']) {
+for (const script of ['spawner.sh', 'signal-hook.sh']) {
   copyFileSync(`src/runner/${script}`, `dist/runner/${script}`);
   chmodSync(`dist/runner/${script}`, 0o755);
 }

@@ -1,4 +1,4 @@
-// The local executor: the runner (runner.sh) runs on this machine; one inotify watch per running
+// The local executor: the runner (native/runner.c) runs on this machine; one inotify watch per running
 // attempt reports exit.json and activity, tails deliver the new bytes, /proc judges liveness.
 import { readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -7,7 +7,7 @@ import { readCapHead } from '../runner/output-cap.js';
 import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
-import { RUNNER_SCRIPT } from '../runner/prepare.js';
+import { RUNNER } from '../runner/prepare.js';
 import { groupCpuTicks, openFiles, processesHolding } from '../system/proc.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } from './executor.js';
 
@@ -16,8 +16,8 @@ import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } fr
 const GONE_CHECK_MS = 1_000;
 
 /** Guards against pid reuse: the live process must be this task's runner, which holds a file of its
- *  folder open for its whole life (runner.sh, fd 8) and, when bash started it, has the folder in its
- *  arguments. Paths are compared as /proc shows them: real paths. */
+ *  folder open for its whole life (fd 8) and has the folder in its arguments. Paths are compared as
+ *  /proc shows them: real paths. */
 function isRunnerOf(pid: number, dir: string): boolean {
   if (!processAlive(pid)) return false;
   let argv: string[];
@@ -77,7 +77,7 @@ export class LocalExecutor implements Executor {
   }
 
   command(dir: string, mode: 'pane' | 'headless', token: string): string[] {
-    return ['bash', RUNNER_SCRIPT, dir, mode, token];
+    return [RUNNER, dir, mode, token];
   }
 
   observe(taskId: string, dir: string, handlers: ObserveHandlers): Observation {

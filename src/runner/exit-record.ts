@@ -1,4 +1,4 @@
-// exit.json and started.json, written by runner.sh: validated like any input from outside.
+// exit.json and started.json, written by the runner: validated like any input from outside.
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { z } from 'zod';
@@ -50,7 +50,7 @@ export function readStartedRecord(file: string): z.infer<typeof StartedSchema> |
 
 /**
  * How the agent ended, from the runner's own exit status, for when exit.json is missing (the runner
- * could not write it: a full disk). runner.sh exits with the agent's code, 128+n when signal n ended
+ * could not write it: a full disk). The runner exits with the agent's code, 128+n when signal n ended
  * it. A runner that was itself killed has no status (null): that is "vanished", not this.
  */
 export function exitRecordFromStatus(status: number, startedAt: number, endedAt: number): ExitRecord {

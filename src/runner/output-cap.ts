@@ -1,4 +1,4 @@
-// output.log's cap: runner.sh keeps the first quarter and the last three quarters of a task's output
+// output.log's cap: the runner keeps the first quarter and the last three quarters of a task's output
 // and replaces the middle with one marker line. Readers count in the agent's own bytes ("logical"
 // offsets), so a reader that follows the log by offset goes on where it was after a cut.
 //

@@ -1,5 +1,5 @@
-// The pane renderer, a process of its own: runner.sh pipes a print-mode agent's output through it to
-// the pane (output.log gets the raw bytes from tee). Usage: node pane-render.js FORMAT CWD COPY [--no-color]
+// The pane renderer, a process of its own: the runner pipes a print-mode agent's output through it to
+// the pane (output.log gets the raw bytes). Usage: node pane-render.js FORMAT CWD COPY [--no-color]
 // What it draws also goes to the file COPY (pane.log), for the ending banner to show again once the
 // pane is respawned (tmux/banner.ts). It loads only the parsers and the text helpers, so that it
 // starts fast; it reads stdin to the end whatever happens, since a renderer that stopped reading

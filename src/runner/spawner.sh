@@ -7,16 +7,12 @@
 # on stdout, one line each, written whole (shorter than PIPE_BUF):
 #   started ID PID   the command runs as PID, leading a process group of its own (so that a signal to
 #                    -PID reaches everything it starts); its stdin, stdout and stderr are /dev/null
-#   ended PID CODE   written by the runner itself as it exits (runner.sh, on fd 9): its status
+#   ended PID CODE   written by the runner itself as it exits (on fd 9, with PANECREW_SPAWNER=1): its status
 #   gone PID         PID is gone; without `ended` before it, a signal killed it
 # Each command has a waiter, a subshell of this one, since only a process's parent learns that it is
 # gone. A controller that dies closes stdin: this loop ends, and what runs goes on (the next
 # controller adopts it); a waiter with no one to tell dies of SIGPIPE.
-# A start of runner.sh itself (bash RUNNER TASK_DIR MODE TOKEN) runs the copy of it loaded here, in a
-# fork: no bash to start and no script to read per task (see runner.sh).
 set -u
-runner_script="${BASH_SOURCE[0]%/*}/runner.sh"
-source "$runner_script"
 while IFS= read -r -d '' id && IFS= read -r -d '' n; do
   args=()
   for ((i = 0; i < n; i++)); do
@@ -25,11 +21,7 @@ while IFS= read -r -d '' id && IFS= read -r -d '' n; do
   done
   (
     set -m # job control: the command gets a process group of its own
-    if [ "${#args[@]}" -ge 3 ] && [ "${args[0]}" = bash ] && [ "${args[1]}" = "$runner_script" ]; then
-      PANECREW_SPAWNER=1 runner_main "${args[@]:2}" 9>&1 </dev/null >/dev/null 2>&1 &
-    else
-      PANECREW_SPAWNER=1 "${args[@]}" 9>&1 </dev/null >/dev/null 2>&1 &
-    fi
+    PANECREW_SPAWNER=1 "${args[@]}" 9>&1 </dev/null >/dev/null 2>&1 &
     pid=$!
     printf 'started %s %s\n' "$id" "$pid"
     wait "$pid"

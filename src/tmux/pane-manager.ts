@@ -97,7 +97,7 @@ export class PaneManager {
   }
 
   /**
-   * The exit status the task's runner left on its pane when it could not write exit.json (runner.sh
+   * The exit status the task's runner left on its pane when it could not write exit.json (the runner
    * sets it before it exits, so it is there once the runner is gone), or null: none, or the pane is
    * gone or now another task's.
    */

@@ -20,7 +20,7 @@ export const OPT = {
   state: '@panecrew_state',
   /** Window option: panecrew turned border labels on here (see labels.ts). */
   labels: '@panecrew_labels',
-  /** Pane option set by runner.sh: its exit status, when it could not write exit.json (a full disk). */
+  /** Pane option set by the runner: its exit status, when it could not write exit.json (a full disk). */
   exit: '@panecrew_exit',
 } as const;
 

@@ -27,7 +27,7 @@ async function startHeld(prompt: string): Promise<{ ctl: TestController; id: str
   const go = join(ctl.dir, 'go');
   mkdirSync(bin);
   const realTmux = execaSync('bash', ['-c', 'command -v tmux']).stdout;
-  writeFileSync(join(bin, 'tmux'), `#!/bin/bash\n[[ "$*" == *split-window*runner.sh* ]] && { touch '${inFlight}'; while [ ! -e '${go}' ]; do sleep 0.05; done; }\nexec '${realTmux}' "$@"\n`);
+  writeFileSync(join(bin, 'tmux'), `#!/bin/bash\n[[ "$*" == *split-window*panecrew-runner* ]] && { touch '${inFlight}'; while [ ! -e '${go}' ]; do sleep 0.05; done; }\nexec '${realTmux}' "$@"\n`);
   chmodSync(join(bin, 'tmux'), 0o755);
   await ctl.kill('SIGTERM');
   ctl.env.PATH = `${bin}:${ctl.env.PATH}`;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../src/executor/local.js';
 import { readExitRecord } from '../../src/runner/exit-record.js';
-import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { RUNNER } from '../../src/runner/prepare.js';
 import { readProcStat } from '../../src/system/proc.js';
 import { Spawner, type SpawnedProcess } from '../../src/surface/spawner.js';
 import { until } from '../support/until.js';
@@ -35,7 +35,7 @@ function task(name: string, script: string): string {
   return taskDir;
 }
 
-const runner = (taskDir: string): string[] => ['bash', RUNNER_SCRIPT, taskDir, 'headless', '1-1'];
+const runner = (taskDir: string): string[] => [RUNNER, taskDir, 'headless', '1-1'];
 const gone = (p: SpawnedProcess): Promise<number | null> => new Promise((resolve) => p.once('exit', () => resolve(p.exitCode)));
 
 describe('the spawner', () => {
@@ -62,13 +62,12 @@ describe('the spawner', () => {
     process.kill(-p.pid, 'SIGKILL');
   });
 
-  it('runs a runner in a fork of itself, which the executor still tells from a process that is not that folder\'s runner', async () => {
+  it("starts the runner itself, which the executor tells from a process that is not that folder's runner", async () => {
     const mine = task('mine', 'sleep 30');
     const other = task('other', 'exit 0');
     const p = await spawner.spawn(runner(mine));
     await until(() => readFileSync(join(mine, 'started.json'), 'utf8'), 'the runner to start');
-    // No bash was started for it: its command line is the spawner's.
-    expect(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8')).toContain('spawner.sh');
+    expect(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]).toBe(RUNNER);
     const executor = new LocalExecutor(dir, () => {});
     try {
       expect(executor.alive(p.pid, mine)).toBe(true);

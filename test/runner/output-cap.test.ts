@@ -1,4 +1,4 @@
-// output.log's cap in runner.sh, on task folders written by hand: the head and the tail are kept
+// output.log's cap in the runner, on task folders written by hand: the head and the tail are kept
 // whole with one marker line between them, readers that follow the log by offset lose nothing of
 // the tail, a pane still gets every byte, and a full disk never ends the copy (the agent would die).
 import { execFileSync, spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileTail } from '../../src/liveness/tail.js';
 import { readCapHead, writeOutputCap } from '../../src/runner/output-cap.js';
-import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { RUNNER } from '../../src/runner/prepare.js';
 import { until } from '../support/until.js';
 
 let dir: string;
@@ -37,7 +37,7 @@ function runRunner(taskDir: string, mode: 'headless' | 'pane', stdoutFile = '/de
   return new Promise((resolve) => {
     const out = createWriteStream(stdoutFile);
     out.on('open', () => {
-      const child = spawn('bash', [RUNNER_SCRIPT, taskDir, mode], { stdio: ['ignore', out, 'ignore'] });
+      const child = spawn(RUNNER, [taskDir, mode], { stdio: ['ignore', out, 'ignore'] });
       child.on('exit', (code) => out.close(() => resolve(code)));
     });
   });

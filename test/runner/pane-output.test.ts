@@ -1,4 +1,4 @@
-// runner.sh in a real tmux pane with an agent that writes JSON events: the pane shows the renderer's
+// The runner in a real tmux pane with an agent that writes JSON events: the pane shows the renderer's
 // rows (100 columns wide), output.log keeps the stream byte for byte, capped or not, and a renderer
 // that cannot run changes nothing but the pane.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ function taskDir(name: string, renderer: string[], cap?: string): string {
  * process wrote just before exiting.
  */
 async function runInPane(dir: string, rendered = true): Promise<string[]> {
-  const stay = ['sh', '-c', 'bash "$@"; exec sleep 3600', 'sh', join(DIST, 'runner.sh'), dir, 'pane'];
+  const stay = ['sh', '-c', '"$@"; exec sleep 3600', 'sh', join(DIST, 'panecrew-runner'), dir, 'pane'];
   const paneId = (await tmux.client.run(['new-window', '-d', '-P', '-F', '#{pane_id}', '--', ...stay])).trim();
   await until('exit.json', async () => {
     try {

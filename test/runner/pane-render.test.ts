@@ -1,4 +1,4 @@
-// The pane renderer (dist/runner/pane-render.js) as runner.sh runs it: a real process fed an agent's
+// The pane renderer (dist/runner/pane-render.js) as the runner runs it: a real process fed an agent's
 // recorded JSON stream on stdin. What it prints must read as a transcript, never as JSON.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

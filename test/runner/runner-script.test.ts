@@ -1,4 +1,4 @@
-// runner.sh on its own, on task folders written by hand: what it records when the folder is
+// The runner on its own, on task folders written by hand: what it records when the folder is
 // incomplete, and when the disk it writes to is full.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../src/executor/local.js';
 import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
-import { RUNNER_SCRIPT } from '../../src/runner/prepare.js';
+import { RUNNER } from '../../src/runner/prepare.js';
 import { openFiles } from '../../src/system/proc.js';
 import { until } from '../support/until.js';
 
@@ -30,7 +30,7 @@ function writeTask(taskDir: string, script: string): void {
 /** Runs the runner headless to its end (with a start token, if given); resolves with its exit status. */
 function runRunner(taskDir: string, token?: string): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn('bash', [RUNNER_SCRIPT, taskDir, 'headless', ...(token ? [token] : [])], { stdio: 'ignore' });
+    const child = spawn(RUNNER, [taskDir, 'headless', ...(token ? [token] : [])], { stdio: 'ignore' });
     child.on('exit', (code) => resolve(code));
   });
 }
@@ -122,7 +122,7 @@ describe('exit.json as the controller reads it', () => {
 });
 
 describe('an exit record from the runner exit status', () => {
-  it('gives the code, and the signal for 128+n, named as runner.sh names it', () => {
+  it('gives the code, and the signal for 128+n, named as bash (kill -l) names it', () => {
     expect(exitRecordFromStatus(0, 1, 2)).toMatchObject({ code: 0, signal: null, startedAt: 1, endedAt: 2, note: expect.stringContaining('exit.json') });
     expect(exitRecordFromStatus(143, 1, 2)).toMatchObject({ code: 143, signal: 'TERM' });
   });
