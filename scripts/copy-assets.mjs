@@ -1,6 +1,6 @@
-// tsc does not copy non-TS files; the scripts ship next to the compiled runner code (the runner itself is built by build-runner.mjs).
+// tsc does not copy non-TS files; these ship next to the compiled runner code (the runner and its spawner are C, built by build-runner.mjs).
 import { copyFileSync, chmodSync } from 'node:fs';
-for (const script of ['spawner.sh', 'signal-hook.sh']) {
+for (const script of ['signal-hook.sh']) {
   copyFileSync(`src/runner/${script}`, `dist/runner/${script}`);
   chmodSync(`dist/runner/${script}`, 0o755);
 }

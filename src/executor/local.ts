@@ -7,7 +7,7 @@ import { readCapHead } from '../runner/output-cap.js';
 import { TaskWatcher } from '../liveness/watcher.js';
 import { readExitRecord, readStartedRecord, type ExitRecord } from '../runner/exit-record.js';
 import { killGroup, processAlive } from '../runner/kill.js';
-import { RUNNER } from '../runner/prepare.js';
+import { RUNNER } from '../runner/native.js';
 import { groupCpuTicks, openFiles, processesHolding } from '../system/proc.js';
 import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } from './executor.js';
 

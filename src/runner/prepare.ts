@@ -1,6 +1,6 @@
 // Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
 import { existsSync, rmSync, symlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
 import { CLI_ENTRY, type TaskPaths } from '../core/paths.js';
@@ -13,11 +13,8 @@ import { sandboxArgv } from './sandbox.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
 import { substituteResults, templateEnv, type Templates } from './result-templates.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** The task runner (native/runner.c), built into dist/runner; modules run from src/ (the tests) use the built one. */
-export const RUNNER = basename(dirname(HERE)) === 'src' ? join(HERE, '..', '..', 'dist', 'runner', 'panecrew-runner') : join(HERE, 'panecrew-runner');
 /** The pane renderer (pane-render.ts), which the runner puts between a JSON-speaking agent and its pane. */
-export const PANE_RENDERER = join(HERE, 'pane-render.js');
+export const PANE_RENDERER = join(dirname(fileURLToPath(import.meta.url)), 'pane-render.js');
 /** The renderer's argv in the task folder; absent: the pane shows the output as it is. */
 export const PANE_RENDER_FILE = 'pane-render.nul';
 /** What the renderer drew, for the ending banner (the pane is respawned; tmux/banner.ts). */

@@ -1,23 +1,31 @@
-// Starts headless runners through one small bash (runner/spawner.sh) that the controller starts once:
-// a task start is then a line on a pipe, not a fork of the controller (Node's spawn blocks until the
-// child has exec'd). The spawner's waiters report each runner's end, so its exit event stays exact.
+// Starts headless runners through one small process (runner/native/spawner.c) that the controller
+// starts once: a task start is then a line on a pipe, not a fork of the controller (Node's spawn blocks
+// until the child has exec'd). The spawner is the runners' parent and reports each one's end, so its
+// exit event stays exact.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
+import { processAlive } from '../runner/kill.js';
+import { SPAWNER } from '../runner/native.js';
 
-export const SPAWNER_SCRIPT = fileURLToPath(new URL('../runner/spawner.sh', import.meta.url));
+type SpawnerChild = ChildProcessByStdio<Writable, Readable, null>;
+
+/** A spawner gone (killed), its runners have no parent to report their end: look this often. */
+const ORPHAN_CHECK_MS = 250;
 
 /** A process the spawner started, seen as its parent sees it: `exit` once it is gone, with its
  *  `exitCode`, null when a signal killed it (as on a ChildProcess). */
 export class SpawnedProcess extends EventEmitter<{ exit: [] }> {
   exitCode: number | null = null;
-  constructor(readonly pid: number) {
+  constructor(
+    readonly pid: number,
+    /** The spawner that started it, its parent. */
+    readonly parent: SpawnerChild,
+  ) {
     super();
   }
 }
 
-type SpawnerChild = ChildProcessByStdio<Writable, Readable, null>;
 
 export class Spawner {
   private child: SpawnerChild | null = null;
@@ -26,6 +34,7 @@ export class Spawner {
   private readonly running = new Map<number, SpawnedProcess>();
   /** Statuses reported by processes whose start was not read yet (it is written by another process). */
   private readonly reported = new Map<number, number>();
+  private orphanTimer: NodeJS.Timeout | undefined;
 
   /** Starts `argv` in a process group of its own, stdin/stdout/stderr on /dev/null. */
   spawn(argv: string[]): Promise<SpawnedProcess> {
@@ -42,7 +51,7 @@ export class Spawner {
   }
 
   private start(): SpawnerChild {
-    const child = spawn('bash', [SPAWNER_SCRIPT], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(SPAWNER, [], { stdio: ['pipe', 'pipe', 'ignore'] });
     this.child = child;
     // The controller's life is its socket's: the spawner never holds it up.
     child.unref();
@@ -50,11 +59,11 @@ export class Spawner {
     (child.stdout as Readable & { unref?: () => void }).unref?.();
     child.stdin.on('error', () => {}); // a spawner gone: its exit says so
     let partial = '';
-    // Read to the end even after the spawner is gone: its waiters hold the pipe and still report.
+    // Read to the end even after the spawner is gone: its runners hold the pipe and still report.
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       const lines = (partial + text).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) this.onLine(line);
+      for (const line of lines) this.onLine(child, line);
     });
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = null;
@@ -63,35 +72,57 @@ export class Spawner {
       const why = new Error(`the runner spawner (pid ${child.pid}) stopped (${signal ?? `exit ${code}`}) before it confirmed the start`);
       for (const { reject } of this.starting.values()) reject(why);
       this.starting.clear();
+      this.watchOrphans();
     });
     return child;
   }
 
-  private onLine(line: string): void {
+  private onLine(spawner: SpawnerChild, line: string): void {
     const [what, a, b] = line.split(' ');
     const n = Number(a);
     if (what === 'started') {
       const pid = Number(b);
-      const p = new SpawnedProcess(pid);
+      const p = new SpawnedProcess(pid, spawner);
       this.running.set(pid, p);
       this.starting.get(n)?.resolve(p);
       this.starting.delete(n);
+      if (gone(spawner)) this.watchOrphans();
     } else if (what === 'ended') {
       this.reported.set(n, Number(b));
     } else if (what === 'gone') {
-      const p = this.running.get(n);
-      const code = this.reported.get(n) ?? null;
-      this.running.delete(n);
-      this.reported.delete(n);
-      if (!p) return;
-      p.exitCode = code;
-      p.emit('exit');
+      this.gone(n);
     }
+  }
+
+  private gone(pid: number): void {
+    const p = this.running.get(pid);
+    const code = this.reported.get(pid) ?? null;
+    this.running.delete(pid);
+    this.reported.delete(pid);
+    if (!p) return;
+    p.exitCode = code;
+    p.emit('exit');
+  }
+
+  /** Runners whose spawner is gone (killed) are looked at until each is gone too. */
+  private watchOrphans(): void {
+    this.orphanTimer ??= setInterval(() => {
+      const orphans = [...this.running.values()].filter((p) => gone(p.parent));
+      for (const p of orphans) if (!processAlive(p.pid)) this.gone(p.pid);
+      if (!orphans.length) {
+        clearInterval(this.orphanTimer);
+        this.orphanTimer = undefined;
+      }
+    }, ORPHAN_CHECK_MS).unref();
   }
 
   /** Stops taking starts; what runs goes on. */
   close(): void {
     this.child?.stdin.end();
     this.child = null;
+    clearInterval(this.orphanTimer);
+    this.orphanTimer = undefined;
   }
 }
+
+const gone = (spawner: SpawnerChild): boolean => spawner.exitCode !== null || spawner.signalCode !== null;

@@ -1,4 +1,4 @@
-// The spawner (runner/spawner.sh and surface/spawner.ts) starts headless runners for the controller:
+// The spawner (runner/native/spawner.c and surface/spawner.ts) starts headless runners for the controller:
 // each in a process group of its own, and with an exit event as exact as a child's — the runner's
 // status when it ends, none when a signal killed it — even after the spawner itself is gone.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../src/executor/local.js';
 import { readExitRecord } from '../../src/runner/exit-record.js';
-import { RUNNER } from '../../src/runner/prepare.js';
+import { RUNNER, SPAWNER } from '../../src/runner/native.js';
 import { readProcStat } from '../../src/system/proc.js';
 import { Spawner, type SpawnedProcess } from '../../src/surface/spawner.js';
 import { until } from '../support/until.js';
@@ -62,12 +62,13 @@ describe('the spawner', () => {
     process.kill(-p.pid, 'SIGKILL');
   });
 
-  it("starts the runner itself, which the executor tells from a process that is not that folder's runner", async () => {
+  it('runs a runner in a fork of itself, which the executor still tells from a process that is not that folder\'s runner', async () => {
     const mine = task('mine', 'sleep 30');
     const other = task('other', 'exit 0');
     const p = await spawner.spawn(runner(mine));
     await until(() => readFileSync(join(mine, 'started.json'), 'utf8'), 'the runner to start');
-    expect(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]).toBe(RUNNER);
+    // No program was started for it: its command line is the spawner's.
+    expect(readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0')[0]).toBe(SPAWNER);
     const executor = new LocalExecutor(dir, () => {});
     try {
       expect(executor.alive(p.pid, mine)).toBe(true);

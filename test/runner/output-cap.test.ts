@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileTail } from '../../src/liveness/tail.js';
 import { readCapHead, writeOutputCap } from '../../src/runner/output-cap.js';
-import { RUNNER } from '../../src/runner/prepare.js';
+import { RUNNER } from '../../src/runner/native.js';
 import { until } from '../support/until.js';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../src/executor/local.js';
 import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
-import { RUNNER } from '../../src/runner/prepare.js';
+import { RUNNER } from '../../src/runner/native.js';
 import { openFiles } from '../../src/system/proc.js';
 import { until } from '../support/until.js';
 

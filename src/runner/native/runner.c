@@ -5,7 +5,7 @@
 // the agent's argv and environment are NUL-separated files written by the controller, passed to
 // execve as they are. In a pane, the agent's output goes to the pane too; the pane manager shows the
 // outcome afterwards. A runner started by the controller's spawner (PANECREW_SPAWNER=1) tells it on
-// fd 9 the status it ends with, whatever ends it but a SIGKILL (see spawner.sh).
+// fd 9 the status it ends with, whatever ends it but a SIGKILL (see spawner.c).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "runner.h"
 
 extern char **environ;
 
@@ -63,7 +64,7 @@ static int is_file(const char *name) {
 }
 
 /** The runner's status goes to the spawner, then the runner goes. */
-static void finish(int status) {
+static _Noreturn void finish(int status) {
   if (reporting) dprintf(9, "ended %d %d\n", (int)getpid(), status); // SIGPIPE is ignored: a controller gone has no reader
   exit(status);
 }
@@ -182,13 +183,13 @@ static void write_exit(int code, const char *signal, const char *note) {
 }
 
 /** The task cannot start: say why in exit.json and end with 127 (command not found), never 0. */
-static void fail_start(const char *note) {
+static _Noreturn void fail_start(const char *note) {
   write_exit(127, "", note);
   finish(127);
 }
 
 /** The pane closed, tmux died, or the task was cancelled: stop the agent and say so before going. */
-static void on_signal(int n) {
+static _Noreturn void on_signal(int n) {
   char name[16], note[64];
   signal_name(n, name, sizeof name);
   snprintf(note, sizeof note, "runner received SIG%s", name);
@@ -253,7 +254,7 @@ static void read_cap(unsigned long long *head, unsigned long long *tail) {
   free(text);
 }
 
-int main(int argc, char **argv) {
+int runner_main(int argc, char **argv) {
   if (argc < 3 || argc > 4 || (strcmp(argv[2], "pane") != 0 && strcmp(argv[2], "headless") != 0)) {
     fprintf(stderr, "usage: panecrew-runner TASK_DIR headless|pane [START_TOKEN]\n");
     return 2;
