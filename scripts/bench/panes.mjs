@@ -57,9 +57,10 @@ export async function benchPanes({ quick }) {
         op: 'launch',
         spec: { prompt: `echo ${marker}; sleep 0.3; date +%s%N > ${endFile}`, agent: 'shell', cwd: h.dir, env, origin: { tmuxSocket: path, tmuxPane: main } },
       });
-      // Watching the screen is the measurement: capture-pane as fast as tmux answers.
-      for (;;) {
-        const agent = panes().find((p) => p !== main);
+      // Watching the screen is the measurement: capture-pane as fast as tmux answers, one call per
+      // look once the pane is there, as for the floor.
+      for (let agent; ;) {
+        agent ??= panes().find((p) => p !== main);
         if (agent && tmux('capture-pane', '-p', '-t', agent).includes(marker)) break;
         if (now() - t0 > 10_000) throw new Error('the first output did not show within 10 s');
       }

@@ -34,6 +34,8 @@ export async function startTmuxServer(opts: { width?: number; height?: number; s
     mainWindow,
     async kill() {
       await execa('tmux', ['-L', socketName, 'kill-server'], { reject: false });
+      // kill-server returns before the server is gone, and a busy machine shows it: wait until it answers no more.
+      await untilShared(async () => (await execa('tmux', ['-L', socketName, 'list-sessions'], { reject: false })).exitCode !== 0 || undefined, 'the tmux server to be gone', 10_000, 25);
     },
   };
 }
