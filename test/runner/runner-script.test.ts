@@ -106,6 +106,17 @@ describe('the runner exits with the agent code', () => {
   });
 });
 
+describe('an agent that cannot be run', () => {
+  it('ends with 127 and says why in output.log', async () => {
+    const task = join(dir, 'task');
+    writeTask(task, 'exit 0');
+    writeFileSync(join(task, 'argv.nul'), nul(['no-such-agent-here']));
+    expect(await runRunner(task)).toBe(127);
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, signal: null });
+    expect(readFileSync(join(task, 'output.log'), 'utf8')).toBe('panecrew: cannot run no-such-agent-here: No such file or directory\n');
+  });
+});
+
 describe('exit.json as the controller reads it', () => {
   it('is no record until its line is whole (the runner writes it in place, without a rename); a whole line that is not a record is unreadable', () => {
     const file = join(dir, 'exit.json');

@@ -34,8 +34,10 @@ export async function startTmuxServer(opts: { width?: number; height?: number; s
     mainWindow,
     async kill() {
       await execa('tmux', ['-L', socketName, 'kill-server'], { reject: false });
-      // kill-server returns before the server is gone, and a busy machine shows it: wait until it answers no more.
-      await untilShared(async () => (await execa('tmux', ['-L', socketName, 'list-sessions'], { reject: false })).exitCode !== 0 || undefined, 'the tmux server to be gone', 10_000, 25);
+      // kill-server returns before the server is gone (a busy machine shows it): wait until no server
+      // answers on the socket, not merely until it has no sessions left.
+      const gone = /no server running|error connecting/;
+      await untilShared(async () => gone.test((await execa('tmux', ['-L', socketName, 'list-sessions'], { reject: false })).stderr), 'the tmux server to be gone', 10_000, 25);
     },
   };
 }

@@ -231,7 +231,10 @@ static void reap(pid_t renderer, int *agent_status, int *renderer_done) {
   int status;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-    if (pid == agent) *agent_status = status;
+    if (pid == agent) {
+      *agent_status = status;
+      agent = -1; // reaped: its pid may be another process's soon, never to be signalled
+    }
     if (pid == renderer) *renderer_done = 1;
   }
 }
