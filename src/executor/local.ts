@@ -16,8 +16,9 @@ import type { Executor, ObserveHandlers, Observation, RunnerRef, TailedFile } fr
 const GONE_CHECK_MS = 1_000;
 
 /** Guards against pid reuse: the live process must be this task's runner, which holds a file of its
- *  folder open for its whole life (fd 8) and has the folder in its arguments. Paths are compared as
- *  /proc shows them: real paths. */
+ *  folder open for its whole life (fd 8) and, when started as a program of its own (in a pane; the
+ *  spawner runs a headless one in a fork of itself), has the folder in its arguments. Paths are
+ *  compared as /proc shows them: real paths. */
 function isRunnerOf(pid: number, dir: string): boolean {
   if (!processAlive(pid)) return false;
   let argv: string[];

@@ -1,5 +1,5 @@
 // No terminal: the runner runs as a detached process, leading its own process group, outliving the
-// controller. The spawner (one small bash) starts it, so a start never forks the controller.
+// controller. The spawner (one small C process) starts it, so a start never forks the controller.
 import type { Surface } from './surface.js';
 import { Spawner } from './spawner.js';
 

@@ -26,7 +26,6 @@ export class SpawnedProcess extends EventEmitter<{ exit: [] }> {
   }
 }
 
-
 export class Spawner {
   private child: SpawnerChild | null = null;
   private nextId = 1;
