@@ -10,7 +10,7 @@ import { startToken, type Executor, type Observation, type RunnerRef } from '../
 import type { DependencyResult } from '../runner/prepare.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import type { ExitRecord } from '../runner/exit-record.js';
-import type { Surface } from '../surface/surface.js';
+import type { Hosted, Surface } from '../surface/surface.js';
 import { conversationOf, type Conversation, type SendOutcome } from './conversation.js';
 import { decideOutcome, endRecord, goneWithoutRecord } from './outcome.js';
 import { Senses } from './senses.js';
@@ -55,6 +55,8 @@ export class AttemptRun {
   private observation: Observation | undefined;
   private senses: Senses | undefined;
   private runner: (RunnerRef & Pick<Attempt, 'paneId' | 'placement' | 'placementNote'>) | undefined;
+  /** The surface opening the runner's place (a pane, a process), while it does. */
+  private hosting: Promise<Hosted> | undefined;
   private stopWatchingRunner: (() => void) | undefined;
   /** The runner wrote its exit record: nothing is left to kill. */
   private exited: ExitRecord | undefined;
@@ -143,7 +145,8 @@ export class AttemptRun {
     // A runner about to start has used no CPU: no /proc scan per start (50 starts would be 50 scans).
     this.watch(Date.now(), 0);
     try {
-      const hosted = await surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode, startToken(current.attempts.at(-1)!)) });
+      this.hosting = surface.host({ task: viewOf(current), command: (mode) => executor.command(this.paths.dir, mode, startToken(current.attempts.at(-1)!)) });
+      const hosted = await this.hosting;
       this.runner = { pid: hosted.pid, child: hosted.child, paneId: hosted.paneId, placement: hosted.placement, placementNote: hosted.note };
       if (this.detached) return; // started after the controller let go: the next one adopts it
       // No terminal after all (its tmux server was gone): the runner runs the print-mode command.
@@ -262,6 +265,12 @@ export class AttemptRun {
     } catch (err) {
       cause = { kind: 'internal', message: message(err) };
     }
+    // An agent may end while its pane is still opening (a quick one, through a slow fallback): the
+    // record says where it ran, so wait for the surface's answer.
+    await this.hosting?.then(
+      () => {},
+      () => {},
+    );
     // A cancel may have concluded the attempt while its output was being read.
     if (this.state === 'ending') this.conclude(cause, extra);
   }
