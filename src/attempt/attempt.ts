@@ -2,45 +2,17 @@
 // → running → (ending) → ended, journaling each step through its owner before acting on it; it owns
 // its observation, senses and runner, and ends exactly once with one typed cause. Adopting an attempt
 // that outlived a controller restart is its second constructor, not a second code path.
-import type { BackgroundTaskOptions } from '../config/schema.js';
 import { stateOf, type Cause } from '../core/cause.js';
 import { taskPaths, type TaskPaths } from '../core/paths.js';
-import { isFinal, viewOf, type Attempt, type AttemptState, type Progress, type TaskRecord, type Usage } from '../core/task.js';
-import { startToken, type Executor, type Observation, type RunnerRef } from '../executor/executor.js';
-import type { DependencyResult } from '../runner/prepare.js';
-import type { AgentProfile } from '../runner/profile-schema.js';
+import { isFinal, viewOf, type Attempt, type AttemptState, type TaskRecord } from '../core/task.js';
+import { startToken, type Observation, type RunnerRef } from '../executor/executor.js';
 import type { ExitRecord } from '../runner/exit-record.js';
-import type { Hosted, Surface } from '../surface/surface.js';
+import type { Hosted } from '../surface/surface.js';
+import type { AttemptInit } from './attempt-init.js';
 import { conversationOf, type Conversation, type SendOutcome } from './conversation.js';
 import { decideOutcome, endRecord, goneWithoutRecord } from './outcome.js';
 import { Senses } from './senses.js';
 import { prepareWorkspace } from './workspace.js';
-
-/** What the attempt's owner (the engine) does for it. */
-export interface AttemptOwner {
-  /** Journals a change of this attempt, and of its task in the same entry; returns the task as recorded. */
-  record(attempt: Partial<Attempt>, task?: Partial<TaskRecord>): TaskRecord;
-  /** The task as recorded now. */
-  current(): TaskRecord;
-  progress(p: { progress: Progress; usage: Usage }): void;
-  output(): void;
-  /** The attempt is over and recorded: its slot is free. */
-  done(): void;
-  log(message: string): void;
-}
-
-export interface AttemptInit {
-  task: TaskRecord;
-  tasksDir: string;
-  profile: AgentProfile | undefined;
-  executor: Executor;
-  surface: Surface;
-  options: BackgroundTaskOptions;
-  dependencies: DependencyResult[];
-  /** Reopen the agent's earlier session with a follow-up (`panecrew resume`). */
-  resume?: { sessionId: string; text: string };
-  owner: AttemptOwner;
-}
 
 /** How soon an end that could not be journaled is tried again. */
 const RECORD_RETRY_MS = 1_000;
@@ -267,10 +239,7 @@ export class AttemptRun {
     }
     // An agent may end while its pane is still opening (a quick one, through a slow fallback): the
     // record says where it ran, so wait for the surface's answer.
-    await this.hosting?.then(
-      () => {},
-      () => {},
-    );
+    await this.hosting?.catch(() => null);
     // A cancel may have concluded the attempt while its output was being read.
     if (this.state === 'ending') this.conclude(cause, extra);
   }

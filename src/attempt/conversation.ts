@@ -16,7 +16,7 @@ import { formatDuration } from '../core/duration.js';
 import type { AgentProfile } from '../runner/profile-schema.js';
 import { PendingInputError } from '../tmux/input.js';
 import { signalAdapter, type SignalAdapter } from '../runner/signals/index.js';
-import type { AttemptOwner } from './attempt.js';
+import type { AttemptOwner } from './attempt-init.js';
 import { resultPreview } from './senses.js';
 
 export interface ConversationInit {

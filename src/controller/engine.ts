@@ -9,7 +9,8 @@ import { describeWait, isActive, isFinal, viewOf, type Attempt, type TaskRecord,
 import { plan, type Limits } from '../scheduler/plan.js';
 import type { Config } from '../config/schema.js';
 import { timerAt } from '../liveness/monitor.js';
-import { AttemptRun, type AttemptInit } from '../attempt/attempt.js';
+import { AttemptRun } from '../attempt/attempt.js';
+import type { AttemptInit } from '../attempt/attempt-init.js';
 import { recoveryOf } from '../attempt/recover.js';
 import { startToken, type Executor } from '../executor/executor.js';
 import type { Surfaces } from '../surface/pane.js';

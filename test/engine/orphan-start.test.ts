@@ -26,7 +26,7 @@ async function startHeld(prompt: string): Promise<{ ctl: TestController; id: str
   const inFlight = join(ctl.dir, 'in-flight');
   const go = join(ctl.dir, 'go');
   mkdirSync(bin);
-  const realTmux = execaSync('bash', ['-c', 'command -v tmux']).stdout;
+  const realTmux = execaSync('bash', ['-c', 'command -v tmux'], { stdin: 'ignore' }).stdout; // stdin a socket: bash would read ~/.bashrc
   writeFileSync(join(bin, 'tmux'), `#!/bin/bash\n[[ "$*" == *split-window*panecrew-runner* ]] && { touch '${inFlight}'; while [ ! -e '${go}' ]; do sleep 0.05; done; }\nexec '${realTmux}' "$@"\n`);
   chmodSync(join(bin, 'tmux'), 0o755);
   await ctl.kill('SIGTERM');
