@@ -88,6 +88,9 @@ export class Spawner {
       if (gone(spawner)) this.watchOrphans();
     } else if (what === 'ended') {
       this.reported.set(n, Number(b));
+      // Its spawner gone, no `gone` follows: the runner's own report is the end (it exits right after).
+      const p = this.running.get(n);
+      if (p && gone(p.parent)) this.gone(n);
     } else if (what === 'gone') {
       this.gone(n);
     }
@@ -103,7 +106,8 @@ export class Spawner {
     p.emit('exit');
   }
 
-  /** Runners whose spawner is gone (killed) are looked at until each is gone too. */
+  /** Runners whose spawner is gone (killed) and that end without their report (a SIGKILL) are looked
+   *  at until each is gone too. */
   private watchOrphans(): void {
     this.orphanTimer ??= setInterval(() => {
       const orphans = [...this.running.values()].filter((p) => gone(p.parent));

@@ -113,8 +113,21 @@ describe('an agent that cannot be run', () => {
     writeFileSync(join(task, 'argv.nul'), nul(['no-such-agent-here']));
     expect(await runRunner(task)).toBe(127);
     expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, signal: null });
-    expect(readFileSync(join(task, 'output.log'), 'utf8')).toBe('panecrew: cannot run no-such-agent-here: No such file or directory\n');
+    expect(readFileSync(join(task, 'output.log'), 'utf8')).toBe('panecrew: cannot run no-such-agent-here: No such file or directory (is it installed, and on the PATH of the shell the task was launched from?)\n');
   });
+});
+
+describe('a runner started with SIGCHLD ignored (a parent may leave it so across exec)', () => {
+  it('still sees its agent end, and records it', async () => {
+    const task = join(dir, 'task');
+    writeTask(task, 'exit 5');
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn('bash', ['-c', 'trap "" CHLD; exec "$0" "$1" headless', RUNNER, task], { stdio: 'ignore' });
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(5);
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 5 });
+  }, 15_000);
 });
 
 describe('exit.json as the controller reads it', () => {

@@ -37,16 +37,19 @@ static int reporting; // PANECREW_SPAWNER=1: report the exit status on fd 9
 static int ended;     // exit.json written (or given up)
 static pid_t agent = -1;
 
-static long long now_ms(void) {
+/** Milliseconds on a clock: CLOCK_REALTIME for the records, CLOCK_MONOTONIC for deadlines. */
+static long long clock_ms(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
+  clock_gettime(clock, &ts);
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static long long monotonic_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+void reset_signals(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGCHLD, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 static char *path_of(const char *name) {
@@ -130,9 +133,7 @@ static void run_briefly(char *const argv[]) {
     int null = open("/dev/null", O_RDWR);
     dup2(null, 1);
     dup2(null, 2);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    reset_signals();
     execvp(argv[0], argv);
     _exit(127);
   }
@@ -161,8 +162,8 @@ static void write_exit(int code, const char *signal, const char *note) {
   char sig[32] = "null", record[512], *file = path_of("exit.json");
   if (*signal) snprintf(sig, sizeof sig, "\"%s\"", signal);
   for (int tries = 0;; tries++) {
-    int len = tries == 0 ? snprintf(record, sizeof record, "{\"code\":%d,\"signal\":%s,\"startedAt\":%s,\"endedAt\":%lld,\"note\":%s%s%s}\n", code, sig, started_ms, now_ms(), note ? "\"" : "", note ? note : "null", note ? "\"" : "")
-                         : snprintf(record, sizeof record, "{\"code\":%d,\"signal\":%s,\"startedAt\":%s,\"endedAt\":%lld}\n", code, sig, started_ms, now_ms());
+    int len = tries == 0 ? snprintf(record, sizeof record, "{\"code\":%d,\"signal\":%s,\"startedAt\":%s,\"endedAt\":%lld,\"note\":%s%s%s}\n", code, sig, started_ms, clock_ms(CLOCK_REALTIME), note ? "\"" : "", note ? note : "null", note ? "\"" : "")
+                         : snprintf(record, sizeof record, "{\"code\":%d,\"signal\":%s,\"startedAt\":%s,\"endedAt\":%lld}\n", code, sig, started_ms, clock_ms(CLOCK_REALTIME));
     int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     int ok = fd >= 0 && write(fd, record, (size_t)len) == len;
     if (fd >= 0 && close(fd) != 0) ok = 0;
@@ -196,14 +197,6 @@ static _Noreturn void on_signal(int n) {
   if (agent > 0) kill(agent, SIGTERM);
   write_exit(128 + n, name, note);
   finish(128 + n);
-}
-
-/** In a child: the signal state a new program expects (nothing blocked, SIGPIPE as default). */
-static void reset_signals(void) {
-  sigset_t none;
-  sigemptyset(&none);
-  signal(SIGPIPE, SIG_DFL);
-  sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /** Starts the pane's renderer reading from a pipe; the pipe's write end, or -1 (the pane gets the output as it is). */
@@ -269,7 +262,7 @@ int runner_main(int argc, char **argv) {
   mode = argv[2];
   const char *token = argc == 4 ? argv[3] : "";
   int pane = strcmp(mode, "pane") == 0;
-  snprintf(started_ms, sizeof started_ms, "%lld", now_ms());
+  snprintf(started_ms, sizeof started_ms, "%lld", clock_ms(CLOCK_REALTIME));
   const char *spawner = getenv("PANECREW_SPAWNER");
   reporting = spawner && strcmp(spawner, "1") == 0;
   unsetenv("PANECREW_SPAWNER");
@@ -279,6 +272,7 @@ int runner_main(int argc, char **argv) {
   sigset_t handled;
   sigemptyset(&handled);
   for (int s = 0, list[] = {SIGHUP, SIGTERM, SIGINT, SIGCHLD}; s < 4; s++) sigaddset(&handled, list[s]);
+  signal(SIGCHLD, SIG_DFL); // inherited as ignored, children would be reaped unseen and the runner wait forever
   sigprocmask(SIG_BLOCK, &handled, NULL);
   int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
   signal(SIGPIPE, SIG_IGN);
@@ -393,7 +387,8 @@ int runner_main(int argc, char **argv) {
     environ = agent_env;
     execvp(agent_argv[0], agent_argv);
     int code = errno == ENOENT ? 127 : 126;
-    fprintf(stderr, "panecrew: cannot run %s: %s\n", agent_argv[0], strerror(errno));
+    fprintf(stderr, "panecrew: cannot run %s: %s%s\n", agent_argv[0], strerror(errno),
+            code == 127 ? " (is it installed, and on the PATH of the shell the task was launched from?)" : "");
     _exit(code);
   }
   if (agent < 0) fail_start("cannot start the agent: no process could be created");
@@ -404,15 +399,15 @@ int runner_main(int argc, char **argv) {
   int agent_status = -1, renderer_done = 0;
   long long drain_until = 0;
   char buf[65536];
-  while (agent_status == -1 || (copying && monotonic_ms() < drain_until)) {
+  while (agent_status == -1 || (copying && clock_ms(CLOCK_MONOTONIC) < drain_until)) {
     struct pollfd fds[2] = {{.fd = sigfd, .events = POLLIN}, {.fd = copying ? out[0] : -1, .events = POLLIN}};
-    int wait_ms = agent_status == -1 ? -1 : (int)(drain_until - monotonic_ms());
+    int wait_ms = agent_status == -1 ? -1 : (int)(drain_until - clock_ms(CLOCK_MONOTONIC));
     if (poll(fds, 2, wait_ms < 0 && agent_status != -1 ? 0 : wait_ms) < 0 && errno != EINTR) break;
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo info;
       if (read(sigfd, &info, sizeof info) == sizeof info && info.ssi_signo != SIGCHLD) on_signal((int)info.ssi_signo);
       reap(renderer, &agent_status, &renderer_done);
-      if (agent_status != -1 && !drain_until) drain_until = monotonic_ms() + DRAIN_MS;
+      if (agent_status != -1 && !drain_until) drain_until = clock_ms(CLOCK_MONOTONIC) + DRAIN_MS;
     }
     if (copying && fds[1].revents) {
       ssize_t r = read(out[0], buf, sizeof buf);
@@ -435,9 +430,9 @@ int runner_main(int argc, char **argv) {
   // The renderer shows the end once its input closes: before the ending banner, RENDERER_MS at most.
   if (renderer > 0) {
     close(pane_copy);
-    for (long long until = monotonic_ms() + RENDERER_MS; !renderer_done;) {
+    for (long long until = clock_ms(CLOCK_MONOTONIC) + RENDERER_MS; !renderer_done;) {
       struct pollfd fd = {.fd = sigfd, .events = POLLIN};
-      long long left = until - monotonic_ms();
+      long long left = until - clock_ms(CLOCK_MONOTONIC);
       if (left <= 0) {
         kill(renderer, SIGTERM);
         break;

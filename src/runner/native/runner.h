@@ -6,4 +6,7 @@
 // argv: the runner's path, TASK_DIR, headless|pane, [START_TOKEN]. Returns only on bad arguments.
 int runner_main(int argc, char **argv);
 
+// In a child about to run a program: the signal state it expects (nothing blocked; SIGPIPE and SIGCHLD default).
+void reset_signals(void);
+
 #endif

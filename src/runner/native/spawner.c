@@ -43,10 +43,7 @@ static void start(const char *id, int argc, char **argv) {
   if (pid == 0) {
     close(sigfd);
     setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGPIPE, SIG_DFL);
+    reset_signals();
     int null = open("/dev/null", O_RDWR);
     dup2(1, 9);
     dup2(null, 0);
@@ -94,6 +91,7 @@ int main(void) {
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
+  signal(SIGCHLD, SIG_DFL); // inherited as ignored, runners would be reaped unseen: no `gone`
   sigprocmask(SIG_BLOCK, &chld, NULL);
   sigfd = signalfd(-1, &chld, SFD_CLOEXEC);
   ssize_t n = readlink("/proc/self/exe", runner_path, sizeof runner_path - 32);
