@@ -2,11 +2,16 @@
 // every caller names its target explicitly: this module never assumes a "current" window or pane.
 // Every call has a deadline: callers serialise their tmux work, so one call that never returns (a
 // stopped or hung server) would otherwise wedge every later one.
-// Each call starts a tmux client process (about 10 ms on a busy machine): callers batch commands
-// (runAll, runEach) rather than make one call per command.
+// A call starts a tmux client process (about 10 ms on a busy machine) unless the client keeps a
+// control connection (attachControl, control.ts), which answers in well under a millisecond: callers
+// batch commands (runAll, runEach) either way rather than make one call per command.
 // node:child_process, not execa: execa costs the controller ~2 MB of memory at start for nothing
 // this module needs.
 import { spawn } from 'node:child_process';
+import { TmuxError } from './client-error.js';
+import { controlLine, TmuxControl } from './control.js';
+
+export { TmuxError } from './client-error.js';
 
 /** Which tmux server to talk to: a socket path (as in `$TMUX`) or a socket name (`-L`). */
 export interface TmuxServer {
@@ -19,46 +24,6 @@ export const FIELD_SEPARATOR = '\u001f';
 
 /** The line runEach prints between the outputs of its commands (fixed text, no `#`: a format prints it as is). */
 const OUTPUT_SEPARATOR = `${FIELD_SEPARATOR}panecrew-next-output${FIELD_SEPARATOR}`;
-
-export class TmuxError extends Error {
-  readonly args: readonly string[];
-  readonly stderr: string;
-  readonly exitCode: number | undefined;
-  /** Set when the call was stopped at its deadline (command_timeout_ms) instead of failing. */
-  readonly timedOutMs: number | undefined;
-
-  constructor(args: readonly string[], stderr: string, exitCode: number | undefined, timedOutMs?: number) {
-    super(
-      timedOutMs !== undefined
-        ? `tmux ${args.join(' ')} timed out after ${timedOutMs}ms: the tmux server did not answer (stopped or hung?); raise tmux.command_timeout_ms if it is only slow`
-        : `tmux ${args.join(' ')} failed${exitCode === undefined ? '' : ` (exit ${exitCode})`}: ${stderr.trim() || 'no error output'}`,
-    );
-    this.name = 'TmuxError';
-    this.args = args;
-    this.stderr = stderr;
-    this.exitCode = exitCode;
-    this.timedOutMs = timedOutMs;
-  }
-
-  get isTimeout(): boolean {
-    return this.timedOutMs !== undefined;
-  }
-
-  /** tmux could not split because the target pane (or window) is too small. */
-  get isNoSpace(): boolean {
-    return /no space for new pane|pane too small|size too small/i.test(this.stderr);
-  }
-
-  /** The target (pane, window or session) does not exist (any more). */
-  get isMissingTarget(): boolean {
-    return /can't find|no such (pane|window|session)|session not found|window not found|pane not found/i.test(this.stderr);
-  }
-
-  /** No server is listening on the socket. */
-  get isNoServer(): boolean {
-    return /no server running|error connecting to|failed to connect/i.test(this.stderr);
-  }
-}
 
 /**
  * tmux ends a command at ANY argument that ends in ';', even one passed in argv: `set-option @x 'a;'
@@ -84,11 +49,23 @@ export interface TmuxClientOptions {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
+/** A control connection unused this long detaches: while attached, tmux counts it among the session's clients. */
+export const CONTROL_IDLE_MS = 30_000;
+
+/** The control connection a client and its withTimeout copies share. */
+class ControlLink {
+  control: TmuxControl | null = null;
+  opening = false;
+  stopped = false;
+  idle: NodeJS.Timeout | undefined;
+}
+
 export class TmuxClient {
   readonly server: Readonly<TmuxServer>;
   readonly timeoutMs: number;
   private readonly bin: string;
   private readonly env: NodeJS.ProcessEnv | undefined;
+  private link = new ControlLink();
 
   constructor(server: TmuxServer = {}, options: TmuxClientOptions = {}) {
     this.server = { ...server };
@@ -99,7 +76,41 @@ export class TmuxClient {
 
   /** The same server with another deadline per call. */
   withTimeout(timeoutMs: number): TmuxClient {
-    return new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs });
+    const copy = new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs });
+    copy.link = this.link;
+    return copy;
+  }
+
+  /**
+   * Keeps a control connection to the server, attached to `sessionId` ($N), for the calls that
+   * follow; until it is up (and whenever it is down) calls spawn a client, so this never fails. It
+   * detaches after CONTROL_IDLE_MS without a call, or at stopControl.
+   */
+  attachControl(sessionId: string): void {
+    const link = this.link;
+    if (link.control?.alive || link.opening || link.stopped) return;
+    link.opening = true;
+    TmuxControl.open(this.bin, this.serverArgs(), sessionId, this.processEnv(), this.timeoutMs).then(
+      (control) => {
+        link.opening = false;
+        if (link.stopped) return control.close();
+        link.control = control;
+        control.onClose(() => {
+          if (link.control === control) link.control = null;
+        });
+        this.touchControl();
+      },
+      () => {
+        link.opening = false; // calls go on spawning clients; the next attachControl tries again
+      },
+    );
+  }
+
+  /** Detaches the control connection for good (shutdown). */
+  stopControl(): void {
+    this.link.stopped = true;
+    clearTimeout(this.link.idle);
+    this.link.control?.close();
   }
 
   /** The argv that selects the server, put before every command. */
@@ -116,7 +127,7 @@ export class TmuxClient {
 
   /** Runs one tmux command with `input` on its stdin (`load-buffer -`): text that is never an argument. */
   runWithInput(args: string[], input: string): Promise<string> {
-    return this.invoke(args.map(tmuxArg), input);
+    return this.spawnClient(args.map(tmuxArg), input);
   }
 
   /**
@@ -124,7 +135,12 @@ export class TmuxClient {
    * tmux's own `;`; they run in order and stop at the first that fails. Resolves with what they printed.
    */
   async runAll(commands: string[][]): Promise<string> {
-    return this.invoke(commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg))));
+    const args = commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg)));
+    const control = this.link.control;
+    const line = control?.alive ? controlLine(commands) : null;
+    if (!control || line === null) return this.spawnClient(args);
+    this.touchControl();
+    return control.run(line, args, this.timeoutMs);
   }
 
   /**
@@ -141,7 +157,13 @@ export class TmuxClient {
     return outputs.map((lines) => lines.join('\n'));
   }
 
-  private invoke(args: string[], input?: string): Promise<string> {
+  private touchControl(): void {
+    const link = this.link;
+    clearTimeout(link.idle);
+    link.idle = setTimeout(() => link.control?.close(), CONTROL_IDLE_MS).unref();
+  }
+
+  private spawnClient(args: string[], input?: string): Promise<string> {
     // -u: without it, a client whose locale is not UTF-8 (LANG unset or C) gets every control
     // character of its output as '_', FIELD_SEPARATOR too, and non-ASCII text (titles) mangled.
     const full = ['-u', ...this.serverArgs(), ...args];

@@ -155,6 +155,7 @@ export class PaneManager {
       timer = setTimeout(resolve, waitMs);
     });
     await Promise.race([Promise.all(closing), deadline]).finally(() => clearTimeout(timer));
+    this.ctx.client.stopControl();
   }
 
   // ---------------------------------------------------------------------------------------------
