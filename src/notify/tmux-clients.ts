@@ -24,6 +24,8 @@ export async function clientsShowingPane(target: TmuxTarget): Promise<TmuxClient
   // The session id ($3) is a safer -t target than the name, which may look like a window index.
   const sessionId = (await tmux.display(target.pane, '#{session_id}')).trim();
   if (!sessionId) throw new Error(`tmux knows no session for pane ${target.pane}`);
-  const clients = await tmux.listClients(sessionId, ['client_name', 'client_tty'] as const);
-  return clients.map((c) => ({ name: c.client_name, tty: c.client_tty }));
+  const clients = await tmux.listClients(sessionId, ['client_name', 'client_tty', 'client_flags'] as const);
+  // A control client that takes no pane output shows nobody anything: the controller's own (control.ts).
+  const person = (flags: string) => !(flags.split(',').includes('control-mode') && flags.split(',').includes('no-output'));
+  return clients.filter((c) => person(c.client_flags)).map((c) => ({ name: c.client_name, tty: c.client_tty }));
 }

@@ -45,6 +45,8 @@ export interface TmuxClientOptions {
   /** Merged over process.env for the tmux process. */
   env?: NodeJS.ProcessEnv;
   bin?: string;
+  /** How long an unused control connection stays attached (CONTROL_IDLE_MS). */
+  controlIdleMs?: number;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
@@ -65,6 +67,7 @@ export class TmuxClient {
   readonly timeoutMs: number;
   private readonly bin: string;
   private readonly env: NodeJS.ProcessEnv | undefined;
+  private readonly controlIdleMs: number;
   private link = new ControlLink();
 
   constructor(server: TmuxServer = {}, options: TmuxClientOptions = {}) {
@@ -72,11 +75,12 @@ export class TmuxClient {
     this.bin = options.bin ?? 'tmux';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.env = options.env;
+    this.controlIdleMs = options.controlIdleMs ?? CONTROL_IDLE_MS;
   }
 
   /** The same server with another deadline per call. */
   withTimeout(timeoutMs: number): TmuxClient {
-    const copy = new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs });
+    const copy = new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs, controlIdleMs: this.controlIdleMs });
     copy.link = this.link;
     return copy;
   }
@@ -104,6 +108,11 @@ export class TmuxClient {
         link.opening = false; // calls go on spawning clients; the next attachControl tries again
       },
     );
+  }
+
+  /** Whether calls go over a control connection now. */
+  get controlAttached(): boolean {
+    return this.link.control?.alive === true;
   }
 
   /** Detaches the control connection for good (shutdown). */
@@ -160,7 +169,7 @@ export class TmuxClient {
   private touchControl(): void {
     const link = this.link;
     clearTimeout(link.idle);
-    link.idle = setTimeout(() => link.control?.close(), CONTROL_IDLE_MS).unref();
+    link.idle = setTimeout(() => link.control?.close(), this.controlIdleMs).unref();
   }
 
   private spawnClient(args: string[], input?: string): Promise<string> {

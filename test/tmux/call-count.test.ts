@@ -1,6 +1,7 @@
-// Each tmux call starts a client process (~10 ms on a busy machine): opening and closing an agent
-// pane must stay at the few calls they need (issue 16), whatever the window holds.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Each tmux call is a round trip, and a client process (~10 ms on a busy machine) unless the control
+// connection carries it: opening and closing an agent pane must stay at the few calls they need
+// (issue 16), whatever the window holds, and once the connection is up they start no process.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,18 +18,27 @@ afterEach(async () => {
   server = pm = undefined;
 });
 
-/** A pane manager whose tmux calls are logged (one line each; the resize watch's wait-for left out). */
+/**
+ * A pane manager whose tmux calls are logged, one line each: "spawn ARGS" for a client process (the
+ * resize watch's wait-for left out), "control LINE" for a line sent over the control connection.
+ */
 function countingManager(s: TestTmuxServer, over: Record<string, unknown> = {}): { pm: PaneManager; calls: () => string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'pc-calls-'));
   dirs.push(dir);
   const log = join(dir, 'calls');
   writeFileSync(log, '');
   const bin = join(dir, 'tmux');
-  // The command follows the server's -L NAME (and -u): arguments 3 or 4.
-  writeFileSync(bin, `#!/bin/sh\n[ "$3" = wait-for ] || [ "$4" = wait-for ] || echo "$*" >> '${log}'\nexec tmux "$@"\n`);
+  // The command follows the server's -L NAME (and -u): arguments 3 or 4. The control client's
+  // stdin is copied to the log; its markers (one per line, control.ts) are not calls.
+  const control = `[ "$4" = -C ] && { tee -a '${log}.control' | tmux "$@"; exit; }`;
+  writeFileSync(bin, `#!/bin/sh\n${control}\n[ "$3" = wait-for ] || [ "$4" = wait-for ] || echo "spawn $*" >> '${log}'\nexec tmux "$@"\n`);
   chmodSync(bin, 0o755);
   pm = new PaneManager(new TmuxClient({ socketName: s.socketName }, { bin }), TmuxOptionsSchema.parse(over));
-  return { pm, calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+  const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  return {
+    pm,
+    calls: () => [...lines(log), ...lines(`${log}.control`).filter((l) => !l.startsWith('display-message -p panecrew-done-')).map((l) => `control ${l}`)],
+  };
 }
 
 function req(s: TestTmuxServer, n: number): OpenPaneRequest {
@@ -48,8 +58,11 @@ describe('tmux calls per pane', () => {
     const calls = () => all().slice(skip);
     const a = await p.open(req(server, 1));
     expect(calls()).toHaveLength(2);
+    // The first open attached the control connection: from there on, no tmux process per call.
+    await until('the control connection attached', async () => (await server!.client.run(['list-clients', '-F', '#{client_control_mode}'])) === '1');
     const b = await p.open(req(server, 2));
     expect(calls()).toHaveLength(4);
+    expect(calls().slice(2).every((c) => c.startsWith('control '))).toBe(true);
     expect((await geometry(server.client, server.mainWindow)).map((g) => g.paneId)).toEqual([server.mainPane, a.paneId, b.paneId]);
     for (const [o, task] of [[a, 't1'], [b, 't2']] as const) {
       expect(await server.client.display(o.paneId, '#{@panecrew_task} #{@panecrew_state} #{pane_pid}')).toBe(`${task} running ${o.pid}`);
