@@ -59,6 +59,8 @@ class ControlLink {
   control: TmuxControl | null = null;
   opening = false;
   stopped = false;
+  /** The session of the last attach: resumeControl attaches there again. */
+  sessionId: string | null = null;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -94,6 +96,7 @@ export class TmuxClient {
     const link = this.link;
     if (link.control?.alive || link.opening || link.stopped) return;
     link.opening = true;
+    link.sessionId = sessionId;
     TmuxControl.open(this.bin, this.serverArgs(), sessionId, this.processEnv(), this.timeoutMs).then(
       (control) => {
         link.opening = false;
@@ -108,6 +111,11 @@ export class TmuxClient {
         link.opening = false; // calls go on spawning clients; the next attachControl tries again
       },
     );
+  }
+
+  /** Attaches again where the last attachControl did, if it detached since (idle): a warm start for the calls to come. */
+  resumeControl(): void {
+    if (this.link.sessionId) this.attachControl(this.link.sessionId);
   }
 
   /** Whether calls go over a control connection now. */

@@ -37,8 +37,10 @@ export interface OpenedPane {
 
 export async function openPane(ctx: PaneContext, req: OpenPaneRequest, seq: string): Promise<OpenedPane> {
   const { client } = ctx;
+  // Calls go over a control connection once it is up instead of a tmux process each: attaching
+  // again (after it went idle) while the snapshot is read lets this open's split use it.
+  client.resumeControl();
   const { main, snap } = await findMain(ctx, req.mainPane, req.taskId);
-  // Later calls (this one's split, once it is up) go over a control connection instead of a tmux process each.
   client.attachControl(main.sessionId);
   const tag: TagInfo = { taskId: req.taskId, seq, home: '', title: `${req.taskId} ${req.agent} ${req.title}`, state: req.state };
   if (req.requested === 'window') {

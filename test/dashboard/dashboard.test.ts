@@ -138,7 +138,8 @@ describe('panecrew dashboard in a real terminal', () => {
     const outer = await startTmuxServer({ width: 160, height: 40 });
     cleanup.push(() => outer.kill());
     await outer.client.run(['respawn-pane', '-k', '-t', outer.mainPane, '--', 'env', '-u', 'TMUX', '-u', 'TMUX_PANE', 'tmux', '-S', socket, 'attach', '-t', 'main']);
-    const clientSession = async () => (await tmux.client.run(['list-clients', '-F', '#{session_name}'])).trim();
+    // The person's client: the controller's own control client (tmux/control.ts) is not one.
+    const clientSession = async () => (await tmux.client.run(['list-clients', '-F', '#{client_control_mode} #{session_name}'])).split('\n').find((l) => l.startsWith('0 '))?.slice(2);
     await until(async () => (await clientSession()) === 'main', 'a client attached to main');
     await dash.waitFor((s) => rowOf(s, t.id).includes('running'), `${t.id} running`);
     await dash.keys('Enter');

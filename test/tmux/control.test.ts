@@ -111,6 +111,9 @@ describe('the tmux control connection', () => {
     const idle = await attached(server, { controlIdleMs: 200 });
     await idle.run(['display-message', '-p', 'x']);
     await until(async () => !idle.controlAttached && (await controlClients()) === 0, 'the idle connection to detach');
+    idle.resumeControl();
+    await until(() => idle.controlAttached, 'the connection to attach again where it was');
+    idle.stopControl();
 
     const stopped = await attached(server);
     stopped.stopControl();
