@@ -45,14 +45,18 @@ export interface TmuxClientOptions {
   /** Merged over process.env for the tmux process. */
   env?: NodeJS.ProcessEnv;
   bin?: string;
-  /** How long an unused control connection stays attached (CONTROL_IDLE_MS). */
+  /** How long an unused control connection stays attached (CONTROL_IDLE_MS); 0: calls always spawn a client. */
   controlIdleMs?: number;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
-/** A control connection unused this long detaches: while attached, tmux counts it among the session's clients. */
-export const CONTROL_IDLE_MS = 30_000;
+/**
+ * A control connection unused this long detaches. While attached, tmux counts it among the session's
+ * clients (`tmux ls` says attached), and until the person next presses a key it is the session's
+ * "best" client: the one a tmux command with no client of its own (no -c, not run from a key) acts on.
+ */
+export const CONTROL_IDLE_MS = 10_000;
 
 /** The control connection a client and its withTimeout copies share. */
 class ControlLink {
@@ -61,6 +65,8 @@ class ControlLink {
   stopped = false;
   /** The session of the last attach: resumeControl attaches there again. */
   sessionId: string | null = null;
+  /** The attaching client's controlIdleMs. */
+  idleMs = CONTROL_IDLE_MS;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -81,8 +87,8 @@ export class TmuxClient {
   }
 
   /** The same server with another deadline per call. */
-  withTimeout(timeoutMs: number): TmuxClient {
-    const copy = new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs, controlIdleMs: this.controlIdleMs });
+  withTimeout(timeoutMs: number, controlIdleMs = this.controlIdleMs): TmuxClient {
+    const copy = new TmuxClient(this.server, { bin: this.bin, env: this.env, timeoutMs, controlIdleMs });
     copy.link = this.link;
     return copy;
   }
@@ -94,9 +100,10 @@ export class TmuxClient {
    */
   attachControl(sessionId: string): void {
     const link = this.link;
-    if (link.control?.alive || link.opening || link.stopped) return;
+    if (link.control?.alive || link.opening || link.stopped || this.controlIdleMs <= 0) return;
     link.opening = true;
     link.sessionId = sessionId;
+    link.idleMs = this.controlIdleMs;
     TmuxControl.open(this.bin, this.serverArgs(), sessionId, this.processEnv(), this.timeoutMs).then(
       (control) => {
         link.opening = false;
@@ -177,7 +184,7 @@ export class TmuxClient {
   private touchControl(): void {
     const link = this.link;
     clearTimeout(link.idle);
-    link.idle = setTimeout(() => link.control?.close(), this.controlIdleMs).unref();
+    link.idle = setTimeout(() => link.control?.close(), link.idleMs).unref();
   }
 
   private spawnClient(args: string[], input?: string): Promise<string> {

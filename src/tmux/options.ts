@@ -1,6 +1,7 @@
 // The `tmux` section of the config. Option names follow oh-my-opencode where they mean the same thing.
 import { z } from 'zod';
 import { DurationSchema } from '../core/duration-schema.js';
+import { CONTROL_IDLE_MS } from './client.js';
 
 export const BUILTIN_LAYOUTS = ['main-vertical', 'main-horizontal', 'tiled', 'even-horizontal', 'even-vertical'] as const;
 export type BuiltinLayoutName = (typeof BUILTIN_LAYOUTS)[number];
@@ -33,6 +34,11 @@ export const TmuxOptionsSchema = z
     keep_failed_panes: z.boolean().default(false),
     /** Deadline of one tmux command: a stopped or hung server fails that call instead of wedging every later one. */
     command_timeout_ms: DurationSchema.default(5000),
+    /**
+     * How long the controller stays attached to a session as a tmux control client after its last
+     * pane operation: its tmux commands then cost no process start (control.ts). 0: never attach.
+     */
+    control_idle_ms: DurationSchema.default(CONTROL_IDLE_MS),
     /** Name of the window that holds agent panes that do not fit in the main window. */
     overflow_window: z.string().min(1).default('panecrew-overflow'),
     /** An extra folder of custom layouts, searched before the shipped ones. */

@@ -41,7 +41,7 @@ export class PaneManager {
 
   constructor(client: TmuxClient, options: TmuxOptions, log?: (msg: string) => void) {
     this.ctx = {
-      client: client.withTimeout(options.command_timeout_ms),
+      client: client.withTimeout(options.command_timeout_ms, options.control_idle_ms),
       options,
       log: log ?? (() => {}),
       planOptions: () => this.planOptions(),

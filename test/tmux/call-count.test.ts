@@ -71,4 +71,16 @@ describe('tmux calls per pane', () => {
     expect(calls()).toHaveLength(6);
     expect((await geometry(server.client, server.mainWindow)).map((g) => g.paneId)).toEqual([server.mainPane, a.paneId]);
   });
+
+  it('with control_idle_ms 0, never attaches: every call is a tmux process of its own', async () => {
+    server = await startTmuxServer({ width: 240, height: 60 });
+    const { pm: p, calls } = countingManager(server, { close_delay_ms: 0, control_idle_ms: 0 });
+    const a = await p.open(req(server, 1));
+    const b = await p.open(req(server, 2));
+    await p.finish(b.paneId, { banner: ['done'], keep: false, taskId: 't2', state: 'completed' });
+    expect(calls().filter((c) => c.startsWith('control '))).toEqual([]);
+    expect(calls().length).toBeGreaterThanOrEqual(6);
+    expect(await server.client.run(['list-clients', '-F', '#{client_control_mode}'])).toBe('');
+    expect(await server.client.display(a.paneId, '#{@panecrew_task}')).toBe('t1');
+  });
 });

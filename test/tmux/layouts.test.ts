@@ -38,7 +38,7 @@ describe('tmux options', () => {
   it('gives every default for an empty section', () => {
     expect(TmuxOptionsSchema.parse({})).toEqual({
       enabled: true, session: 'panecrew', layout: 'main-vertical', main_pane_size: 60, main_pane_min_width: 120,
-      agent_pane_min_width: 40, agent_pane_min_height: 8, close_delay_ms: 3000, keep_failed_panes: false, command_timeout_ms: 5000, overflow_window: 'panecrew-overflow',
+      agent_pane_min_width: 40, agent_pane_min_height: 8, close_delay_ms: 3000, keep_failed_panes: false, command_timeout_ms: 5000, control_idle_ms: 10000, overflow_window: 'panecrew-overflow',
     });
   });
   it('accepts durations and rejects unknown keys and out-of-range sizes', () => {
