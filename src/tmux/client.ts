@@ -58,6 +58,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
  */
 export const CONTROL_IDLE_MS = 10_000;
 
+const CONTROL_RETRY_MS = 30_000;
+
 /** The control connection a client and its withTimeout copies share. */
 class ControlLink {
   control: TmuxControl | null = null;
@@ -67,6 +69,8 @@ class ControlLink {
   sessionId: string | null = null;
   /** The attaching client's controlIdleMs. */
   idleMs = CONTROL_IDLE_MS;
+  /** A session whose attach failed (an old tmux without attach -f, the session gone) is not tried again before retryAt. */
+  failed: { sessionId: string; retryAt: number } | null = null;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -101,6 +105,7 @@ export class TmuxClient {
   attachControl(sessionId: string): void {
     const link = this.link;
     if (link.control?.alive || link.opening || link.stopped || this.controlIdleMs <= 0) return;
+    if (link.failed?.sessionId === sessionId && Date.now() < link.failed.retryAt) return;
     link.opening = true;
     link.sessionId = sessionId;
     link.idleMs = this.controlIdleMs;
@@ -115,7 +120,8 @@ export class TmuxClient {
         this.touchControl();
       },
       () => {
-        link.opening = false; // calls go on spawning clients; the next attachControl tries again
+        link.opening = false; // calls go on spawning clients meanwhile
+        link.failed = { sessionId, retryAt: Date.now() + CONTROL_RETRY_MS };
       },
     );
   }

@@ -46,7 +46,9 @@ export class TmuxControl {
    */
   static open(bin: string, serverArgs: readonly string[], sessionId: string, env: NodeJS.ProcessEnv | undefined, timeoutMs: number): Promise<TmuxControl> {
     const args = ['-u', ...serverArgs, '-C', 'attach-session', '-E', '-f', 'no-output,ignore-size', '-t', sessionId];
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'ignore'], env });
+    // Not a client nested in a pane (tmux refuses to attach one): the server is named by serverArgs.
+    const { TMUX: _tmux, TMUX_PANE: _pane, ...unnested } = env ?? process.env;
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'ignore'], env: unnested });
     const control = new TmuxControl(child);
     return new Promise((resolve, reject) => {
       const failed = (why: string) => {
