@@ -80,7 +80,13 @@ export async function startClaudePane(reply: (req: RecordedRequest) => MockReply
       return [];
     }
   };
-  await launch(args);
+  try {
+    await launch(args);
+  } catch (err) {
+    // A start that fails (Claude Code missing, too slow) must not leave its controller and servers running.
+    await Promise.allSettled([tmux.kill(), api.close(), tc.stop()]);
+    throw err;
+  }
   return {
     tc,
     api,

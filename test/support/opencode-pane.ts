@@ -53,7 +53,13 @@ export async function startOpencodePane(reply: (req: RecordedRequest) => MockRep
       throw new Error(`${e.message}\n${await screen()}`);
     });
   };
-  await launch([]);
+  try {
+    await launch([]);
+  } catch (err) {
+    // A start that fails (OpenCode missing, too slow) must not leave its controller and servers running.
+    await Promise.allSettled([tmux.kill(), api.close(), tc.stop()]);
+    throw err;
+  }
   return {
     tc,
     api,
