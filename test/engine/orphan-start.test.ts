@@ -20,7 +20,8 @@ afterEach(async () => {
 async function startHeld(prompt: string): Promise<{ ctl: TestController; id: string; go: string }> {
   tmux = await startTmuxServer();
   const origin = await paneEnv(tmux);
-  tc = await startTestController(testConfig({ tmux: { enabled: true, command_timeout_ms: '30s' } }));
+  // control_idle_ms 0: the split must go through the tmux binary (held below), not a control connection.
+  tc = await startTestController(testConfig({ tmux: { enabled: true, command_timeout_ms: '30s', control_idle_ms: 0 } }));
   const ctl = tc;
   const bin = join(ctl.dir, 'bin');
   const inFlight = join(ctl.dir, 'in-flight');
