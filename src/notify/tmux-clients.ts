@@ -26,6 +26,6 @@ export async function clientsShowingPane(target: TmuxTarget): Promise<TmuxClient
   if (!sessionId) throw new Error(`tmux knows no session for pane ${target.pane}`);
   const clients = await tmux.listClients(sessionId, ['client_name', 'client_tty', 'client_flags'] as const);
   // A control client that takes no pane output shows nobody anything: the controller's own (control.ts).
-  const person = (flags: string) => !(flags.split(',').includes('control-mode') && flags.split(',').includes('no-output'));
-  return clients.filter((c) => person(c.client_flags)).map((c) => ({ name: c.client_name, tty: c.client_tty }));
+  const shows = (flags: Set<string>) => !(flags.has('control-mode') && flags.has('no-output'));
+  return clients.filter((c) => shows(new Set(c.client_flags.split(',')))).map((c) => ({ name: c.client_name, tty: c.client_tty }));
 }
