@@ -22,7 +22,7 @@ afterEach(async () => {
  * A pane manager whose tmux calls are logged, one line each: "spawn ARGS" for a client process (the
  * resize watch's wait-for left out), "control LINE" for a line sent over the control connection.
  */
-function countingManager(s: TestTmuxServer, over: Record<string, unknown> = {}): { pm: PaneManager; calls: () => string[] } {
+function countingManager(s: TestTmuxServer, over: Record<string, unknown> = {}): { pm: PaneManager; calls: () => string[]; client: TmuxClient } {
   const dir = mkdtempSync(join(tmpdir(), 'pc-calls-'));
   dirs.push(dir);
   const log = join(dir, 'calls');
@@ -33,10 +33,12 @@ function countingManager(s: TestTmuxServer, over: Record<string, unknown> = {}):
   const control = `[ "$4" = -C ] && { tee -a '${log}.control' | tmux "$@"; exit; }`;
   writeFileSync(bin, `#!/bin/sh\n${control}\n[ "$3" = wait-for ] || [ "$4" = wait-for ] || echo "spawn $*" >> '${log}'\nexec tmux "$@"\n`);
   chmodSync(bin, 0o755);
-  pm = new PaneManager(new TmuxClient({ socketName: s.socketName }, { bin }), TmuxOptionsSchema.parse(over));
+  const client = new TmuxClient({ socketName: s.socketName }, { bin });
+  pm = new PaneManager(client, TmuxOptionsSchema.parse(over));
   const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   return {
     pm,
+    client,
     calls: () => [...lines(log), ...lines(`${log}.control`).filter((l) => !l.startsWith('display-message -p panecrew-done-')).map((l) => `control ${l}`)],
   };
 }
@@ -49,7 +51,7 @@ describe('tmux calls per pane', () => {
   it('opens an agent pane in two calls and closes it in two, with the person’s pane-base-index', async () => {
     server = await startTmuxServer({ width: 240, height: 60 });
     await server.client.run(['set-option', '-g', 'pane-base-index', '1']);
-    const { pm: p, calls: all } = countingManager(server, { close_delay_ms: 0 });
+    const { pm: p, calls: all, client } = countingManager(server, { close_delay_ms: 0 });
     // The manager's first use wakes its own resize watch once (resize-watch.ts), which lays out
     // every managed window: none yet, so one snapshot. Counted from there on.
     await p.tidyLeftovers(() => true);
@@ -59,7 +61,7 @@ describe('tmux calls per pane', () => {
     const a = await p.open(req(server, 1));
     expect(calls()).toHaveLength(2);
     // The first open attached the control connection: from there on, no tmux process per call.
-    await until('the control connection attached', async () => (await server!.client.run(['list-clients', '-F', '#{client_control_mode}'])) === '1');
+    await until('the control connection attached', async () => client.controlAttached);
     const b = await p.open(req(server, 2));
     expect(calls()).toHaveLength(4);
     expect(calls().slice(2).every((c) => c.startsWith('control '))).toBe(true);
