@@ -5,6 +5,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
+import { getSystemErrorName } from 'node:util';
 import { processAlive } from '../runner/kill.js';
 import { SPAWNER } from '../runner/native.js';
 
@@ -27,6 +28,9 @@ export class SpawnedProcess extends EventEmitter<{ exit: [] }> {
 }
 
 export class Spawner {
+  /** `command`: the spawner's argv (a test starts it under a process limit). */
+  constructor(private readonly command: readonly string[] = [SPAWNER]) {}
+
   private child: SpawnerChild | null = null;
   private nextId = 1;
   private readonly starting = new Map<number, { resolve: (p: SpawnedProcess) => void; reject: (err: Error) => void }>();
@@ -50,7 +54,7 @@ export class Spawner {
   }
 
   private start(): SpawnerChild {
-    const child = spawn(SPAWNER, [], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(this.command[0]!, this.command.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
     this.child = child;
     // The controller's life is its socket's: the spawner never holds it up.
     child.unref();
@@ -86,6 +90,11 @@ export class Spawner {
       this.starting.get(n)?.resolve(p);
       this.starting.delete(n);
       if (gone(spawner)) this.watchOrphans();
+    } else if (what === 'failed') {
+      const errno = Number(b);
+      const name = Number.isSafeInteger(errno) && errno > 0 ? getSystemErrorName(-errno) : `error ${b}`;
+      this.starting.get(n)?.reject(new Error(`the runner could not be started: no process could be created (${name}); the machine or its container is at its process or memory limit`));
+      this.starting.delete(n);
     } else if (what === 'ended') {
       this.reported.set(n, Number(b));
       // Its spawner gone, no `gone` follows: the runner's own report is the end (it exits right after).

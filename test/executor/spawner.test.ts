@@ -94,4 +94,14 @@ describe('the spawner', () => {
     const next = await spawner.spawn(runner(task('next', 'exit 0')));
     expect(await gone(next)).toBe(0);
   });
+
+  // Root only: setpriv makes the spawner a user of its own (no other process), whose limit of one process it is itself.
+  it.skipIf(process.getuid?.() !== 0)('says why when no process can be created (a process limit), instead of leaving the start waiting', async () => {
+    const limited = new Spawner(['prlimit', '--nproc=1:1', 'setpriv', '--reuid=64123', '--regid=64123', '--clear-groups', SPAWNER]);
+    try {
+      await expect(limited.spawn(runner(task('limited', 'exit 0')))).rejects.toThrow(/the runner could not be started: no process could be created \(EAGAIN\)/);
+    } finally {
+      limited.close();
+    }
+  });
 });

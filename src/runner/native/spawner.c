@@ -9,6 +9,7 @@
 //                    -PID reaches everything it starts); its stdin, stdout and stderr are /dev/null
 //   ended PID CODE   written by the runner itself as it exits (on fd 9, with PANECREW_SPAWNER=1)
 //   gone PID         PID is gone; without `ended` before it, a signal killed it
+//   failed ID ERRNO  no process could be created (fork failed: the machine's or container's limit)
 // A controller that dies closes stdin: the spawner goes, and what runs goes on (the next controller
 // adopts it). A start of the runner (panecrew-runner, next to this program) runs it in the fork
 // itself: no exec per task. Its command line is then the spawner's; the executor tells a runner by
@@ -56,10 +57,12 @@ static void start(const char *id, int argc, char **argv) {
     _exit(127);
   }
   char line[64];
-  if (pid > 0) {
-    setpgid(pid, pid); // also here: the group exists before the controller can signal it
-    reply(line, snprintf(line, sizeof line, "started %s %d\n", id, (int)pid));
+  if (pid < 0) {
+    reply(line, snprintf(line, sizeof line, "failed %s %d\n", id, errno));
+    return;
   }
+  setpgid(pid, pid); // also here: the group exists before the controller can signal it
+  reply(line, snprintf(line, sizeof line, "started %s %d\n", id, (int)pid));
 }
 
 /** Takes the whole requests at the start of buf[0..len); the bytes used. */
