@@ -6,6 +6,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { getSystemErrorName } from 'node:util';
+import { readLines } from '../core/lines.js';
 import { processAlive } from '../runner/kill.js';
 import { SPAWNER } from '../runner/native.js';
 
@@ -61,13 +62,8 @@ export class Spawner {
     (child.stdin as Writable & { unref?: () => void }).unref?.();
     (child.stdout as Readable & { unref?: () => void }).unref?.();
     child.stdin.on('error', () => {}); // a spawner gone: its exit says so
-    let partial = '';
     // Read to the end even after the spawner is gone: its runners hold the pipe and still report.
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      const lines = (partial + text).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) this.onLine(child, line);
-    });
+    readLines(child.stdout, (line) => this.onLine(child, line));
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = null;
       // A start not confirmed by now may or may not have happened: the attempt fails to start (it is

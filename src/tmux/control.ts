@@ -8,6 +8,7 @@
 // single quotes, and a quote in an argument is written '\'' (tested with hostile text in
 // control.test.ts). An argument a line cannot hold (a newline) makes the caller spawn a client.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readLines } from '../core/lines.js';
 import { TmuxError } from './client-error.js';
 
 /** One tmux command line for the commands (run in order, stopping at the first that fails), or null when an argument cannot go on a line. */
@@ -33,7 +34,6 @@ const GUARD = /^%(begin|end|error) (\d+ \d+ (\d+))$/;
 export class TmuxControl {
   private readonly pending: Pending[] = [];
   private block: { guard: string; ours: boolean; lines: string[] } | null = null;
-  private partial = '';
   private seq = 0;
   private closed = false;
   private readonly closeListeners: Array<() => void> = [];
@@ -59,8 +59,7 @@ export class TmuxControl {
       control.pending.push(control.entry(args, '', timeoutMs, () => resolve(control), (err) => failed(err.message)));
       child.on('error', (e) => failed(e.message));
       child.stdin!.on('error', () => control.close());
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (chunk: string) => control.read(chunk));
+      readLines(child.stdout!, (line) => control.line(line));
       child.on('close', () => control.close());
     });
   }
@@ -108,12 +107,6 @@ export class TmuxControl {
       this.close();
     }, timeoutMs);
     return { args, marker, lines: [], error: null, resolve, reject, timer };
-  }
-
-  private read(chunk: string): void {
-    const lines = (this.partial + chunk).split('\n');
-    this.partial = lines.pop()!;
-    for (const line of lines) this.line(line);
   }
 
   private line(line: string): void {
