@@ -10,6 +10,7 @@ import { signalAdapter } from './signals/index.js';
 import { resumeTemplate, type AgentProfile } from './profile-schema.js';
 import { writeOutputCap } from './output-cap.js';
 import { sandboxArgv } from './sandbox.js';
+import { directCommand } from './simple-command.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
 import { substituteResults, templateEnv, type Templates } from './result-templates.js';
 
@@ -148,9 +149,12 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   writePrivateFile(paths.prompt, prompt);
   if (profile.prompt_via === 'stdin') writePrivateFile(join(paths.dir, 'stdin'), prompt);
   const vars = argvVars({ prompt, promptFile: paths.prompt, model: task.model, provider: task.provider, cwd: task.cwd, taskId: task.id, taskDir: paths.dir, panecrew: CLI_ENTRY });
-  const argv = confined(input, expandArgv(profile.command, vars));
-  writePrivateFile(paths.argv, nul(argv));
   const env = { ...taskEnv(input), ...prepareInteractive(input, vars) };
+  // Not in a sandbox: there the program is looked up inside it, where bash's lookup is the one to keep.
+  const direct = profile.direct_exec && !task.sandbox ? directCommand(prompt, env, task.cwd) : null;
+  const argv = confined(input, direct?.argv ?? expandArgv(profile.command, vars));
+  writePrivateFile(paths.argv, nul(argv));
+  Object.assign(env, direct?.env);
   // The client's environment may hold secrets: never in the journal.
   writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
   writePrivateFile(join(paths.dir, 'cwd'), task.cwd);

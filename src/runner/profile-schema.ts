@@ -75,6 +75,10 @@ export const ProfileSchema = z
     prompt_via: z.enum(PROMPT_VIA).optional(),
     /** How to run the agent interactively (the default where the task has a pane). */
     interactive: InteractiveSchema.optional(),
+    /** For a command `bash -c {prompt} …`: a prompt that is one simple command (plain words, no
+     *  shell syntax, not a builtin) runs without bash, as make runs such a recipe line
+     *  (runner/simple-command.ts). */
+    direct_exec: z.boolean().default(false),
   })
   .superRefine((p, ctx) => {
     // An empty command was already reported by .min(1).
@@ -107,6 +111,9 @@ export const ProfileSchema = z
         ctx.addIssue({ code: 'custom', path: ['interactive', 'prompt'], message: hasPrompt ? 'the command has {prompt}: set prompt: argv' : 'prompt is argv but the command has no {prompt} element' });
       }
     }
+    if (p.direct_exec && !runsPromptWithBash(p.command)) {
+      ctx.addIssue({ code: 'custom', path: ['direct_exec'], message: 'direct_exec follows the rules of bash -c: the command must be [bash, -c, "{prompt}", …]' });
+    }
     const used = placeholdersIn(p.command);
     if (p.prompt_via === 'argv' && !used.has('prompt')) {
       ctx.addIssue({ code: 'custom', path: ['prompt_via'], message: 'prompt_via is argv but the command has no {prompt} element' });
@@ -121,6 +128,11 @@ export const ProfileSchema = z
 export type AgentProfile = z.output<typeof ProfileSchema>;
 /** A profile as written in YAML. */
 export type AgentProfileInput = z.input<typeof ProfileSchema>;
+
+/** `[bash, -c, {prompt}, …]`, bash by name or by path. */
+function runsPromptWithBash([shell = '', flag, script]: readonly string[]): boolean {
+  return (shell === 'bash' || shell.endsWith('/bash')) && flag === '-c' && script === '{prompt}';
+}
 
 function inferPromptVia(command: readonly string[]): PromptVia {
   const used = placeholdersIn(command);

@@ -37,7 +37,8 @@
 //    refused, and auto_edit approves edits (like codex's workspace-write) but not shell commands.
 //  - aider: `--flag=value` so a path starting with "-" stays a value.
 //  - shell: the prompt IS the user's own command — the one place user text reaches a shell, because
-//    that is what the user asked for. `panecrew-task` becomes $0 in error messages.
+//    that is what the user asked for. `panecrew-task` becomes $0 in error messages. A prompt that is
+//    one simple command (`npm test`) is exec'd without bash (direct_exec; runner/simple-command.ts).
 //  - builtin: see src/agent; exit 75 (EX_TEMPFAIL) means the API rate-limited it.
 import { z } from 'zod';
 import { executableOf, locateExecutable } from './readiness.js';
@@ -84,8 +85,9 @@ const BUILTIN_INPUTS: Record<string, AgentProfileInput> = {
     install: 'npm install -g @google/gemini-cli',
   },
   shell: {
-    description: "Your own shell command (the task prompt), run with bash -c",
+    description: 'Your own shell command (the task prompt), run with bash -c (one simple command runs without bash)',
     command: ['bash', '-c', '{prompt}', 'panecrew-task'],
+    direct_exec: true,
     output: 'plain',
     provider: 'local',
     // A quiet build or test run is normal: a command is judged by its exit, not its silence.

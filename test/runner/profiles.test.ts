@@ -135,9 +135,18 @@ describe('template validation', () => {
       completion: 'exit',
       retry_exit_codes: [],
       prompt_via: 'argv',
+      direct_exec: false,
     });
     expect(ProfileSchema.parse({ command: ['x', '{prompt_file}'] }).prompt_via).toBe('file');
     expect(ProfileSchema.parse({ command: ['x'] }).prompt_via).toBe('stdin');
+  });
+
+  it('takes direct_exec only for a command that runs its prompt with bash -c', () => {
+    expect(ProfileSchema.parse({ command: ['/usr/bin/bash', '-c', '{prompt}'], direct_exec: true }).direct_exec).toBe(true);
+    for (const command of [['sh', '-c', '{prompt}'], ['bash', '{prompt}'], ['bash', '-c', 'echo {prompt}']]) {
+      const bad = ProfileSchema.safeParse({ command, direct_exec: true });
+      expect(bad.error?.issues[0], command.join(' ')).toMatchObject({ path: ['direct_exec'], message: expect.stringContaining('[bash, -c, "{prompt}", …]') });
+    }
   });
 
   it('fits into the config schema under agents, categories and subagents', () => {
