@@ -44,14 +44,15 @@ export function homePaths(home: string): HomePaths {
 /** Files of one task's folder. */
 /** Where an interactive agent's hooks append their signals, in its task folder. */
 export const SIGNALS_FILE = 'signals.jsonl';
+/** What the runner runs: cwd, output cap, argv, environment (runner/run-file.ts). */
+export const RUN_FILE = 'run.nul';
 
 export function taskPaths(tasksDir: string, id: string) {
   const dir = join(tasksDir, id);
   return {
     dir,
     spec: join(dir, 'spec.json'),
-    argv: join(dir, 'argv.nul'),
-    env: join(dir, 'env.nul'),
+    run: join(dir, RUN_FILE),
     prompt: join(dir, 'prompt.md'),
     output: join(dir, 'output.log'),
     events: join(dir, 'events.jsonl'),

@@ -1,4 +1,4 @@
-// PANECREW_HOME holds what panecrew runs (argv.nul, env.nul, client-env.json): a folder that another
+// PANECREW_HOME holds what panecrew runs (run.nul, client-env.json): a folder that another
 // user can write to lets them make a task run their binary, as whoever runs the controller. Such a
 // folder is refused, and task files are created afresh (O_EXCL, O_NOFOLLOW), never written through
 // a symlink someone left in their place.

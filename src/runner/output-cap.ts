@@ -3,32 +3,23 @@
 // offsets), so a reader that follows the log by offset goes on where it was after a cut.
 //
 // The cut file is: head (HEAD bytes, as written) · marker line · tail. The marker sits right after
-// the head, which output.cap names; it is read from the same open file as the data, and the file is
+// the head, whose length run.nul's cap field gives; it is read from the same open file as the data, and the file is
 // replaced by rename, so one handle always sees a consistent pair.
-import { readFileSync, readSync, rmSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writePrivateFile } from '../core/private-dir.js';
+import { readRunCap } from './run-file.js';
 
-/** "HEAD TAIL\n" in bytes, for the runner and the readers; absent: no cap. */
-export const OUTPUT_CAP_FILE = 'output.cap';
-
-/** Writes the attempt's cap (0: none) before the runner starts. */
-export function writeOutputCap(taskDir: string, maxBytes: number): void {
-  const file = join(taskDir, OUTPUT_CAP_FILE);
-  if (maxBytes <= 0) return rmSync(file, { force: true });
+/** run.nul's cap field for a log of at most `maxBytes` (0: no cap): "HEAD TAIL", or "". */
+export function capField(maxBytes: number): string {
+  if (maxBytes <= 0) return '';
   const head = Math.floor(maxBytes / 4);
-  writePrivateFile(file, `${head} ${maxBytes - head}\n`);
+  return `${head} ${maxBytes - head}`;
 }
 
 /** The head's length, or null when the log is not capped. */
 export function readCapHead(taskDir: string): number | null {
-  try {
-    const head = Number(readFileSync(join(taskDir, OUTPUT_CAP_FILE), 'utf8').split(' ')[0]);
-    return Number.isSafeInteger(head) && head > 0 ? head : null;
-  } catch {
-    return null;
-  }
+  const head = Number(readRunCap(taskDir)?.split(' ')[0]);
+  return Number.isSafeInteger(head) && head > 0 ? head : null;
 }
 
 /** Where a cut file's parts are: the head's length, the marker line's, and how much it stands for. */

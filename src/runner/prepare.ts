@@ -1,14 +1,15 @@
-// Writes what the runner needs into the task folder: argv and env as NUL-separated data, the cwd, the prompt.
+// Writes what the runner needs into the task folder: run.nul (cwd, output cap, argv, env), the prompt where it is read.
 import { existsSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskRecord as Task } from '../core/task.js';
 import { CLI_ENTRY, type TaskPaths } from '../core/paths.js';
 import { ensurePrivateDir, writePrivateFile } from '../core/private-dir.js';
-import { argvVars, expandArgv, type ArgvVars } from './argv-template.js';
+import { argvVars, expandArgv, placeholdersIn, type ArgvVars } from './argv-template.js';
 import { signalAdapter } from './signals/index.js';
 import { resumeTemplate, type AgentProfile } from './profile-schema.js';
-import { writeOutputCap } from './output-cap.js';
+import { capField } from './output-cap.js';
+import { runFileContent } from './run-file.js';
 import { sandboxArgv } from './sandbox.js';
 import { directCommand } from './simple-command.js';
 import { DEP_RESULT_MAX_BYTES, DEP_RESULTS_TOTAL_BYTES, resultText } from './task-vars.js';
@@ -56,6 +57,13 @@ function confined({ task, paths }: Pick<PrepareInput, 'task' | 'paths'>, argv: s
   const ws = task.workspace;
   const writable = ws ? [ws.path, gitDirOf(ws.repo)] : [task.cwd];
   return sandboxArgv(argv, { mode: task.sandbox, agent: task.agent, writable: [...writable, paths.dir] });
+}
+
+/** Whether anything reads tasks/<id>/prompt.md: the agent's command ({prompt_file}), or, in a pane,
+ *  its TUI's start or the typing of the prompt into it. */
+function readsPromptFile(profile: AgentProfile, interactive: boolean | undefined): boolean {
+  if (profile.prompt_via === 'file') return true;
+  return !!interactive && !!profile.interactive && (profile.interactive.prompt === 'paste' || placeholdersIn(resumeTemplate(profile.interactive)).has('prompt_file'));
 }
 
 /** The main checkout's git folder (a worktree's commits are written there). */
@@ -146,19 +154,17 @@ export function prepareTaskFolder(input: PrepareInput): string[] {
   if (dependencies.length && profile.provider !== 'local') {
     prompt += `\n\nResults of the tasks this one waited for:\n${dependencies.map((d) => `- ${d.id} (${d.title}): ${d.resultFile}`).join('\n')}\n`;
   }
-  writePrivateFile(paths.prompt, prompt);
+  // The prompt's file only where something reads it: the agent ({prompt_file}) or the pane, which
+  // types it into the agent's TUI. A file is a create, and creates are most of a start's cost.
+  if (readsPromptFile(profile, input.interactive)) writePrivateFile(paths.prompt, prompt);
   if (profile.prompt_via === 'stdin') writePrivateFile(join(paths.dir, 'stdin'), prompt);
   const vars = argvVars({ prompt, promptFile: paths.prompt, model: task.model, provider: task.provider, cwd: task.cwd, taskId: task.id, taskDir: paths.dir, panecrew: CLI_ENTRY });
   const env = { ...taskEnv(input), ...prepareInteractive(input, vars) };
   // Not in a sandbox: there the program is looked up inside it, where bash's lookup is the one to keep.
   const direct = profile.direct_exec && !task.sandbox ? directCommand(prompt, env, task.cwd) : null;
   const argv = confined(input, direct?.argv ?? expandArgv(profile.command, vars));
-  writePrivateFile(paths.argv, nul(argv));
-  Object.assign(env, direct?.env);
   // The client's environment may hold secrets: never in the journal.
-  writePrivateFile(paths.env, nul(Object.entries(env).map(([k, v]) => `${k}=${v}`)));
-  writePrivateFile(join(paths.dir, 'cwd'), task.cwd);
-  writeOutputCap(paths.dir, input.outputLogMaxBytes);
+  writePrivateFile(paths.run, runFileContent({ cwd: task.cwd, cap: capField(input.outputLogMaxBytes), argv, env: { ...env, ...direct?.env } }));
   preparePaneRender(input);
   writePrivateFile(paths.spec, JSON.stringify({ ...task, argv }, null, 2));
   return argv;

@@ -76,10 +76,10 @@ describe('prepareTaskFolder', () => {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     const victim = join(dir, 'victim');
     writeFileSync(victim, 'untouched');
-    for (const file of [paths.argv, paths.env, paths.prompt, paths.spec]) symlinkSync(victim, file);
+    for (const file of [paths.run, paths.prompt, paths.spec]) symlinkSync(victim, file);
     prepare(tasks);
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
-    expect(readFileSync(paths.argv, 'utf8')).toBe('bash\0-c\0echo hi\0panecrew-task\0');
+    expect(readFileSync(paths.run, 'utf8').startsWith([dir, '', '4', 'bash', '-c', 'echo hi', 'panecrew-task', 'PATH=/usr/bin', ''].join('\0'))).toBe(true);
   });
 
   it('refuses a task folder that is a symlink to a folder elsewhere', () => {

@@ -1,7 +1,7 @@
 // The spawner (runner/native/spawner.c and surface/spawner.ts) starts headless runners for the controller:
 // each in a process group of its own, and with an exit event as exact as a child's — the runner's
 // status when it ends, none when a signal killed it — even after the spawner itself is gone.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { readExitRecord } from '../../src/runner/exit-record.js';
 import { RUNNER, SPAWNER } from '../../src/runner/native.js';
 import { readProcStat } from '../../src/system/proc.js';
 import { Spawner, type SpawnedProcess } from '../../src/surface/spawner.js';
+import { writeRunFile } from '../support/task-folder.js';
 import { until } from '../support/until.js';
 
 let dir: string;
@@ -23,15 +24,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
-
 /** A task folder whose agent runs `script` with bash. */
 function task(name: string, script: string): string {
   const taskDir = join(dir, name);
-  mkdirSync(taskDir);
-  writeFileSync(join(taskDir, 'argv.nul'), nul(['bash', '-c', script]));
-  writeFileSync(join(taskDir, 'env.nul'), nul([`PATH=${process.env.PATH}`]));
-  writeFileSync(join(taskDir, 'cwd'), dir);
+  writeRunFile(taskDir, { argv: ['bash', '-c', script], cwd: dir });
   return taskDir;
 }
 

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileTail } from '../../src/liveness/tail.js';
-import { readCapHead, writeOutputCap } from '../../src/runner/output-cap.js';
+import { readCapHead } from '../../src/runner/output-cap.js';
+import { writeRunFile } from '../support/task-folder.js';
 import { RUNNER } from '../../src/runner/native.js';
 import { until } from '../support/until.js';
 
@@ -23,14 +24,7 @@ const LINES = 2_621_440;
 const SCRIPT = `seq -f '%07.0f' 1 ${LINES}`;
 const expected = (): Buffer => Buffer.from(execFileSync('bash', ['-c', SCRIPT], { maxBuffer: 64 * MB }));
 
-function writeTask(taskDir: string, script: string, capBytes: number): void {
-  mkdirSync(taskDir, { recursive: true });
-  const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
-  writeFileSync(join(taskDir, 'argv.nul'), nul(['bash', '-c', script]));
-  writeFileSync(join(taskDir, 'env.nul'), nul([`PATH=${process.env.PATH}`]));
-  writeFileSync(join(taskDir, 'cwd'), dir);
-  writeOutputCap(taskDir, capBytes);
-}
+const writeTask = (taskDir: string, script: string, capBytes: number): void => writeRunFile(taskDir, { argv: ['bash', '-c', script], cwd: dir, capBytes });
 
 /** Runs the runner to its end; its stdout (a pane's, in pane mode) goes to `stdoutFile`. */
 function runRunner(taskDir: string, mode: 'headless' | 'pane', stdoutFile = '/dev/null'): Promise<number | null> {

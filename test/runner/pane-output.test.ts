@@ -1,16 +1,16 @@
 // The runner in a real tmux pane with an agent that writes JSON events: the pane shows the renderer's
 // rows (100 columns wide), output.log keeps the stream byte for byte, capped or not, and a renderer
 // that cannot run changes nothing but the pane.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/render/width.js';
+import { nul, writeRunFile } from '../support/task-folder.js';
 import { startTmuxServer, until, type TestTmuxServer } from '../support/tmux-server.js';
 
 const DIST = resolve(import.meta.dirname, '../../dist/runner');
 const FIXTURE = resolve(import.meta.dirname, 'fixtures/claude-multi-block.jsonl');
-const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
 
 let root: string;
 let tmux: TestTmuxServer;
@@ -24,14 +24,10 @@ afterAll(async () => {
 });
 
 /** A task folder whose agent prints the recorded Claude Code stream, rendered by `renderer`. */
-function taskDir(name: string, renderer: string[], cap?: string): string {
+function taskDir(name: string, renderer: string[], capBytes = 0): string {
   const dir = join(root, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'argv.nul'), nul(['cat', FIXTURE]));
-  writeFileSync(join(dir, 'env.nul'), nul([`PATH=${process.env.PATH}`]));
-  writeFileSync(join(dir, 'cwd'), root);
+  writeRunFile(dir, { argv: ['cat', FIXTURE], cwd: root, capBytes });
   writeFileSync(join(dir, 'pane-render.nul'), nul(renderer));
-  if (cap) writeFileSync(join(dir, 'output.cap'), cap);
   return dir;
 }
 
@@ -59,8 +55,8 @@ const renderer = (dir: string): string[] => [process.execPath, join(DIST, 'pane-
 
 describe('a print-mode pane', () => {
   it.each([
-    ['uncapped', undefined],
-    ['capped', '100000 300000\n'],
+    ['uncapped', 0],
+    ['capped', 400_000],
   ])('%s: shows the rendering, fitted to 100 columns, and output.log has the raw stream', async (name, cap) => {
     const dir = join(root, name);
     taskDir(name, renderer(dir), cap);

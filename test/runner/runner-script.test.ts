@@ -9,7 +9,9 @@ import { LocalExecutor } from '../../src/executor/local.js';
 import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
 import { RUNNER } from '../../src/runner/native.js';
 import { openFiles } from '../../src/system/proc.js';
+import { nul, writeRunFile } from '../support/task-folder.js';
 import { until } from '../support/until.js';
+import { RUN_FILE } from '../../src/core/paths.js';
 
 let dir: string;
 beforeEach(() => {
@@ -17,15 +19,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const nul = (items: string[]): string => items.map((s) => `${s}\0`).join('');
-
 /** A complete task folder running `bash -c script`. */
-function writeTask(taskDir: string, script: string): void {
-  mkdirSync(taskDir, { recursive: true });
-  writeFileSync(join(taskDir, 'argv.nul'), nul(['bash', '-c', script]));
-  writeFileSync(join(taskDir, 'env.nul'), nul([`PATH=${process.env.PATH}`]));
-  writeFileSync(join(taskDir, 'cwd'), dir);
-}
+const writeTask = (taskDir: string, script: string): void => writeRunFile(taskDir, { argv: ['bash', '-c', script], cwd: dir });
 
 /** Runs the runner headless to its end (with a start token, if given); resolves with its exit status. */
 function runRunner(taskDir: string, token?: string): Promise<number | null> {
@@ -36,22 +31,35 @@ function runRunner(taskDir: string, token?: string): Promise<number | null> {
 }
 
 describe('an incomplete task folder fails with the reason', () => {
-  it.each(['argv.nul', 'env.nul', 'cwd'])('without %s the task fails with exit 127 and says which file is missing', async (file) => {
+  it('without run.nul the task fails with exit 127 and says the file is missing', async () => {
     const task = join(dir, 'task');
     writeTask(task, 'exit 0');
-    rmSync(join(task, file));
+    rmSync(join(task, RUN_FILE));
     expect(await runRunner(task)).toBe(127);
     const exit = readExitRecord(join(task, 'exit.json'));
     expect(exit).toMatchObject({ code: 127, signal: null });
-    expect(exit?.note).toContain(file);
+    expect(exit?.note).toContain('has no run.nul');
   });
 
-  it('an empty argv.nul is not a command: exit 127, never a success', async () => {
+  it.each([
+    ['empty', ''],
+    ['naming no arguments', nul([dir, '', '0', 'PATH=/usr/bin'])],
+    ['naming more arguments than it holds', nul([dir, '', '3', 'bash', '-c'])],
+    ['with a count that is not a number', nul([dir, '', 'x', 'true'])],
+    ['cut short before the count', nul([dir, ''])],
+  ])('a run.nul %s is not a command: exit 127, never a success', async (_, content) => {
     const task = join(dir, 'task');
     writeTask(task, 'exit 0');
-    writeFileSync(join(task, 'argv.nul'), '');
+    writeFileSync(join(task, RUN_FILE), content);
     expect(await runRunner(task)).toBe(127);
-    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, note: expect.stringContaining('argv.nul') });
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, note: expect.stringContaining('run.nul is damaged') });
+  });
+
+  it('a cwd that cannot be entered: exit 127, saying so', async () => {
+    const task = join(dir, 'task');
+    writeRunFile(task, { argv: ['true'], cwd: join(dir, 'gone') });
+    expect(await runRunner(task)).toBe(127);
+    expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, note: expect.stringContaining('cannot enter the working directory') });
   });
 });
 
@@ -109,8 +117,7 @@ describe('the runner exits with the agent code', () => {
 describe('an agent that cannot be run', () => {
   it('ends with 127 and says why in output.log', async () => {
     const task = join(dir, 'task');
-    writeTask(task, 'exit 0');
-    writeFileSync(join(task, 'argv.nul'), nul(['no-such-agent-here']));
+    writeRunFile(task, { argv: ['no-such-agent-here'], cwd: dir });
     expect(await runRunner(task)).toBe(127);
     expect(readExitRecord(join(task, 'exit.json'))).toMatchObject({ code: 127, signal: null });
     expect(readFileSync(join(task, 'output.log'), 'utf8')).toBe('panecrew: cannot run no-such-agent-here: No such file or directory (is it installed, and on the PATH of the shell the task was launched from?)\n');

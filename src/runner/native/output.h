@@ -1,5 +1,5 @@
 // output.log as the runner writes it: every byte the agent writes, copied to the pane too when there
-// is one, with the log capped (output.cap: the first HEAD and the last TAIL bytes are kept, and one
+// is one, with the log capped (run.nul's cap: the first HEAD and the last TAIL bytes are kept, and one
 // marker line stands for what was cut out between them; src/runner/output-cap.ts reads it).
 #ifndef PANECREW_OUTPUT_H
 #define PANECREW_OUTPUT_H

@@ -2,8 +2,8 @@
 //   panecrew-runner TASK_DIR headless|pane [START_TOKEN]
 // It is C, not a shell script, so that a task costs two processes (this one and its agent) and no
 // copy process: on a busy machine every fork and exec is milliseconds. It never evaluates task text:
-// the agent's argv and environment are NUL-separated files written by the controller, passed to
-// execve as they are. In a pane, the agent's output goes to the pane too; the pane manager shows the
+// the agent's cwd, argv and environment are NUL-separated fields of run.nul, written by the
+// controller, passed to chdir and execve as they are. In a pane, the agent's output goes to the pane too; the pane manager shows the
 // outcome afterwards. A runner started by the controller's spawner (PANECREW_SPAWNER=1) tells it on
 // fd 9 the status it ends with, whatever ends it but a SIGKILL (see spawner.c).
 #define _GNU_SOURCE
@@ -238,13 +238,11 @@ static int parse_count(const char *s, unsigned long long *out) {
   return 1;
 }
 
-/** output.cap: "HEAD TAIL" in bytes, both whole numbers; anything else is no cap. */
-static void read_cap(unsigned long long *head, unsigned long long *tail) {
-  size_t len;
-  char *text = read_file("output.cap", &len);
+/** The output cap, "HEAD TAIL" in bytes, both whole numbers; anything else (or "") is no cap. */
+static void parse_cap(const char *field, unsigned long long *head, unsigned long long *tail) {
+  char *text = strdup(field);
+  if (!text) exit(70);
   *head = *tail = 0;
-  if (!text) return;
-  text[strcspn(text, "\n")] = 0;
   char *save, *a = strtok_r(text, " \t", &save), *b = strtok_r(NULL, " \t", &save);
   if (!a || !b || strtok_r(NULL, " \t", &save) || !parse_count(a, head) || !parse_count(b, tail)) *head = *tail = 0;
   free(text);
@@ -277,15 +275,15 @@ int runner_main(int argc, char **argv) {
   int sigfd = signalfd(-1, &handled, SFD_CLOEXEC);
   signal(SIGPIPE, SIG_IGN);
 
-  // The runner holds its folder's cwd file open (fd 8) for its whole life, and gives it to no one it
+  // The runner holds its folder's run.nul open (fd 8) for its whole life, and gives it to no one it
   // starts: /proc/PID/fd then tells this folder's runner from a process that took its pid after it.
-  char *cwd_file = path_of("cwd");
-  int held = open(cwd_file, O_RDONLY | O_CLOEXEC);
+  char *run_file = path_of("run.nul");
+  int held = open(run_file, O_RDONLY | O_CLOEXEC);
   if (held >= 0 && held != 8) {
     dup3(held, 8, O_CLOEXEC);
     close(held);
   }
-  free(cwd_file);
+  free(run_file);
 
   // Claim this start before touching the folder: start.TOKEN, created only where there is nothing of
   // that name (O_EXCL), holding our pid. A controller restarted after a crash takes the claim of a
@@ -305,24 +303,21 @@ int runner_main(int argc, char **argv) {
     close(fd);
   }
 
-  // The controller writes the whole folder before starting the runner; a part missing means it was
-  // not prepared (or was damaged).
-  const char *parts[] = {"argv.nul", "env.nul", "cwd"};
-  for (int i = 0; i < 3; i++) {
-    if (!is_file(parts[i])) {
-      char note[96];
-      snprintf(note, sizeof note, "the task folder has no %s: it was not prepared completely", parts[i]);
-      fail_start(note);
-    }
-  }
-  size_t argc_agent, envc, len;
-  char **agent_argv = read_nul_list("argv.nul", &argc_agent);
-  if (!agent_argv) fail_start("cannot read argv.nul");
-  char **agent_env = read_nul_list("env.nul", &envc);
-  if (!agent_env) fail_start("cannot read env.nul");
-  if (argc_agent == 0) fail_start("argv.nul is empty: there is no command to run");
-  char *workdir = read_file("cwd", &len); // up to its first NUL
-  if (!workdir || chdir(workdir) != 0) fail_start("cannot enter the working directory named in cwd");
+  // run.nul, written by the controller before it starts the runner, holds what to run, as
+  // NUL-terminated fields: the working directory, the output cap ("HEAD TAIL", or "" for none), the
+  // number of arguments, the arguments, then the environment to the end (runner/run-file.ts).
+  if (!is_file("run.nul")) fail_start("the task folder has no run.nul: it was not prepared completely");
+  size_t fields, argc_agent;
+  char **run = read_nul_list("run.nul", &fields);
+  if (!run) fail_start("cannot read run.nul");
+  unsigned long long count;
+  if (fields < 4 || !parse_count(run[2], &count) || count < 1 || count > fields - 3) fail_start("run.nul is damaged: it names no command to run");
+  argc_agent = (size_t)count;
+  char **agent_argv = calloc(argc_agent + 1, sizeof *agent_argv);
+  if (!agent_argv) exit(70);
+  memcpy(agent_argv, run + 3, argc_agent * sizeof *agent_argv);
+  char **agent_env = run + 3 + argc_agent; // NULL-terminated, like run
+  if (chdir(run[0]) != 0) fail_start("cannot enter the working directory named in run.nul");
   char *started_file = path_of("started.json");
   FILE *started = fopen(started_file, "we");
   if (started) {
@@ -331,7 +326,7 @@ int runner_main(int argc, char **argv) {
   }
   const char *input = is_file("stdin") ? path_of("stdin") : "/dev/null";
   unsigned long long cap_head, cap_tail;
-  read_cap(&cap_head, &cap_tail);
+  parse_cap(run[1], &cap_head, &cap_tail);
 
   // An interactive agent (tty-argv.nul, in a pane) gets the pane's terminal itself: its screen is its
   // TUI, not a log, and its state comes from its own hooks (signals.jsonl).

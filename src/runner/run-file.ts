@@ -1,0 +1,39 @@
+// run.nul: what the runner runs, in one file (one create per start, where four files were four):
+// NUL-terminated fields — the working directory, the output cap ("HEAD TAIL" in bytes, "" for none),
+// the number of arguments, the arguments, then the environment to the end. runner.c reads it; a
+// reader of the task's output reads the cap from it (output-cap.ts). Never parsed by a shell.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { RUN_FILE } from '../core/paths.js';
+
+export interface RunSpec {
+  cwd: string;
+  /** "HEAD TAIL", or "" for no cap (output-cap.ts). */
+  cap: string;
+  argv: string[];
+  env: Record<string, string>;
+}
+
+export function runFileContent({ cwd, cap, argv, env }: RunSpec): string {
+  return [cwd, cap, String(argv.length), ...argv, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].map((s) => `${s}\0`).join('');
+}
+
+/** The leading fields fit here: a cwd is at most PATH_MAX (4096) bytes, the cap a few dozen. */
+const LEADING_BYTES = 8192;
+
+/** The cap field of a task folder's run.nul; null when the file cannot be read. */
+export function readRunCap(taskDir: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(join(taskDir, RUN_FILE), 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.alloc(LEADING_BYTES);
+    const fields = buf.subarray(0, readSync(fd, buf, 0, LEADING_BYTES, 0)).toString('utf8').split('\0');
+    return fields.length > 2 ? fields[1]! : null;
+  } finally {
+    closeSync(fd);
+  }
+}
