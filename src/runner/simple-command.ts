@@ -79,20 +79,27 @@ function locate(name: string, PATH: string | undefined, cwd: string): string | n
   return locateExecutable(name, PATH);
 }
 
-/** A binary or a `#!` script: the kernel runs it. Any other file bash would run as a bash script
- *  where execvp would give it to /bin/sh: bash runs the line. */
+/** The kernel reads this much of a file to choose how to run it (BINPRM_BUF_SIZE). */
+const EXEC_HEAD = 256;
+
+/** A binary, or a `#!` script whose interpreter is there: the kernel runs it. Any other file bash
+ *  would run as a bash script where execvp would give it to /bin/sh, and a missing interpreter
+ *  bash reports in its own words: bash runs the line. */
 function execsItself(file: string): boolean {
-  const head = Buffer.alloc(4);
+  const head = Buffer.alloc(EXEC_HEAD);
   let fd: number | undefined;
+  let text: string;
   try {
     fd = openSync(file, 'r');
-    const n = readSync(fd, head, 0, 4, 0);
-    return (n >= 2 && head.toString('latin1', 0, 2) === '#!') || (n === 4 && head.toString('latin1') === '\x7fELF');
+    text = head.toString('latin1', 0, readSync(fd, head, 0, EXEC_HEAD, 0));
   } catch {
     return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+  if (text.startsWith('\x7fELF')) return true;
+  const interpreter = /^#![ \t]*(\/[^ \t\n]+)/.exec(text)?.[1];
+  return interpreter !== undefined && locateExecutable(interpreter, undefined) !== null;
 }
 
 /** bash keeps an inherited PWD that names the cwd (a path through a symlink stays as the person

@@ -21,6 +21,7 @@ writeFileSync(join(bin, 'show'), SHOW, { mode: 0o755 });
 writeFileSync(join(work, 'local-show'), SHOW, { mode: 0o755 });
 writeFileSync(join(bin, 'no-shebang'), 'echo from a script with no #! line\n', { mode: 0o755 });
 writeFileSync(join(bin, 'not-executable'), SHOW, { mode: 0o644 });
+writeFileSync(join(bin, 'bad-interpreter'), '#!/nonexistent/sh\necho hi\n', { mode: 0o755 });
 const PATH = `${bin}:/usr/local/bin:/usr/bin:/bin`;
 const base = { PATH, HOME: dir, LANG: 'C.UTF-8' };
 
@@ -84,6 +85,7 @@ describe('one simple command, without bash', () => {
     ['a program not found (bash says so, exit 127)', 'no-such-program-here'],
     ['a file that is not executable', 'not-executable'],
     ['a script with no #! line (bash runs it as bash)', 'no-shebang'],
+    ['a script whose interpreter is missing (bash says so)', 'bad-interpreter'],
     ['a folder', `${dir}/work`],
   ])('%s goes to bash', (_, line) => {
     expect(directCommand(line, base, work)).toBeNull();
