@@ -25,15 +25,18 @@ export function resumeTemplate({ command, resume = [], resume_at = 'end' }: { co
   return resume_at === 'end' ? [...command, ...resume] : [command[0]!, ...resume, ...command.slice(1)];
 }
 
+/** One argv element: the runner's files are NUL-separated, and execve takes no NUL. */
+const Arg = z.string().regex(/^[^\0]*$/, 'an argument cannot contain a NUL byte');
+
 /** The agent's own TUI in its pane, kept open after its turns (see RunMode in core/task.ts). */
 const InteractiveSchema = z.strictObject({
   /** Argv template of the TUI; {prompt} only with `prompt: argv`. */
-  command: z.array(z.string()).min(1, 'give at least the executable, e.g. [claude]'),
+  command: z.array(Arg).min(1, 'give at least the executable, e.g. [claude]'),
   signals: z.enum(SIGNAL_SOURCES),
   /** How the first prompt arrives: typed into the TUI once it is ready (kept out of `ps`), or argv. */
   prompt: z.enum(['paste', 'argv']).default('paste'),
   /** Added to the command to reopen the agent's conversation ({session_id}): `panecrew resume`. */
-  resume: z.array(z.string()).min(1).optional(),
+  resume: z.array(Arg).min(1).optional(),
   /** Where `resume` goes (see RESUME_AT); absent: `end`. */
   resume_at: z.enum(RESUME_AT).optional(),
   /** How to read the TUI's input box off its screen (tmux/input-boxes.ts): text is typed only once
@@ -47,8 +50,8 @@ export const ProfileSchema = z
   .strictObject({
     description: z.string().optional(),
     /** Argv template, first element the executable; see argv-template.ts for placeholders. */
-    command: z.array(z.string()).min(1, 'give at least the executable, e.g. [claude, -p, "{prompt}"]'),
-    env: z.record(z.string(), z.string()).optional(),
+    command: z.array(Arg).min(1, 'give at least the executable, e.g. [claude, -p, "{prompt}"]'),
+    env: z.record(z.string(), z.string().regex(/^[^\0]*$/, 'a value cannot contain a NUL byte')).optional(),
     output: z.enum(OUTPUT_FORMATS).default('plain'),
     /** Where progress events come from: the agent's output, or tasks/<id>/events.jsonl (builtin). */
     events_from: z.enum(['output', 'events-file']).default('output'),
@@ -110,6 +113,9 @@ export const ProfileSchema = z
       if (hasPrompt !== (p.interactive.prompt === 'argv')) {
         ctx.addIssue({ code: 'custom', path: ['interactive', 'prompt'], message: hasPrompt ? 'the command has {prompt}: set prompt: argv' : 'prompt is argv but the command has no {prompt} element' });
       }
+    }
+    for (const name of Object.keys(p.env ?? {})) {
+      if (!/^[^=\0]+$/.test(name)) ctx.addIssue({ code: 'custom', path: ['env', name], message: 'a variable name cannot be empty or contain = or a NUL byte' });
     }
     if (p.direct_exec && !runsPromptWithBash(p.command)) {
       ctx.addIssue({ code: 'custom', path: ['direct_exec'], message: 'direct_exec follows the rules of bash -c: the command must be [bash, -c, "{prompt}", …]' });

@@ -1,4 +1,4 @@
-// run.nul: what the runner runs, in one file (one create per start, where four files were four):
+// run.nul: what the runner runs, in one file (one create per start where there were four):
 // NUL-terminated fields — the working directory, the output cap ("HEAD TAIL" in bytes, "" for none),
 // the number of arguments, the arguments, then the environment to the end. runner.c reads it; a
 // reader of the task's output reads the cap from it (output-cap.ts). Never parsed by a shell.

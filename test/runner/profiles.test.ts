@@ -105,6 +105,14 @@ describe('template validation', () => {
     expect(r.error!.issues[0]).toMatchObject({ path: ['command', 2], message: expect.stringContaining('{taskid}') });
   });
 
+  it('rejects a NUL byte in an argument or the environment (the runner reads NUL-separated fields)', () => {
+    const issue = (input: unknown) => ProfileSchema.safeParse(input).error?.issues[0];
+    expect(issue({ command: ['x', 'a\0b'] })).toMatchObject({ path: ['command', 1], message: expect.stringContaining('NUL') });
+    expect(issue({ command: ['x'], env: { A: 'a\0b' } })).toMatchObject({ path: ['env', 'A'], message: expect.stringContaining('NUL') });
+    expect(issue({ command: ['x'], env: { 'A=B': 'c' } })).toMatchObject({ path: ['env', 'A=B'], message: expect.stringContaining('contain =') });
+    expect(issue({ command: ['x'], interactive: { command: ['x', '\0'], signals: 'panecrew' } })?.path).toEqual(['interactive', 'command', 1]);
+  });
+
   it('rejects unknown fields, a bad idle pattern and inconsistent prompt_via', () => {
     expect(ProfileSchema.safeParse({ command: ['x'], outptu: 'plain' }).success).toBe(false);
     expect(ProfileSchema.safeParse({ command: ['x'], idle_pattern: '(' }).error?.issues[0]?.path).toEqual(['idle_pattern']);

@@ -3,9 +3,10 @@
 // It is C, not a shell script, so that a task costs two processes (this one and its agent) and no
 // copy process: on a busy machine every fork and exec is milliseconds. It never evaluates task text:
 // the agent's cwd, argv and environment are NUL-separated fields of run.nul, written by the
-// controller, passed to chdir and execve as they are. In a pane, the agent's output goes to the pane too; the pane manager shows the
-// outcome afterwards. A runner started by the controller's spawner (PANECREW_SPAWNER=1) tells it on
-// fd 9 the status it ends with, whatever ends it but a SIGKILL (see spawner.c).
+// controller, passed to chdir and execve as they are. In a pane, the agent's output goes to the pane
+// too; the pane manager shows the outcome afterwards. A runner started by the controller's spawner
+// (PANECREW_SPAWNER=1) tells it on fd 9 the status it ends with, whatever ends it but a SIGKILL
+// (see spawner.c).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
