@@ -58,7 +58,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
  */
 export const CONTROL_IDLE_MS = 10_000;
 
-const CONTROL_RETRY_MS = 30_000;
+/** A session whose attach failed is not tried again for this long. */
+export const CONTROL_RETRY_MS = 30_000;
 
 /** The control connection a client and its withTimeout copies share. */
 class ControlLink {
@@ -71,6 +72,8 @@ class ControlLink {
   idleMs = CONTROL_IDLE_MS;
   /** A session whose attach failed (an old tmux without attach -f, the session gone) is not tried again before retryAt. */
   failed: { sessionId: string; retryAt: number } | null = null;
+  /** A refusal was reported (attachControl's onRefused) and no attach has succeeded since. */
+  refusedSaid = false;
   idle: NodeJS.Timeout | undefined;
 }
 
@@ -100,9 +103,10 @@ export class TmuxClient {
   /**
    * Keeps a control connection to the server, attached to `sessionId` ($N), for the calls that
    * follow; until it is up (and whenever it is down) calls spawn a client, so this never fails. It
-   * detaches after CONTROL_IDLE_MS without a call, or at stopControl.
+   * detaches after CONTROL_IDLE_MS without a call, or at stopControl. `onRefused` hears of an attach
+   * that failed, once until one succeeds: calls then go on spawning clients, slower but working.
    */
-  attachControl(sessionId: string): void {
+  attachControl(sessionId: string, onRefused?: (err: Error) => void): void {
     const link = this.link;
     if (link.control?.alive || link.opening || link.stopped || this.controlIdleMs <= 0) return;
     if (link.failed?.sessionId === sessionId && Date.now() < link.failed.retryAt) return;
@@ -114,14 +118,17 @@ export class TmuxClient {
         link.opening = false;
         if (link.stopped) return control.close();
         link.control = control;
+        link.refusedSaid = false;
         control.onClose(() => {
           if (link.control === control) link.control = null;
         });
         this.touchControl();
       },
-      () => {
+      (err: Error) => {
         link.opening = false; // calls go on spawning clients meanwhile
         link.failed = { sessionId, retryAt: Date.now() + CONTROL_RETRY_MS };
+        if (!link.refusedSaid) onRefused?.(err);
+        link.refusedSaid = true;
       },
     );
   }

@@ -1,7 +1,7 @@
 // Opening an agent pane: beside the main pane when the planner says it fits, else in the overflow
 // window, or in a window of its own when asked. Two tmux calls in the common case: a snapshot of
 // the server (session.ts), then one call that splits, tags the new pane and lays the window out.
-import { TmuxError } from './client.js';
+import { CONTROL_RETRY_MS, TmuxError } from './client.js';
 import { labelsOnCommands } from './labels.js';
 import type { PaneBox } from './layout-plan.js';
 import { newOverflowWindow, overflowCommands } from './overflow.js';
@@ -41,7 +41,9 @@ export async function openPane(ctx: PaneContext, req: OpenPaneRequest, seq: stri
   // again (after it went idle) while the snapshot is read lets this open's split use it.
   client.resumeControl();
   const { main, snap } = await findMain(ctx, req.mainPane, req.taskId);
-  client.attachControl(main.sessionId);
+  client.attachControl(main.sessionId, (err) =>
+    ctx.log(`tmux refused a control connection to session ${main.sessionId} (${err.message}): each tmux call starts a tmux process instead, and the attach is tried again every ${CONTROL_RETRY_MS / 1000} s`),
+  );
   const tag: TagInfo = { taskId: req.taskId, seq, home: '', title: `${req.taskId} ${req.agent} ${req.title}`, state: req.state };
   if (req.requested === 'window') {
     const win = await newWindow(client, main.sessionId, req.taskId, req.cwd);

@@ -126,4 +126,19 @@ describe('the tmux control connection', () => {
     await until(() => !orphaned.controlAttached, 'the connection to notice its session is gone');
     expect(await orphaned.run(['display-message', '-p', '-t', 'other:', '#{session_name}'])).toBe('other');
   });
+
+  it('says once that an attach was refused, and calls go on over spawned clients', async () => {
+    server = await startTmuxServer();
+    const client = new TmuxClient({ socketName: server.socketName });
+    clients.push(client);
+    const refusals: Error[] = [];
+    const refused = (err: Error) => refusals.push(err);
+    client.attachControl('$999', refused); // no such session
+    await until(() => refusals.length === 1, 'the refusal');
+    client.attachControl('$999', refused); // within the retry window: not tried, not said again
+    expect(client.controlAttached).toBe(false);
+    expect(await client.run(['display-message', '-p', 'spawned'])).toBe('spawned');
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toBeInstanceOf(TmuxError);
+  });
 });
