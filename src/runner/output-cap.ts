@@ -3,8 +3,8 @@
 // offsets), so a reader that follows the log by offset goes on where it was after a cut.
 //
 // The cut file is: head (HEAD bytes, as written) · marker line · tail. The marker sits right after
-// the head, whose length run.nul's cap field gives; it is read from the same open file as the data, and the file is
-// replaced by rename, so one handle always sees a consistent pair.
+// the head, whose length run.nul's cap field gives; it is read from the same open file as the data,
+// and the file is replaced by rename, so one handle always sees a consistent pair.
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { readRunCap } from './run-file.js';

@@ -9,9 +9,9 @@ import { LocalExecutor } from '../../src/executor/local.js';
 import { exitRecordFromStatus, readExitRecord } from '../../src/runner/exit-record.js';
 import { RUNNER } from '../../src/runner/native.js';
 import { openFiles } from '../../src/system/proc.js';
+import { RUN_FILE } from '../../src/core/paths.js';
 import { nul, writeRunFile } from '../support/task-folder.js';
 import { until } from '../support/until.js';
-import { RUN_FILE } from '../../src/core/paths.js';
 
 let dir: string;
 beforeEach(() => {
