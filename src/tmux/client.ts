@@ -3,13 +3,14 @@
 // Every call has a deadline: callers serialise their tmux work, so one call that never returns (a
 // stopped or hung server) would otherwise wedge every later one.
 // A call starts a tmux client process (about 10 ms on a busy machine) unless the client keeps a
-// control connection (attachControl, control.ts), which answers in well under a millisecond: callers
-// batch commands (runAll, runEach) either way rather than make one call per command.
+// control connection (attachControl; control.ts, control-link.ts), which answers in well under a
+// millisecond: callers batch commands (runAll, runEach) either way rather than make one call each.
 // node:child_process, not execa: execa costs the controller ~2 MB of memory at start for nothing
 // this module needs.
 import { spawn } from 'node:child_process';
 import { TmuxError } from './client-error.js';
 import { controlLine, TmuxControl } from './control.js';
+import { CONTROL_IDLE_MS, ControlLink } from './control-link.js';
 
 export { TmuxError } from './client-error.js';
 
@@ -51,32 +52,6 @@ export interface TmuxClientOptions {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
-/**
- * A control connection unused this long detaches. While attached, tmux counts it among the session's
- * clients (`tmux ls` says attached), and until the person next presses a key it is the session's
- * "best" client: the one a tmux command with no client of its own (no -c, not run from a key) acts on.
- */
-export const CONTROL_IDLE_MS = 10_000;
-
-/** A session whose attach failed is not tried again for this long. */
-export const CONTROL_RETRY_MS = 30_000;
-
-/** The control connection a client and its withTimeout copies share. */
-class ControlLink {
-  control: TmuxControl | null = null;
-  opening = false;
-  stopped = false;
-  /** The session of the last attach: resumeControl attaches there again. */
-  sessionId: string | null = null;
-  /** The attaching client's controlIdleMs. */
-  idleMs = CONTROL_IDLE_MS;
-  /** A session whose attach failed (an old tmux without attach -f, the session gone) is not tried again before retryAt. */
-  failed: { sessionId: string; retryAt: number } | null = null;
-  /** A refusal was reported (attachControl's onRefused) and no attach has succeeded since. */
-  refusedSaid = false;
-  idle: NodeJS.Timeout | undefined;
-}
-
 export class TmuxClient {
   readonly server: Readonly<TmuxServer>;
   readonly timeoutMs: number;
@@ -103,34 +78,12 @@ export class TmuxClient {
   /**
    * Keeps a control connection to the server, attached to `sessionId` ($N), for the calls that
    * follow; until it is up (and whenever it is down) calls spawn a client, so this never fails. It
-   * detaches after CONTROL_IDLE_MS without a call, or at stopControl. `onRefused` hears of an attach
+   * detaches after controlIdleMs without a call, or at stopControl. `onRefused` hears of an attach
    * that failed, once until one succeeds: calls then go on spawning clients, slower but working.
    */
   attachControl(sessionId: string, onRefused?: (err: Error) => void): void {
-    const link = this.link;
-    if (link.control?.alive || link.opening || link.stopped || this.controlIdleMs <= 0) return;
-    if (link.failed?.sessionId === sessionId && Date.now() < link.failed.retryAt) return;
-    link.opening = true;
-    link.sessionId = sessionId;
-    link.idleMs = this.controlIdleMs;
-    TmuxControl.open(this.bin, this.serverArgs(), sessionId, this.processEnv(), this.timeoutMs).then(
-      (control) => {
-        link.opening = false;
-        if (link.stopped) return control.close();
-        link.control = control;
-        link.refusedSaid = false;
-        control.onClose(() => {
-          if (link.control === control) link.control = null;
-        });
-        this.touchControl();
-      },
-      (err: Error) => {
-        link.opening = false; // calls go on spawning clients meanwhile
-        link.failed = { sessionId, retryAt: Date.now() + CONTROL_RETRY_MS };
-        if (!link.refusedSaid) onRefused?.(err);
-        link.refusedSaid = true;
-      },
-    );
+    if (this.controlIdleMs <= 0) return;
+    this.link.attach(sessionId, this.controlIdleMs, () => TmuxControl.open(this.bin, this.serverArgs(), sessionId, this.processEnv(), this.timeoutMs), onRefused);
   }
 
   /** Attaches again where the last attachControl did, if it detached since (idle): a warm start for the calls to come. */
@@ -140,14 +93,12 @@ export class TmuxClient {
 
   /** Whether calls go over a control connection now. */
   get controlAttached(): boolean {
-    return this.link.control?.alive === true;
+    return this.link.attached;
   }
 
   /** Detaches the control connection for good (shutdown). */
   stopControl(): void {
-    this.link.stopped = true;
-    clearTimeout(this.link.idle);
-    this.link.control?.close();
+    this.link.stop();
   }
 
   /** The argv that selects the server, put before every command. */
@@ -173,10 +124,9 @@ export class TmuxClient {
    */
   async runAll(commands: string[][]): Promise<string> {
     const args = commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg)));
-    const control = this.link.control;
-    const line = control?.alive ? controlLine(commands) : null;
+    const line = this.link.attached ? controlLine(commands) : null;
+    const control = line === null ? null : this.link.forCall();
     if (!control || line === null) return this.spawnClient(args);
-    this.touchControl();
     return control.run(line, args, this.timeoutMs);
   }
 
@@ -192,12 +142,6 @@ export class TmuxClient {
       else outputs[outputs.length - 1]!.push(line);
     }
     return outputs.map((lines) => lines.join('\n'));
-  }
-
-  private touchControl(): void {
-    const link = this.link;
-    clearTimeout(link.idle);
-    link.idle = setTimeout(() => link.control?.close(), link.idleMs).unref();
   }
 
   private spawnClient(args: string[], input?: string): Promise<string> {

@@ -1,7 +1,8 @@
 // Opening an agent pane: beside the main pane when the planner says it fits, else in the overflow
 // window, or in a window of its own when asked. Two tmux calls in the common case: a snapshot of
 // the server (session.ts), then one call that splits, tags the new pane and lays the window out.
-import { CONTROL_RETRY_MS, TmuxError } from './client.js';
+import { TmuxError } from './client.js';
+import { CONTROL_RETRY_MS } from './control-link.js';
 import { labelsOnCommands } from './labels.js';
 import type { PaneBox } from './layout-plan.js';
 import { newOverflowWindow, overflowCommands } from './overflow.js';

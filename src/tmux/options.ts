@@ -1,7 +1,7 @@
 // The `tmux` section of the config. Option names follow oh-my-opencode where they mean the same thing.
 import { z } from 'zod';
 import { DurationSchema } from '../core/duration-schema.js';
-import { CONTROL_IDLE_MS } from './client.js';
+import { CONTROL_IDLE_MS } from './control-link.js';
 
 export const BUILTIN_LAYOUTS = ['main-vertical', 'main-horizontal', 'tiled', 'even-horizontal', 'even-vertical'] as const;
 export type BuiltinLayoutName = (typeof BUILTIN_LAYOUTS)[number];
