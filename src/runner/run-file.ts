@@ -2,9 +2,9 @@
 // NUL-terminated fields — the working directory, the output cap ("HEAD TAIL" in bytes, "" for none),
 // the number of arguments, the arguments, then the environment to the end. runner.c reads it; a
 // reader of the task's output reads the cap from it (output-cap.ts). Never parsed by a shell.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILE } from '../core/paths.js';
+import { readHead } from '../core/read-head.js';
 
 export interface RunSpec {
   cwd: string;
@@ -23,17 +23,6 @@ const LEADING_BYTES = 8192;
 
 /** The cap field of a task folder's run.nul; null when the file cannot be read. */
 export function readRunCap(taskDir: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(join(taskDir, RUN_FILE), 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const buf = Buffer.alloc(LEADING_BYTES);
-    const fields = buf.subarray(0, readSync(fd, buf, 0, LEADING_BYTES, 0)).toString('utf8').split('\0');
-    return fields.length > 2 ? fields[1]! : null;
-  } finally {
-    closeSync(fd);
-  }
+  const fields = readHead(join(taskDir, RUN_FILE), LEADING_BYTES).head.toString('utf8').split('\0');
+  return fields.length > 2 ? fields[1]! : null;
 }

@@ -4,8 +4,9 @@
 // The rule is conservative: anything bash could read differently from a plain split on blanks goes
 // to bash as before, so the outcome is the same either way (the exit code, the output, what the
 // program sees in argv and in its environment).
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { readHead } from '../core/read-head.js';
 import { locateExecutable } from './readiness.js';
 
 /** Characters that bash never treats specially inside an unquoted word (shlex.quote's safe set). */
@@ -86,17 +87,7 @@ const EXEC_HEAD = 256;
  *  would run as a bash script where execvp would give it to /bin/sh, and a missing interpreter
  *  bash reports in its own words: bash runs the line. */
 function execsItself(file: string): boolean {
-  const head = Buffer.alloc(EXEC_HEAD);
-  let fd: number | undefined;
-  let text: string;
-  try {
-    fd = openSync(file, 'r');
-    text = head.toString('latin1', 0, readSync(fd, head, 0, EXEC_HEAD, 0));
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const text = readHead(file, EXEC_HEAD).head.toString('latin1');
   if (text.startsWith('\x7fELF')) return true;
   const interpreter = /^#![ \t]*(\/[^ \t\n]+)/.exec(text)?.[1];
   return interpreter !== undefined && locateExecutable(interpreter, undefined) !== null;

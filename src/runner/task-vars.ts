@@ -1,6 +1,6 @@
 // The environment variables panecrew gives every task, with what each holds (the README's table is
 // checked against TASK_VARIABLES), and the bounded copy of a dependency's result they carry.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readHead } from '../core/read-head.js';
 import { utf8Boundary } from '../core/utf8.js';
 
 /** Name (`n` is a dependency's number, from 1, in `--after` order) and what it holds. */
@@ -26,25 +26,8 @@ export const DEP_RESULT_MAX_BYTES = 64 * 1024;
 /** All of a task's `PANECREW_DEP_n_RESULT` together: the whole environment must stay well under 2 MB. */
 export const DEP_RESULTS_TOTAL_BYTES = 256 * 1024;
 
-/** The first `max` bytes of a file, and its size; nothing (size 0) when it cannot be read. */
-function readHead(file: string, max: number): { head: Buffer; size: number } {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return { head: Buffer.alloc(0), size: 0 };
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const head = Buffer.alloc(Math.min(size, max));
-    return { head: head.subarray(0, readSync(fd, head, 0, head.length, 0)), size };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
- * A result file's text in at most `limit` bytes. A variable cannot hold NUL (and the env file is
+ * A result file's text in at most `limit` bytes. A variable cannot hold NUL (and run.nul is
  * NUL-separated), so NULs are dropped. A longer text is cut at a character boundary, at the last line
  * end when that keeps at least half, and ends with a line saying so and naming the whole file.
  */

@@ -124,8 +124,8 @@ export class TmuxClient {
    */
   async runAll(commands: string[][]): Promise<string> {
     const args = commands.flatMap((c, i) => (i ? [';', ...c.map(tmuxArg)] : c.map(tmuxArg)));
-    const line = this.link.attached ? controlLine(commands) : null;
-    const control = line === null ? null : this.link.forCall();
+    const control = this.link.forCall();
+    const line = control && controlLine(commands);
     if (!control || line === null) return this.spawnClient(args);
     return control.run(line, args, this.timeoutMs);
   }
