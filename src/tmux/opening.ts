@@ -43,7 +43,7 @@ export async function openPane(ctx: PaneContext, req: OpenPaneRequest, seq: stri
   client.resumeControl();
   const { main, snap } = await findMain(ctx, req.mainPane, req.taskId);
   client.attachControl(main.sessionId, (err) =>
-    ctx.log(`tmux refused a control connection to session ${main.sessionId} (${err.message}): each tmux call starts a tmux process instead, and the attach is tried again every ${CONTROL_RETRY_MS / 1000} s`),
+    ctx.log(`tmux refused a control connection to session ${main.sessionId} (${err.message}): each tmux call starts a tmux process instead (slower, no less correct); the attach is tried again every ${CONTROL_RETRY_MS / 1000} s, and tmux.control_idle_ms: 0 turns it off`),
   );
   const tag: TagInfo = { taskId: req.taskId, seq, home: '', title: `${req.taskId} ${req.agent} ${req.title}`, state: req.state };
   if (req.requested === 'window') {
