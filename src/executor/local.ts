@@ -144,10 +144,7 @@ export class LocalExecutor implements Executor {
     const check = () => {
       if (this.exitRecord(dir) !== undefined || !this.alive(runner.pid, dir)) onGone();
     };
-    if (runner.child) {
-      runner.child.once('exit', check);
-      return () => runner.child?.off('exit', check);
-    }
+    if (runner.child) return runner.child.onExit(check);
     const key = {};
     this.orphans.set(key, check);
     this.goneTimer ??= setInterval(() => {

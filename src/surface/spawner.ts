@@ -19,12 +19,25 @@ const ORPHAN_CHECK_MS = 250;
  *  `exitCode`, null when a signal killed it (as on a ChildProcess). */
 export class SpawnedProcess extends EventEmitter<{ exit: [] }> {
   exitCode: number | null = null;
+  /** Gone: `exit` was emitted, and a listener added now would never hear it. */
+  exited = false;
   constructor(
     readonly pid: number,
     /** The spawner that started it, its parent. */
     readonly parent: SpawnerChild,
   ) {
     super();
+  }
+
+  /** Calls `listener` once it is gone: on the next turn if it already is (its end may come in the
+   *  same read of the spawner's output as its start, before anyone could listen). */
+  onExit(listener: () => void): () => void {
+    if (this.exited) {
+      const later = setImmediate(listener);
+      return () => clearImmediate(later);
+    }
+    this.once('exit', listener);
+    return () => this.off('exit', listener);
   }
 }
 
@@ -108,6 +121,7 @@ export class Spawner {
     this.reported.delete(pid);
     if (!p) return;
     p.exitCode = code;
+    p.exited = true;
     p.emit('exit');
   }
 

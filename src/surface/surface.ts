@@ -11,11 +11,12 @@ export interface HostRequest {
   command(mode: 'pane' | 'headless'): string[];
 }
 
-/** A runner as its parent sees it: `exit` once it is gone, `exitCode` null when a signal killed it. */
+/** A runner as its parent sees it: `exitCode` null when a signal killed it. */
 export interface RunnerChild {
   readonly exitCode: number | null;
-  once(event: 'exit', listener: () => void): unknown;
-  off(event: 'exit', listener: () => void): unknown;
+  /** Calls `listener` once the runner is gone, also when it went before this was called (a fast
+   *  task may end before its attempt watches it); returns what stops the watch. */
+  onExit(listener: () => void): () => void;
 }
 
 export interface Hosted {

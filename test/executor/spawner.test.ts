@@ -32,7 +32,8 @@ function task(name: string, script: string): string {
 }
 
 const runner = (taskDir: string): string[] => [RUNNER, taskDir, 'headless', '1-1'];
-const gone = (p: SpawnedProcess): Promise<number | null> => new Promise((resolve) => p.once('exit', () => resolve(p.exitCode)));
+/** Its exit status once it is gone; a runner as fast as `exit 3` may be gone before this is asked. */
+const gone = (p: SpawnedProcess): Promise<number | null> => new Promise((resolve) => p.onExit(() => resolve(p.exitCode)));
 
 describe('the spawner', () => {
   it("starts runners in process groups of their own and reports each one's exit status", async () => {
@@ -46,6 +47,12 @@ describe('the spawner', () => {
     process.kill(-b.pid, 'SIGTERM');
     // The runner traps TERM, records it and exits 143: an end it reports, not a kill.
     expect(await ended).toBe(143);
+  });
+
+  it('tells of an end that came before anyone listened for it', async () => {
+    const p = await spawner.spawn(runner(task('fast', 'exit 4')));
+    await until(() => p.exited, 'the runner to be gone');
+    expect(await gone(p)).toBe(4);
   });
 
   it('reports no status for a runner killed by a signal (it vanished), and its agent never gets the report pipe', async () => {
